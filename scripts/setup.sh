@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything berth needs on a Debian 12 machine (as root), builds it, puts `berth` and
+# `berthd` on PATH and makes the local `busybox:latest` image. Idempotent: a second run is quick.
+#   --no-image   skip making the busybox image (the test suite makes its own in each test daemon)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+make_image=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-image) make_image=0 ;;
+    *) echo "setup.sh: unknown flag $arg" >&2; exit 2 ;;
+  esac
+done
+
+# System packages: the OCI runtime, conmon, CNI plugins, firewall tools, busybox for the default
+# image, socat (stdin bridge to conmon's seqpacket attach socket), tini (--init), lxcfs, and the
+# reference peers the tests use (the CNCF registry, skopeo, htpasswd).
+packages=(runc conmon containernetworking-plugins iptables iproute2 busybox-static socat tini lxcfs
+  skopeo docker-registry apache2-utils ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node dependencies and the build.
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || \
+   { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  echo "setup: installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+fi
+echo "setup: building"
+npx tsc -p tsconfig.json
+
+# Commands on PATH.
+for b in berth berthd; do
+  ln -sf "$PWD/bin/$b" "/usr/local/bin/$b"
+done
+
+if [ "$make_image" = 1 ]; then
+  if ! berth image inspect busybox:latest >/dev/null 2>&1; then
+    echo "setup: making busybox:latest from Debian's busybox-static"
+    node dist/src/image/busybox-rootfs.js | berth import --change 'CMD ["sh"]' - busybox:latest >/dev/null
+  fi
+fi
+echo "setup: done"

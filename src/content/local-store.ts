@@ -1,0 +1,202 @@
+// Blobs by digest on local disk: <root>/blobs/<alg>/<hex>, ingests under <root>/ingest.
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes, createHash } from 'node:crypto';
+import { Writable, type Readable } from 'node:stream';
+import { type Digest, Digester, digestAlgorithm, digestHex, digestOf, isDigest } from '../oci/digest.js';
+import { DigestMismatchError, NotFoundError, isErrno } from '../errors.js';
+import { fsyncDir } from '../fsutil/atomic-write.js';
+import type { BlobInfo, BlobWriter, ContentStore, IngestOptions } from './content-store.js';
+
+export class LocalContentStore implements ContentStore {
+  readonly blobsDir: string;
+  readonly ingestDir: string;
+
+  constructor(readonly root: string) {
+    this.blobsDir = join(root, 'blobs');
+    this.ingestDir = join(root, 'ingest');
+  }
+
+  async init(): Promise<this> {
+    await mkdir(join(this.blobsDir, 'sha256'), { recursive: true });
+    await mkdir(this.ingestDir, { recursive: true });
+    return this;
+  }
+
+  blobPath(digest: Digest): string {
+    return join(this.blobsDir, digestAlgorithm(digest), digestHex(digest));
+  }
+
+  async info(digest: Digest): Promise<BlobInfo | undefined> {
+    try {
+      const st = await stat(this.blobPath(digest));
+      return { digest, size: st.size };
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return undefined;
+      throw err;
+    }
+  }
+
+  reader(digest: Digest, range?: { start: number; end?: number }): Readable {
+    return createReadStream(this.blobPath(digest), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async readBytes(digest: Digest): Promise<Buffer> {
+    try {
+      return await readFile(this.blobPath(digest));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new NotFoundError(`blob ${digest} not found`);
+      throw err;
+    }
+  }
+
+  async put(data: Uint8Array | string, expected?: Digest): Promise<BlobInfo> {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    const digest = digestOf(buf, expected ? digestAlgorithm(expected) : 'sha256');
+    if (expected && expected !== digest) throw new DigestMismatchError(`digest mismatch: expected ${expected}, got ${digest}`);
+    const existing = await this.info(digest);
+    if (existing) return existing;
+    const w = await this.writer({ expected: digest });
+    await new Promise<void>((resolve, reject) => w.end(buf, (err?: Error | null) => (err ? reject(err) : resolve())));
+    return w.commit();
+  }
+
+  async writer(opts: IngestOptions = {}): Promise<BlobWriter> {
+    const name = opts.ref ? createHash('sha256').update(opts.ref).digest('hex').slice(0, 32) : randomBytes(16).toString('hex');
+    const path = join(this.ingestDir, name);
+    const digester = new Digester(opts.expected ? digestAlgorithm(opts.expected) : 'sha256');
+    let offset = 0;
+    if (opts.ref) {
+      // Resume: re-hash what an earlier attempt left so the final digest covers all of it.
+      try {
+        for await (const chunk of createReadStream(path)) digester.update(chunk as Buffer);
+        offset = digester.size;
+      } catch (err) {
+        if (!isErrno(err, 'ENOENT')) throw err;
+      }
+    }
+    const file = createWriteStream(path, { flags: offset > 0 ? 'a' : 'w' });
+    await new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject));
+    return new LocalBlobWriter(this, path, file, digester, offset, opts);
+  }
+
+  /** Moves a verified ingest file into place (called by the writer). */
+  async commitIngest(path: string, digest: Digest, size: number): Promise<BlobInfo> {
+    const target = this.blobPath(digest);
+    await mkdir(join(this.blobsDir, digestAlgorithm(digest)), { recursive: true });
+    if (await this.info(digest)) {
+      await unlink(path).catch(() => undefined);
+      return { digest, size };
+    }
+    await rename(path, target);
+    await fsyncDir(join(this.blobsDir, digestAlgorithm(digest)));
+    return { digest, size };
+  }
+
+  async delete(digest: Digest): Promise<void> {
+    try {
+      await unlink(this.blobPath(digest));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new NotFoundError(`blob ${digest} not found`);
+      throw err;
+    }
+  }
+
+  async *list(): AsyncIterable<BlobInfo> {
+    for (const alg of await readdir(this.blobsDir)) {
+      for (const hex of await readdir(join(this.blobsDir, alg))) {
+        const digest = `${alg}:${hex}`;
+        if (!isDigest(digest)) continue;
+        const st = await stat(join(this.blobsDir, alg, hex)).catch(() => undefined);
+        if (st) yield { digest, size: st.size };
+      }
+    }
+  }
+
+  /** Removes ingest files untouched for `maxAgeMs` (left by crashes or abandoned uploads). */
+  async cleanStaleIngests(maxAgeMs: number): Promise<number> {
+    let removed = 0;
+    const now = Date.now();
+    for (const name of await readdir(this.ingestDir).catch(() => [] as string[])) {
+      const p = join(this.ingestDir, name);
+      const st = await stat(p).catch(() => undefined);
+      if (st && now - st.mtimeMs > maxAgeMs) {
+        await rm(p, { force: true, recursive: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
+
+class LocalBlobWriter extends Writable implements BlobWriter {
+  private done = false;
+
+  constructor(
+    private readonly store: LocalContentStore,
+    private readonly path: string,
+    private readonly file: WriteStream,
+    private readonly digester: Digester,
+    readonly offset: number,
+    private readonly opts: IngestOptions,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.digester.update(chunk);
+    if (!this.file.write(chunk)) this.file.once('drain', () => cb());
+    else cb();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.file.end(() => cb());
+  }
+
+  get size(): number {
+    return this.digester.size;
+  }
+
+  async commit(): Promise<BlobInfo> {
+    if (this.done) throw new Error('blob writer already finished');
+    if (!this.writableFinished) {
+      await new Promise<void>((resolve, reject) => {
+        this.once('error', reject);
+        this.end(() => resolve());
+      });
+    }
+    this.done = true;
+    const digest = this.digester.digest();
+    const size = this.digester.size;
+    try {
+      if (this.opts.expected && this.opts.expected !== digest) {
+        throw new DigestMismatchError(`digest mismatch: expected ${this.opts.expected}, got ${digest}`);
+      }
+      if (this.opts.expectedSize !== undefined && this.opts.expectedSize !== size) {
+        throw new DigestMismatchError(`size mismatch for ${digest}: expected ${this.opts.expectedSize} bytes, got ${size}`);
+      }
+      const fh = await open(this.path, 'r+');
+      await fh.sync();
+      await fh.close();
+      return await this.store.commitIngest(this.path, digest, size);
+    } catch (err) {
+      await unlink(this.path).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.destroy();
+    this.file.destroy();
+    await unlink(this.path).catch(() => undefined);
+  }
+
+  /** Leaves the partial data for a later resume (same `ref`). */
+  async suspend(): Promise<void> {
+    this.done = true;
+    await new Promise<void>((resolve) => this.file.end(() => resolve()));
+  }
+}
