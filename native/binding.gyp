@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "berth_sys",
+      "sources": ["berth_sys.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}

@@ -1,0 +1,52 @@
+// The snapshotter's small interface (containerd's verbs). A snapshot is a filesystem tree: an
+// *active* one is writable and becomes *committed* (read-only, usable as a parent) by commit; a
+// *view* is a read-only look at a committed one. Snapshots hand out Mounts; they never mount.
+import type { Mount } from './mount.js';
+
+export type SnapshotKind = 'active' | 'view' | 'committed';
+
+export interface SnapshotInfo {
+  /** Key of an active snapshot or view, name of a committed one. */
+  name: string;
+  kind: SnapshotKind;
+  /** Name of the committed parent, if any. */
+  parent?: string;
+  labels: Record<string, string>;
+  created: Date;
+  updated: Date;
+}
+
+export interface SnapshotUsage {
+  /** Bytes used on disk by this snapshot's own layer (not its parents). */
+  size: number;
+  inodes: number;
+}
+
+export interface SnapshotOptions {
+  labels?: Record<string, string>;
+}
+
+export interface Snapshotter {
+  /**
+   * Creates an active snapshot `key` over the committed `parent` (none: an empty tree) and returns
+   * the mounts that make it. Throws ConflictError when `key` exists, NotFoundError when the
+   * parent does not, InvalidArgumentError when the parent is not committed.
+   */
+  prepare(key: string, parent?: string, opts?: SnapshotOptions): Promise<Mount[]>;
+  /** Like prepare, but read-only and never committable. */
+  view(key: string, parent?: string, opts?: SnapshotOptions): Promise<Mount[]>;
+  /** Turns the active snapshot `key` into the committed snapshot `name` (ConflictError if taken). */
+  commit(name: string, key: string, opts?: SnapshotOptions): Promise<void>;
+  /** The mounts of an active snapshot or view. */
+  mounts(key: string): Promise<Mount[]>;
+  /** Removes a snapshot; ConflictError while other snapshots have it as parent. */
+  remove(key: string): Promise<void>;
+  stat(key: string): Promise<SnapshotInfo>;
+  usage(key: string): Promise<SnapshotUsage>;
+  list(): Promise<SnapshotInfo[]>;
+  /**
+   * The directory an active snapshot's changes live in: a layer is unpacked by writing straight
+   * into it (prepare → applyLayer into upperDir → commit), with no mount at all.
+   */
+  upperDir(key: string): Promise<string>;
+}
