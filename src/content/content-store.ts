@@ -30,7 +30,8 @@ export interface IngestOptions {
 export interface BlobWriter extends Writable {
   /** Bytes already written (non-zero when a partial ingest was resumed). */
   readonly offset: number;
-  commit(): Promise<BlobInfo>;
+  /** `expected` (when given) is checked like IngestOptions.expected: for digests known only at the end. */
+  commit(expected?: Digest): Promise<BlobInfo>;
   abort(): Promise<void>;
 }
 

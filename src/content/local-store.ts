@@ -158,7 +158,7 @@ class LocalBlobWriter extends Writable implements BlobWriter {
     return this.digester.size;
   }
 
-  async commit(): Promise<BlobInfo> {
+  async commit(expected?: Digest): Promise<BlobInfo> {
     if (this.done) throw new Error('blob writer already finished');
     if (!this.writableFinished) {
       await new Promise<void>((resolve, reject) => {
@@ -170,8 +170,9 @@ class LocalBlobWriter extends Writable implements BlobWriter {
     const digest = this.digester.digest();
     const size = this.digester.size;
     try {
-      if (this.opts.expected && this.opts.expected !== digest) {
-        throw new DigestMismatchError(`digest mismatch: expected ${this.opts.expected}, got ${digest}`);
+      const want = expected ?? this.opts.expected;
+      if (want && want !== digest) {
+        throw new DigestMismatchError(`digest mismatch: expected ${want}, got ${digest}`);
       }
       if (this.opts.expectedSize !== undefined && this.opts.expectedSize !== size) {
         throw new DigestMismatchError(`size mismatch for ${digest}: expected ${this.opts.expectedSize} bytes, got ${size}`);

@@ -90,7 +90,7 @@ export class RegistryStorage {
 
   /** Commits an upload's writer, verifying it against `digest`. */
   commitWriter(writer: BlobWriter, digest: Digest, repo: string): Promise<BlobInfo> {
-    return this.commitBlob(digest, repo, () => writer.commit());
+    return this.commitBlob(digest, repo, () => writer.commit(digest));
   }
 
   /** Size of a blob readable in `repo`, or undefined. Touches old blobs so a pending push keeps them. */

@@ -34,7 +34,8 @@ export async function getBlob(ctx: BlobCtx): Promise<void> {
     throw new RegistryError(416, 'RANGE_INVALID', 'requested range not satisfiable', undefined, { 'Content-Range': `bytes */${size}` });
   }
   if (ctx.req.method === 'HEAD') {
-    send(ctx, 200, headers);
+    ctx.res.writeHead(200, { ...headers, 'Content-Length': size });
+    ctx.res.end();
     return;
   }
   let fh;
