@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { type Digest, Digester } from '../oci/digest.js';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattrSync, mknodSync } from './syscalls.js';
+import type { Extract } from 'tar-stream';
 import { XATTR_PREFIX, createTarExtract, paxTime, type TarHeader } from './tar-pax.js';
 
 /** A layer that tries to write outside its directory or is otherwise refused. */
@@ -292,38 +293,51 @@ export async function applyLayer(tar: Readable, dir: string, opts: ApplyLayerOpt
 
   extract.on('entry', (header, stream, next) => {
     const h = header as TarHeader;
+    // A failing entry destroys the extractor, which destroys the entry stream with the same error:
+    // that one is reported once, through `next`.
+    let settled = false;
+    const settle = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      next(err);
+    };
+    stream.on('error', (err: Error) => settle(err));
     let fd: number | undefined;
     try {
       fd = writer.begin(h);
     } catch (err) {
-      next(err as Error);
+      settle(err as Error);
       return;
     }
     if (fd === undefined) {
-      stream.on('end', () => next());
+      stream.on('end', () => settle());
       stream.resume();
       return;
     }
     const file = fd;
-    stream.on('data', (data: unknown) => {
-      const chunk = data as Buffer;
-      try {
-        writeAll(file, chunk);
-      } catch (err) {
-        stream.destroy(err as Error);
-      }
-    });
-    stream.on('error', (err: Error) => {
+    let closed = false;
+    const closeFile = (): void => {
+      if (closed) return;
+      closed = true;
       closeSync(file);
-      next(err);
+    };
+    stream.on('error', closeFile);
+    stream.on('data', (data: unknown) => {
+      if (settled) return;
+      try {
+        writeAll(file, data as Buffer);
+      } catch (err) {
+        closeFile();
+        settle(err as Error);
+      }
     });
     stream.on('end', () => {
       try {
-        closeSync(file);
+        closeFile();
         writer.finishFile(h);
-        next();
+        settle();
       } catch (err) {
-        next(err as Error);
+        settle(err as Error);
       }
     });
   });
@@ -337,8 +351,27 @@ export async function applyLayer(tar: Readable, dir: string, opts: ApplyLayerOpt
   });
   done.catch(() => undefined);
 
+  try {
+    await feed(tar, extract, digester, () => failure !== undefined);
+  } catch (err) {
+    // The source failed: stop the extractor, which closes a file still being written.
+    extract.destroy(err as Error);
+    throw err;
+  }
+  if (failure) {
+    tar.destroy();
+    throw failure;
+  }
+  extract.end(undefined);
+  await done;
+  writer.finish();
+  return { diffId: digester.digest(), size: digester.size };
+}
+
+/** Writes the source into the extractor (hashing it on the way), honouring back-pressure. */
+async function feed(tar: Readable, extract: Extract, digester: Digester, failed: () => boolean): Promise<void> {
   for await (const chunk of tar) {
-    if (failure) break;
+    if (failed()) break;
     digester.update(chunk as Buffer);
     if (!extract.write(chunk as Buffer)) {
       await new Promise<void>((resolve) => {
@@ -351,12 +384,4 @@ export async function applyLayer(tar: Readable, dir: string, opts: ApplyLayerOpt
       });
     }
   }
-  if (failure) {
-    tar.destroy();
-    throw failure;
-  }
-  extract.end(undefined);
-  await done;
-  writer.finish();
-  return { diffId: digester.digest(), size: digester.size };
 }
