@@ -5,8 +5,24 @@ import { InvalidArgumentError } from '../../errors.js';
 /** Base of every error the Dockerfile front end throws on bad input. */
 export class DockerfileError extends InvalidArgumentError {}
 
-/** A variable substitution that the shell lexer rejects (`${}`, `${X:?unset}`, unterminated quote…). */
-export class ExpansionError extends DockerfileError {}
+/**
+ * A variable substitution that the shell lexer rejects (`${}`, `${X:?unset}`, unterminated
+ * quote…). When it comes from a Dockerfile step, `file` and `line` say where.
+ */
+export class ExpansionError extends DockerfileError {
+  file?: string;
+  line?: number;
+  endLine?: number;
+
+  /** The same error placed at a step of a Dockerfile. */
+  at(file: string, line: number, endLine = line): ExpansionError {
+    const located = new ExpansionError(this.message);
+    located.file = file;
+    located.line = line;
+    located.endLine = endLine;
+    return located;
+  }
+}
 
 /**
  * A Dockerfile that does not parse. `message` reads like docker's
@@ -33,14 +49,20 @@ export class DockerfileParseError extends DockerfileError {
  *        3 | >>> FOO bar
  *     --------------------
  */
-export function formatErrorExcerpt(err: DockerfileParseError, source: string, context = 2): string {
+export function formatErrorExcerpt(
+  err: { file?: string; line?: number; endLine?: number },
+  source: string,
+  context = 2,
+): string {
+  if (err.line === undefined || err.line < 1) return '';
+  const e = { file: err.file ?? 'Dockerfile', line: err.line, endLine: err.endLine ?? err.line };
   const lines = source.split(/\r?\n/);
-  const first = Math.max(1, err.line - context);
-  const last = Math.min(lines.length, Math.max(err.endLine, err.line) + context);
+  const first = Math.max(1, e.line - context);
+  const last = Math.min(lines.length, Math.max(e.endLine, e.line) + context);
   const width = String(last).length;
-  const out = [`${err.file}:${err.endLine > err.line ? `${err.line}-${err.endLine}` : err.line}`, '-'.repeat(20)];
+  const out = [`${e.file}:${e.endLine > e.line ? `${e.line}-${e.endLine}` : e.line}`, '-'.repeat(20)];
   for (let n = first; n <= last; n++) {
-    const mark = n >= err.line && n <= err.endLine ? '>>>' : '   ';
+    const mark = n >= e.line && n <= e.endLine ? '>>>' : '   ';
     out.push(` ${String(n).padStart(width + 2)} | ${mark} ${lines[n - 1] ?? ''}`.trimEnd());
   }
   out.push('-'.repeat(20));

@@ -95,8 +95,6 @@ export function parseRAMSize(value: string): number {
  * cross-field checks left for later; only `from=$VAR` is refused, as BuildKit does.
  */
 export function parseRunMount(spec: string, strict: boolean): RunMount {
-  const m: RunMount = { type: 'bind', readOnly: true, required: false };
-  let roAuto = true;
   let fields: string[];
   try {
     fields = splitCSV(spec);
@@ -104,6 +102,13 @@ export function parseRunMount(spec: string, strict: boolean): RunMount {
     if (strict) throw err;
     fields = spec.split(',');
   }
+  return parseRunMountFields(fields, strict);
+}
+
+/** parseRunMount on fields already split (and, for the strict parse, expanded). */
+export function parseRunMountFields(fields: readonly string[], strict: boolean): RunMount {
+  const m: RunMount = { type: 'bind', readOnly: true, required: false };
+  let roAuto = true;
   for (const field of fields) {
     const eq = field.indexOf('=');
     const key = (eq === -1 ? field : field.slice(0, eq)).toLowerCase();
