@@ -132,8 +132,13 @@ export async function startRegistry(config: RegistryConfig, opts: StartOptions =
       if (e.status >= 500) failure = errorMessage(err);
       if (!res.headersSent) {
         sendError(ctx, e);
-        // A refused body nobody read: do not let it be parsed as the next request.
-        if (!req.complete) res.once('finish', () => req.destroy());
+        // A large refused body nobody read: close rather than read it all to keep the connection.
+        const declared = Number(req.headers['content-length'] ?? 0);
+        if (declared > 65536 || req.headers['transfer-encoding'] !== undefined) {
+          res.once('finish', () => {
+            if (!req.complete) req.destroy();
+          });
+        }
       } else {
         res.destroy();
       }

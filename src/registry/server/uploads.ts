@@ -127,7 +127,7 @@ export async function writeBody(body: Readable, writer: BlobWriter, limit: numbe
     const buf = chunk as Buffer;
     total += buf.length;
     if (total > limit) {
-      body.destroy();
+      // The server closes the connection once the 413 is sent (the rest of the body is not read).
       throw new RegistryError(413, 'SIZE_INVALID', 'blob exceeds the size limit of this registry');
     }
     onBytes?.(buf.length);
