@@ -12,7 +12,7 @@ import { resolveExecUser } from '../user/exec-user.js';
 import { allHostDevices, defaultDeviceRules, mappedDevices, parseDeviceCgroupRule } from './devices.js';
 import { probeHost, type HostInfo } from './host-info.js';
 import { lxcfsMounts } from './lxcfs-mounts.js';
-import { assembleMounts, DEFAULT_SHM_SIZE, defaultMounts, rootfsPropagationFor, specMountToOci, tmpfsMounts } from './mounts.js';
+import { assembleMounts, cleanPath, DEFAULT_SHM_SIZE, defaultMounts, rootfsPropagationFor, specMountToOci, tmpfsMounts } from './mounts.js';
 import { buildEnv } from './process-env.js';
 import { resolveResources } from './resources.js';
 import { resolveRlimits } from './rlimits.js';
@@ -101,8 +101,7 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
     if (!posix.isAbsolute(config.WorkingDir)) {
       throw new InvalidArgumentError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
     }
-    cwd = posix.normalize(config.WorkingDir);
-    if (cwd.length > 1 && cwd.endsWith('/')) cwd = cwd.slice(0, -1);
+    cwd = cleanPath(config.WorkingDir);
     if (input.createWorkingDir !== false) await makeWorkingDir(input.rootfs, cwd, user.uid, user.gid);
   }
 
@@ -163,14 +162,14 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
     privileged,
   });
   const callerMounts = [...(input.mounts ?? [])];
-  const callerDestinations = new Set(callerMounts.map((m) => posix.normalize(m.destination)));
+  const callerDestinations = new Set(callerMounts.map((m) => cleanPath(m.destination)));
   for (const t of tmpfsMounts(hc.Tmpfs)) {
-    if (!callerDestinations.has(posix.normalize(t.destination))) callerMounts.push(t);
+    if (!callerDestinations.has(cleanPath(t.destination))) callerMounts.push(t);
   }
   callerMounts.push(...extraMounts);
   const seen = new Set<string>();
   for (const m of callerMounts) {
-    const d = posix.normalize(m.destination);
+    const d = cleanPath(m.destination);
     if (seen.has(d)) throw new InvalidArgumentError(`Duplicate mount point: ${d}`);
     seen.add(d);
   }

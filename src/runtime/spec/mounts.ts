@@ -57,12 +57,18 @@ export function defaultMounts(o: DefaultMountOptions): Mount[] {
   return mounts;
 }
 
+/** A clean absolute container path: normalized, no trailing slash (docker's filepath.Clean). */
+export function cleanPath(path: string): string {
+  const p = posix.normalize(path);
+  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+}
+
 /** One caller mount in OCI form. */
 export function specMountToOci(m: SpecMount): Mount {
   if (!posix.isAbsolute(m.destination)) {
     throw new InvalidArgumentError(`invalid mount config: mount path must be absolute: ${m.destination}`);
   }
-  const destination = posix.normalize(m.destination);
+  const destination = cleanPath(m.destination);
   if (m.type === 'bind') {
     if (m.source === undefined || m.source === '') throw new InvalidArgumentError(`invalid mount config: bind source path required for ${destination}`);
     const options = ['rbind'];
