@@ -1,0 +1,15 @@
+// What a pull unpacks layers into; the image store provides it (snapshots), tests use a directory.
+import type { Readable } from 'node:stream';
+import type { Digest } from '../../oci/digest.js';
+import type { Descriptor } from '../../oci/image-spec.js';
+
+export interface LayerSink {
+  /** Whether the layer with this diffID is already unpacked ("Already exists": not downloaded). */
+  has(diffId: Digest): Promise<boolean>;
+  /**
+   * Consumes a layer's uncompressed tar stream. The stream ends cleanly only after the puller has
+   * verified both the compressed digest and the diffID; if it errors instead, the sink must discard
+   * what it wrote. So: read to the end, and make the layer visible only after 'end'.
+   */
+  unpack(desc: Descriptor, diffId: Digest, uncompressed: Readable): Promise<void>;
+}
