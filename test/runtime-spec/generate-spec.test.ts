@@ -192,14 +192,14 @@ describe('generateSpec: namespaces, hostname, paths', () => {
     const { spec } = await gen({ Hostname: 'web', Domainname: 'example.org' }, { PidMode: 'host', IpcMode: 'host', UTSMode: 'host' }, { netns: 'host' });
     assert.deepEqual(spec.linux?.namespaces, [{ type: 'mount' }]);
     assert.equal(spec.hostname, undefined);
-    assert.equal(spec.domainname, undefined);
+    assert.equal(spec.linux?.sysctl, undefined);
     const net = (await gen({}, {}, { netns: 'host' })).spec;
     assert.equal(net.hostname, 'testhost');
     const joined = (await gen({ Hostname: 'web', Domainname: 'example.org' }, { PidMode: 'container:abc' }, { netns: { path: '/run/netns/x' }, joinNamespaces: { pid: '/proc/42/ns/pid' } })).spec;
     assert.deepEqual(joined.linux?.namespaces?.find((n) => n.type === 'network'), { type: 'network', path: '/run/netns/x' });
     assert.deepEqual(joined.linux?.namespaces?.find((n) => n.type === 'pid'), { type: 'pid', path: '/proc/42/ns/pid' });
     assert.equal(joined.hostname, 'web');
-    assert.equal(joined.domainname, 'example.org');
+    assert.deepEqual(joined.linux?.sysctl, { 'kernel.domainname': 'example.org' });
     await assert.rejects(gen({}, { PidMode: 'container:abc' }), /no namespace path given/);
   });
 

@@ -1,8 +1,11 @@
 // Real containers: specs from generateSpec run by runc on a busybox rootfs, checked from inside.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canRunRunc, RuncHarness } from './bundle.js';
 import { capabilityMask, DEFAULT_CAPABILITIES, readHostBoundingSet } from '../../src/runtime/capabilities.js';
 
@@ -12,7 +15,7 @@ const skip = canRunRunc() ? false : 'needs root, runc and busybox-static';
 function values(out: string): Record<string, string> {
   const v: Record<string, string> = {};
   for (const line of out.split('\n')) {
-    const m = /^([a-z_]+)=(.*)$/.exec(line);
+    const m = /^([a-z0-9_]+)=(.*)$/.exec(line);
     if (m) v[m[1] as string] = m[2] as string;
   }
   return v;
@@ -180,5 +183,58 @@ describe('runc runs generated specs', { skip }, () => {
     assert.equal(v.nproc, '500');
     assert.equal(v.mynull, 'ok');
     assert.notEqual(v.mem_dev, '0');
+  });
+
+  it('shares the host\'s namespaces when asked, and sets the domain name otherwise', async () => {
+    const shared = await h.run({
+      config: sh('echo hostname=$(hostname); echo pid1=$(cat /proc/1/comm); echo lo_only=$(ls /sys/class/net | tr "\\n" " ")'),
+      hostConfig: { PidMode: 'host', UTSMode: 'host' },
+      netns: 'host',
+    });
+    assert.equal(shared.code, 0, shared.stderr);
+    const v = values(shared.stdout);
+    assert.equal(v.hostname, hostname());
+    assert.equal(v.pid1, readFileSync('/proc/1/comm', 'utf8').trim());
+    const own = await h.run({
+      config: { ...sh('echo hostname=$(hostname); echo domain=$(cat /proc/sys/kernel/domainname); echo pid1=$(cat /proc/1/comm); echo nets=$(ls /sys/class/net)'), Hostname: 'web', Domainname: 'example.org' },
+      hostConfig: {},
+    });
+    assert.equal(own.code, 0, own.stderr);
+    const w = values(own.stdout);
+    assert.deepEqual([w.hostname, w.domain, w.pid1, w.nets], ['web', 'example.org', 'sh', 'lo']);
+  });
+
+  describe('with lxcfs', { skip: existsSync('/usr/bin/lxcfs') ? false : 'lxcfs is not installed' }, () => {
+    let mountPoint = '';
+    let lxcfs: ReturnType<typeof spawn> | undefined;
+    before(async () => {
+      mountPoint = join(h.dir, 'lxcfs');
+      mkdirSync(mountPoint);
+      lxcfs = spawn('/usr/bin/lxcfs', ['-f', '-p', join(h.dir, 'lxcfs.pid'), mountPoint], { stdio: 'ignore' });
+      for (let i = 0; i < 100 && !existsSync(join(mountPoint, 'proc/meminfo')); i++) await sleep(50);
+    });
+    after(async () => {
+      if (lxcfs && lxcfs.exitCode === null) {
+        const exited = new Promise((resolve) => lxcfs!.once('exit', resolve));
+        lxcfs.kill('SIGTERM');
+        await Promise.race([exited, sleep(3000)]);
+      }
+      if (mountPoint && readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountPoint} `)) {
+        spawnSync('umount', ['-l', mountPoint]);
+      }
+    });
+
+    it('shows the container\'s memory and CPUs in /proc', async () => {
+      assert.ok(existsSync(join(mountPoint, 'proc/meminfo')), 'lxcfs came up');
+      const r = await h.run({
+        config: sh('echo mem=$(grep MemTotal /proc/meminfo | tr -s " "); echo online=$(cat /sys/devices/system/cpu/online)'),
+        hostConfig: { Memory: 64 * 1024 * 1024, CpusetCpus: '0' },
+        lxcfs: { mountPoint },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const v = values(r.stdout);
+      assert.equal(v.mem, 'MemTotal: 65536 kB');
+      assert.equal(v.online, '0');
+    });
   });
 });

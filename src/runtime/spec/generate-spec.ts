@@ -214,9 +214,13 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
     process.consoleSize = { height: hc.ConsoleSize[0]!, width: hc.ConsoleSize[1]! };
   }
   if (hostname !== undefined) spec.hostname = hostname;
-  if (config.Domainname && uts.kind !== 'host') spec.domainname = config.Domainname;
   if (hc.Annotations && Object.keys(hc.Annotations).length > 0) spec.annotations = { ...hc.Annotations };
   if (devices.length > 0) linux.devices = devices;
+  // The domain name goes in as a sysctl: runc 1.1 ignores the spec's `domainname` field, and
+  // kernel.domainname is namespaced with the UTS namespace.
+  if (config.Domainname && uts.kind !== 'host' && sysctl['kernel.domainname'] === undefined) {
+    sysctl['kernel.domainname'] = config.Domainname;
+  }
   if (Object.keys(sysctl).length > 0) linux.sysctl = sysctl;
   if (seccomp !== undefined) linux.seccomp = seccomp;
   const propagation = rootfsPropagationFor(callerMounts);
