@@ -1,0 +1,77 @@
+// The cache key of a set of files (what a COPY brings in): one digest over, for every entry in
+// lexical order, its relative path, type, permission bits, owner, symlink target and content
+// digest. Times are left out on purpose, so touching a file keeps the key while editing it, or
+// chmod/chown, changes it.
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { type Digest, Digester } from '../../oci/digest.js';
+import { NotFoundError, isErrno } from '../../errors.js';
+import { sourceRelative } from './copy-sources.js';
+
+export interface DigestOptions {
+  /** Leave out entries for which this returns true (paths relative to the root). */
+  exclude?: (relPath: string) => boolean;
+}
+
+export interface EntryRecord {
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  mode: number;
+  uid: number;
+  gid: number;
+  linkTarget?: string;
+  /** sha256 of a regular file's bytes. */
+  contentDigest?: Digest;
+}
+
+function typeOf(st: Stats): EntryRecord['type'] {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'dir';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+async function fileDigest(path: string): Promise<Digest> {
+  const d = new Digester();
+  for await (const chunk of createReadStream(path)) d.update(chunk as Buffer);
+  return d.digest();
+}
+
+/** The records of `paths` (relative to `root`, directories walked), in the order hashed. */
+export async function collectEntries(root: string, paths: readonly string[], opts: DigestOptions = {}): Promise<EntryRecord[]> {
+  const out: EntryRecord[] = [];
+  const visit = async (rel: string): Promise<void> => {
+    if (rel !== '.' && opts.exclude?.(rel)) return;
+    const full = rel === '.' ? root : join(root, rel);
+    let st: Stats;
+    try {
+      st = await lstat(full);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new NotFoundError(`"/${rel === '.' ? '' : rel}": not found`);
+      throw err;
+    }
+    const rec: EntryRecord = { path: rel, type: typeOf(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+    if (rec.type === 'symlink') rec.linkTarget = await readlink(full);
+    if (rec.type === 'file') rec.contentDigest = await fileDigest(full);
+    out.push(rec);
+    if (rec.type === 'dir') {
+      for (const name of (await readdir(full)).sort()) await visit(rel === '.' ? name : `${rel}/${name}`);
+    }
+  };
+  for (const p of [...new Set(paths.map(sourceRelative))].sort()) await visit(p);
+  return out;
+}
+
+/** One digest for the files named by `paths` under `root` (see the header for what counts). */
+export async function digestEntries(root: string, paths: readonly string[], opts: DigestOptions = {}): Promise<Digest> {
+  const h = createHash('sha256');
+  for (const r of await collectEntries(root, paths, opts)) {
+    // One JSON array per entry: unambiguous however odd the file names are.
+    h.update(JSON.stringify([r.path, r.type, r.mode, r.uid, r.gid, r.linkTarget ?? null, r.contentDigest ?? null]));
+    h.update('\n');
+  }
+  return `sha256:${h.digest('hex')}` as Digest;
+}

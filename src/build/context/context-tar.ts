@@ -1,0 +1,227 @@
+// The build context as the docker CLI sends it in `POST /build`: a tar of the context directory,
+// .dockerignore applied (with the CLI's walk rules: an excluded directory is skipped unless a
+// `!` pattern may re-include something below it), owners set to 0:0, hard links kept as links,
+// sockets left out. And the daemon side: reading such a tar into a directory, refusing entries
+// that would land outside it (absolute or `..` paths, paths through symlinks, links out).
+import { createReadStream } from 'node:fs';
+import { chmod, lchown, link, lstat, mkdir, open, readdir, readlink, rm, symlink, utimes, lutimes } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { extract as tarExtract, pack as tarPack, type Header, type Pack } from 'tar-stream';
+import { InvalidArgumentError, isErrno } from '../../errors.js';
+import { cleanPath } from './clean-path.js';
+import { type ParentMatches, PatternMatcher } from './pattern-matcher.js';
+
+export interface PackOptions {
+  /** .dockerignore patterns (already parsed). */
+  excludes?: readonly string[];
+}
+
+/** Streams `dir` as a tar, in lexical order, paths relative to `dir`. */
+export function packContext(dir: string, opts: PackOptions = {}): Readable {
+  const pack = tarPack();
+  const matcher = new PatternMatcher(opts.excludes ?? []);
+  writeEntries(pack, dir, matcher).then(
+    () => pack.finalize(),
+    (err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))),
+  );
+  return Readable.from(pack);
+}
+
+type EntryHeader = Partial<Header> & Pick<Header, 'name'>;
+
+async function addEntry(pack: Pack, header: EntryHeader, body?: Readable): Promise<void> {
+  if (!body) {
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error | null) => (err ? reject(err) : resolve());
+      if (header.type === 'file') pack.entry(header, '', done);
+      else pack.entry(header, done);
+    });
+    return;
+  }
+  let entry!: ReturnType<Pack['entry']>;
+  const finished = new Promise<void>((resolve, reject) => {
+    entry = pack.entry(header, (err?: Error | null) => (err ? reject(err) : resolve()));
+  });
+  let written = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    written += buf.length;
+    if (written > (header.size ?? 0)) throw new Error(`file ${header.name} grew while being sent`);
+    if (!entry.write(buf)) await once(entry, 'drain');
+  }
+  if (written !== header.size) throw new Error(`file ${header.name} changed size while being sent`);
+  entry.end(undefined);
+  await finished;
+}
+
+async function writeEntries(pack: Pack, root: string, matcher: PatternMatcher): Promise<void> {
+  const seenInodes = new Map<string, string>();
+  const walk = async (relDir: string, parent: ParentMatches | undefined): Promise<void> => {
+    const names = (await readdir(relDir ? join(root, relDir) : root)).sort();
+    for (const name of names) {
+      const rel = relDir ? `${relDir}/${name}` : name;
+      const full = join(root, rel);
+      const st = await lstat(full);
+      const { excluded, info } = matcher.matchesUsingParentResults(rel, parent);
+      if (excluded) {
+        if (!st.isDirectory()) continue;
+        if (!matcher.hasExclusions || !matcher.mayReincludeBelow(rel)) continue;
+        await walk(rel, info); // walked for exceptions, but not itself part of the tar
+        continue;
+      }
+      const header: EntryHeader = { name: rel, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
+      if (st.isDirectory()) {
+        await addEntry(pack, { ...header, name: rel + '/', type: 'directory' });
+        await walk(rel, info);
+      } else if (st.isSymbolicLink()) {
+        await addEntry(pack, { ...header, type: 'symlink', linkname: await readlink(full) });
+      } else if (st.isFile()) {
+        const key = `${st.dev}:${st.ino}`;
+        const first = st.nlink > 1 ? seenInodes.get(key) : undefined;
+        if (first !== undefined) {
+          await addEntry(pack, { ...header, type: 'link', linkname: first, size: 0 });
+          continue;
+        }
+        if (st.nlink > 1) seenInodes.set(key, rel);
+        await addEntry(pack, { ...header, type: 'file', size: st.size }, st.size > 0 ? createReadStream(full) : undefined);
+      } else if (st.isFIFO()) {
+        await addEntry(pack, { ...header, type: 'fifo' });
+      }
+      // sockets and device nodes do not belong in a build context
+    }
+  };
+  await walk('', undefined);
+}
+
+export class HostileArchiveError extends InvalidArgumentError {}
+
+/** A tar entry name made relative and clean; throws for names that leave the directory. */
+export function safeEntryPath(name: string): string {
+  if (name.includes('\0')) throw new HostileArchiveError(`invalid path in archive: ${JSON.stringify(name)}`);
+  if (name.startsWith('/')) throw new HostileArchiveError(`refusing absolute path in archive: ${JSON.stringify(name)}`);
+  const parts = name.split('/');
+  if (parts.includes('..')) throw new HostileArchiveError(`refusing path with .. in archive: ${JSON.stringify(name)}`);
+  const clean = cleanPath(name);
+  if (clean === '.' ) return '.';
+  return clean;
+}
+
+/** Throws when an existing ancestor of `rel` inside `root` is not a real directory. */
+async function assertNoSymlinkAncestor(root: string, rel: string): Promise<void> {
+  const parts = rel.split('/');
+  let cur = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    cur = join(cur, parts[i]!);
+    try {
+      const st = await lstat(cur);
+      if (st.isSymbolicLink()) throw new HostileArchiveError(`refusing to write through symlink: ${parts.slice(0, i + 1).join('/')}`);
+      if (!st.isDirectory()) throw new HostileArchiveError(`not a directory in archive path: ${parts.slice(0, i + 1).join('/')}`);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return; // created below by mkdir
+      throw err;
+    }
+  }
+}
+
+export interface UnpackOptions {
+  /** Apply uid/gid from the archive (default: only when running as root). */
+  chown?: boolean;
+}
+
+/** Reads a context tar into `dir` (which should be empty); refuses hostile entries. */
+export async function unpackContext(stream: Readable, dir: string, opts: UnpackOptions = {}): Promise<void> {
+  const chown = opts.chown ?? process.getuid?.() === 0;
+  await mkdir(dir, { recursive: true });
+  const extract = tarExtract();
+  const dirTimes: [string, Date][] = [];
+  const consume = async (): Promise<void> => {
+    for await (const entry of extract) {
+      const h = entry.header;
+      const rel = safeEntryPath(h.name);
+      if (rel === '.') {
+        entry.resume();
+        continue;
+      }
+      await assertNoSymlinkAncestor(dir, rel);
+      const target = join(dir, rel);
+      await mkdir(dirname(target), { recursive: true });
+      const mode = (h.mode ?? 0o644) & 0o7777;
+      switch (h.type) {
+        case 'directory': {
+          try {
+            const st = await lstat(target);
+            if (!st.isDirectory()) await rm(target, { force: true, recursive: true });
+          } catch (err) {
+            if (!isErrno(err, 'ENOENT')) throw err;
+          }
+          await mkdir(target, { recursive: true });
+          await chmod(target, mode);
+          if (h.mtime) dirTimes.push([target, h.mtime]);
+          entry.resume();
+          break;
+        }
+        case 'file':
+        case 'contiguous-file': {
+          await rm(target, { force: true, recursive: true });
+          const fh = await open(target, 'wx', mode);
+          try {
+            for await (const chunk of entry) await fh.write(chunk as Buffer);
+          } finally {
+            await fh.close();
+          }
+          await chmod(target, mode);
+          if (h.mtime) await utimes(target, h.mtime, h.mtime);
+          break;
+        }
+        case 'symlink': {
+          await rm(target, { force: true, recursive: true });
+          await symlink(h.linkname ?? '', target);
+          if (h.mtime) await lutimes(target, h.mtime, h.mtime).catch(() => undefined);
+          entry.resume();
+          break;
+        }
+        case 'link': {
+          const linkRel = safeEntryPath(h.linkname ?? '');
+          if (linkRel === '.') throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
+          await assertNoSymlinkAncestor(dir, linkRel);
+          const st = await lstat(join(dir, linkRel)).catch(() => undefined);
+          if (!st || st.isSymbolicLink() || st.isDirectory()) throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
+          await rm(target, { force: true, recursive: true });
+          await link(join(dir, linkRel), target);
+          entry.resume();
+          break;
+        }
+        default:
+          // fifos, devices, pax/gnu headers handled by the reader: nothing a build context needs
+          entry.resume();
+          continue;
+      }
+      if (chown && h.type !== 'link') await lchown(target, h.uid ?? 0, h.gid ?? 0);
+    }
+  };
+  // The tar reader is a streamx stream: feed it by hand, backpressure and errors included.
+  const feeding = (async () => {
+    try {
+      for await (const chunk of stream) {
+        if (!extract.write(chunk as Buffer)) await once(extract, 'drain');
+      }
+      extract.end(undefined);
+    } catch (err) {
+      extract.destroy(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+  })();
+  try {
+    await consume();
+  } catch (err) {
+    extract.destroy();
+    stream.destroy();
+    await feeding.catch(() => undefined);
+    throw err;
+  }
+  await feeding;
+  // Directory times last: writing children changed them.
+  for (const [d, t] of dirTimes.reverse()) await utimes(d, t, t);
+}

@@ -1,0 +1,104 @@
+// What a COPY/ADD source names in its source tree, and where each match lands. Rules (BuildKit's
+// file copy): a source with glob characters is split at its first globbing element; everything
+// below the fixed part is walked in lexical order and each path whose remainder matches
+// (filepath.Match, `*` within one element) is taken — a matching directory is taken whole and
+// not descended into. A directory source copies its *contents*, not itself. The destination is
+// a directory when it ends in `/` or already is one; a file then lands as dest/<name>.
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError, isErrno } from '../../errors.js';
+import { cleanPath } from './clean-path.js';
+import { containsWildcards, globMatch } from './glob-match.js';
+
+/** Splits `a/b/*.txt/c` into the fixed part `a/b` and the glob part `*.txt/c`. */
+export function splitWildcards(src: string): { fixed: string; glob: string } {
+  const parts = cleanPath(src).split('/');
+  const fixed: string[] = [];
+  const glob: string[] = [];
+  let found = false;
+  for (const p of parts) {
+    if (!found && containsWildcards(p)) found = true;
+    (found ? glob : fixed).push(p === '' ? '/' : p);
+  }
+  return { fixed: cleanPath(fixed.join('/')), glob: glob.length ? cleanPath(glob.join('/')) : '' };
+}
+
+/** Turns a source as written (`./a/../b`, `/x`) into a path relative to the tree root. */
+export function sourceRelative(src: string): string {
+  const c = cleanPath('/' + src);
+  return c === '/' ? '.' : c.slice(1);
+}
+
+/**
+ * The paths (relative to `root`, sorted as a lexical walk finds them) a source names. A source
+ * without glob characters names itself, whether it exists or not; a glob naming nothing gives [].
+ */
+export async function resolveCopySource(root: string, src: string): Promise<string[]> {
+  const rel = sourceRelative(src);
+  const { fixed, glob } = splitWildcards(rel);
+  if (glob === '') return [rel];
+  const base = fixed === '.' ? root : join(root, fixed);
+  const out: string[] = [];
+  const walk = async (dir: string, relDir: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (err) {
+      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return;
+      throw err;
+    }
+    for (const name of names) {
+      const r = relDir ? `${relDir}/${name}` : name;
+      const full = join(dir, name);
+      const st = await lstat(full);
+      if (globMatch(glob, r)) {
+        out.push(fixed === '.' ? r : `${fixed}/${r}`);
+        continue; // a matching directory is taken whole
+      }
+      if (st.isDirectory()) await walk(full, r);
+    }
+  };
+  await walk(base, '');
+  return out;
+}
+
+/** All sources of one COPY resolved; a missing plain source or an empty glob set is an error. */
+export async function resolveCopySources(root: string, sources: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const src of sources) {
+    const matches = await resolveCopySource(root, src);
+    if (!containsWildcards(sourceRelative(src))) {
+      try {
+        await lstat(join(root, matches[0]!));
+      } catch (err) {
+        if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) throw new NotFoundError(`"/${matches[0] === '.' ? '' : matches[0]}": not found`);
+        throw err;
+      }
+    }
+    out.push(...matches);
+  }
+  return out;
+}
+
+export interface CopyTargetInput {
+  /** The source path (its last element names a copied file). */
+  source: string;
+  sourceIsDir: boolean;
+  /** The destination as written after expansion (a trailing `/` matters). */
+  dest: string;
+  /** Whether the destination already exists as a directory in the target tree. */
+  destIsExistingDir: boolean;
+}
+
+/**
+ * Where one source lands: `{ path, contentsOf }` — for a directory source its contents go into
+ * `path`; for a file `path` is the file to write.
+ */
+export function copyTarget(input: CopyTargetInput): { path: string; contentsOf: boolean } {
+  const destIsDir = input.dest.endsWith('/') || input.destIsExistingDir;
+  const dest = cleanPath(input.dest);
+  if (input.sourceIsDir) return { path: dest, contentsOf: true };
+  if (!destIsDir) return { path: dest, contentsOf: false };
+  const name = cleanPath(input.source).split('/').pop()!;
+  return { path: dest === '/' ? `/${name}` : `${dest}/${name}`, contentsOf: false };
+}
