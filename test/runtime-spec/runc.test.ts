@@ -204,6 +204,20 @@ describe('runc runs generated specs', { skip }, () => {
     assert.deepEqual([w.hostname, w.domain, w.pid1, w.nets], ['web', 'example.org', 'sh', 'lo']);
   });
 
+  it('starts with --init, --ipc none, a tmpfs /dev and a private cgroup namespace', async () => {
+    if (existsSync('/usr/bin/tini-static')) {
+      const init = await h.run({ config: sh('echo pid1=$(cat /proc/1/cmdline | tr "\\0" " ")'), hostConfig: { Init: true }, initPath: '/usr/bin/tini-static' });
+      assert.equal(init.code, 0, init.stderr);
+      assert.match(values(init.stdout).pid1 ?? '', /^\/sbin\/docker-init -- sh -c /);
+    }
+    const noIpc = await h.run({ config: sh('test -e /dev/shm; echo shm=$?'), hostConfig: { IpcMode: 'none' } });
+    assert.equal(values(noIpc.stdout).shm, '1', noIpc.stderr);
+    const dev = await h.run({ config: sh('echo x > /dev/null && echo null=ok; test -e /dev/pts; echo pts=$?'), hostConfig: { Tmpfs: { '/dev': 'size=1m' } } });
+    assert.deepEqual([values(dev.stdout).null, values(dev.stdout).pts], ['ok', '1'], dev.stderr);
+    const cgns = await h.run({ config: sh('echo cg=$(grep memory /proc/self/cgroup | cut -d: -f3)'), hostConfig: { CgroupnsMode: 'private' } });
+    assert.equal(values(cgns.stdout).cg, '/', cgns.stderr);
+  });
+
   describe('with lxcfs', { skip: existsSync('/usr/bin/lxcfs') ? false : 'lxcfs is not installed' }, () => {
     let mountPoint = '';
     let lxcfs: ReturnType<typeof spawn> | undefined;

@@ -78,7 +78,9 @@ export function specMountToOci(m: SpecMount): Mount {
     return { destination, type: 'bind', source: m.source, options };
   }
   if (m.type === 'tmpfs') {
-    const options = mergeTmpfsOptions(['noexec', 'nosuid', 'nodev', 'rprivate', ...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])]);
+    // A tmpfs at /dev holds the device nodes runc makes, so it cannot be nodev.
+    const defaults = destination === '/dev' ? ['noexec', 'nosuid', 'rprivate'] : ['noexec', 'nosuid', 'nodev', 'rprivate'];
+    const options = mergeTmpfsOptions([...defaults, ...(m.readOnly ? ['ro'] : []), ...(m.options ?? [])]);
     return { destination, type: 'tmpfs', source: m.source || 'tmpfs', options };
   }
   return { destination, type: m.type, source: m.source ?? m.type, options: [...(m.options ?? []), ...(m.readOnly ? ['ro'] : [])] };
