@@ -195,6 +195,9 @@ describe('generateSpec: namespaces, hostname, paths', () => {
     assert.equal(spec.linux?.sysctl, undefined);
     const net = (await gen({}, {}, { netns: 'host' })).spec;
     assert.equal(net.hostname, 'testhost');
+    const byMode = (await gen({}, { NetworkMode: 'host' })).spec;
+    assert.ok(!byMode.linux?.namespaces?.some((n) => n.type === 'network'));
+    assert.equal(byMode.hostname, 'testhost');
     const joined = (await gen({ Hostname: 'web', Domainname: 'example.org' }, { PidMode: 'container:abc' }, { netns: { path: '/run/netns/x' }, joinNamespaces: { pid: '/proc/42/ns/pid' } })).spec;
     assert.deepEqual(joined.linux?.namespaces?.find((n) => n.type === 'network'), { type: 'network', path: '/run/netns/x' });
     assert.deepEqual(joined.linux?.namespaces?.find((n) => n.type === 'pid'), { type: 'pid', path: '/proc/42/ns/pid' });

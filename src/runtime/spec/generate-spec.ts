@@ -77,7 +77,8 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   add('ipc', ipc, join.ipc);
   add('uts', uts, undefined);
   namespaces.push({ type: 'mount' });
-  const netns = input.netns;
+  // The caller normally says; without a word from it, HostConfig's NetworkMode decides.
+  const netns = input.netns ?? (hc.NetworkMode === 'host' ? 'host' : undefined);
   if (netns === undefined) namespaces.push({ type: 'network' });
   else if (netns !== 'host') namespaces.push(netns.path ? { type: 'network', path: netns.path } : { type: 'network' });
   const cgroupns = hc.CgroupnsMode || (host.cgroupV2 ? 'private' : 'host');

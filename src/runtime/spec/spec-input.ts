@@ -115,10 +115,13 @@ export interface GenerateSpecInput {
   hostConfig: SpecHostConfig;
   /** Placed after docker's default mounts, parents before children; they replace a default at the same destination. */
   mounts?: SpecMount[];
-  /** A namespace path to join, 'host' for --network host; absent: a new one (runc brings up lo). */
+  /**
+   * A namespace path to join, 'host' for --network host; absent: a new one (runc brings up lo),
+   * or the host's when HostConfig.NetworkMode is 'host'.
+   */
   netns?: { path?: string } | 'host';
   /** Paths of namespaces to join for `--pid container:x` / `--ipc container:x` (/proc/<pid>/ns/…). */
-  joinNamespaces?: { pid?: string; ipc?: string; uts?: string };
+  joinNamespaces?: { pid?: string; ipc?: string };
   /** Cgroup path for runc (cgroupfs driver: /berth/<id>). */
   cgroupsPath: string;
   /** The host's bounding set; read from /proc/self/status when absent. */
