@@ -2,12 +2,11 @@
 // a temp dir, deletes enabled, optionally htpasswd or token auth and TLS. Killable and restartable
 // on the same port and storage.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { mkdtempSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, request } from 'undici';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
@@ -23,10 +22,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
 export interface RegistryProcessOptions {
   htpasswd?: { username: string; password: string };
   token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
-  tls?: { cert: string; key: string };
+  /** `clientCa`: require client certificates signed by it. */
+  tls?: { cert: string; key: string; clientCa?: string };
 }
 
 export class RegistryProcess {
@@ -65,7 +76,10 @@ export class RegistryProcess {
       'http:',
       `  addr: 127.0.0.1:${this.port}`,
     ];
-    if (this.opts.tls) lines.push('  tls:', `    certificate: ${this.opts.tls.cert}`, `    key: ${this.opts.tls.key}`);
+    if (this.opts.tls) {
+      lines.push('  tls:', `    certificate: ${this.opts.tls.cert}`, `    key: ${this.opts.tls.key}`);
+      if (this.opts.tls.clientCa) lines.push('    clientcas:', `      - ${this.opts.tls.clientCa}`);
+    }
     if (this.opts.htpasswd) {
       const entry = execFileSync('htpasswd', ['-Bbn', this.opts.htpasswd.username, this.opts.htpasswd.password], { encoding: 'utf8' });
       writeFileSync(join(this.dir, 'htpasswd'), entry.trim() + '\n');
@@ -77,21 +91,11 @@ export class RegistryProcess {
     writeFileSync(join(this.dir, 'config.yml'), lines.join('\n') + '\n');
     this.logFd = openSync(this.logPath, 'a');
     this.child = spawn(REGISTRY_BIN, ['serve', join(this.dir, 'config.yml')], { stdio: ['ignore', this.logFd, this.logFd] });
-    const scheme = this.opts.tls ? 'https' : 'http';
-    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
-    try {
-      for (let i = 0; i < 400; i++) {
-        if (this.child.exitCode !== null) throw new Error(`registry exited with ${this.child.exitCode}`);
-        try {
-          const res = await request(`${scheme}://${this.host}/v2/`, { dispatcher });
-          await res.body.dump();
-          return this;
-        } catch {
-          await delay(25);
-        }
-      }
-    } finally {
-      await dispatcher.close();
+    // Up when the port accepts connections (a TLS registry may demand client certificates).
+    for (let i = 0; i < 400; i++) {
+      if (this.child.exitCode !== null) throw new Error(`registry exited with ${this.child.exitCode}`);
+      if (await canConnect(this.port)) return this;
+      await delay(25);
     }
     throw new Error('registry did not start');
   }

@@ -4,6 +4,8 @@ import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/image-spec.js';
 
 export interface LayerSink {
+  /** Called once the image config is known, with its diffIDs in order (before `has`). */
+  begin?(diffIds: Digest[]): Promise<void> | void;
   /** Whether the layer with this diffID is already unpacked ("Already exists": not downloaded). */
   has(diffId: Digest): Promise<boolean>;
   /**

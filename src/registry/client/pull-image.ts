@@ -139,6 +139,7 @@ async function fetchConfig(client: RepositoryClient, store: ContentStore, desc: 
 
 async function pullLayers(opts: PullOptions, client: RepositoryClient, layers: Descriptor[], diffIds: Digest[], emit: ProgressListener): Promise<void> {
   const limit = new ConcurrencyLimit(opts.maxConcurrentDownloads ?? 3);
+  await opts.layers.begin?.(diffIds);
   const present = await Promise.all(diffIds.map((d) => opts.layers.has(d)));
   const seen = new Set<string>();
   for (let i = 0; i < layers.length; i++) {

@@ -21,6 +21,8 @@ export interface RegistryHostsConfig {
   /** Directories in docker's certs.d layout; default `/etc/berth/certs.d` then `/etc/docker/certs.d`. */
   certsDirs?: string[];
   userAgent?: string;
+  /** Treat loopback registries as insecure, as docker does for 127.0.0.0/8 (default true). */
+  insecureLoopback?: boolean;
   /** Connections per registry host (keep-alive pool). */
   connectionsPerHost?: number;
 }
@@ -83,7 +85,7 @@ export class RegistryHosts {
   /** Whether plain http (and unverified https) is allowed for `host[:port]`. */
   isInsecure(host: string): boolean {
     const { hostname } = splitHostPort(host);
-    if (isLoopbackHost(hostname)) return true;
+    if (this.config.insecureLoopback !== false && isLoopbackHost(hostname)) return true;
     for (const entry of this.config.insecureRegistries ?? []) {
       const e = entry.replace(/^https?:\/\//, '').replace(/\/+$/, '');
       if (e === host || e === hostname) return true;

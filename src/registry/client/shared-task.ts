@@ -62,11 +62,17 @@ export async function runShared(
         }),
       ]);
     }
+  } catch (err) {
+    if (signal?.aborted && e.attached === 1) {
+      // The last caller gave up: cancel the run and let it clean up before reporting.
+      e.controller.abort(signal.reason);
+      await e.promise.catch(() => undefined);
+    }
+    throw err;
   } finally {
     if (onAbort) signal!.removeEventListener('abort', onAbort);
     e.listeners.delete(onProgress);
     e.attached--;
-    if (e.attached === 0 && signal?.aborted) e.controller.abort(signal.reason);
   }
   return { joined };
 }
