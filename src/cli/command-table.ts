@@ -1,0 +1,70 @@
+// Every command berth knows, with the paths that reach it and a one-line summary, so that help and
+// dispatch need not load the command modules (startup time matters: `berth run` must be quick).
+import type { CommandDefinition } from './command.js';
+
+export type CommandGroup = 'common' | 'management' | 'other';
+
+export interface CommandEntry {
+  /** Every spelling: `['ps', 'container ls', 'container list', 'container ps']`. */
+  readonly paths: readonly string[];
+  readonly summary: string;
+  readonly group: CommandGroup;
+  load(): Promise<CommandDefinition>;
+}
+
+const entry = (paths: string[], group: CommandGroup, summary: string, load: () => Promise<CommandDefinition>): CommandEntry => ({ paths, group, summary, load });
+
+export const COMMANDS: readonly CommandEntry[] = [
+  entry(['run', 'container run'], 'common', 'Create and run a new container from an image', async () => (await import('./commands/run.js')).runCommand),
+  entry(['exec', 'container exec'], 'common', 'Execute a command in a running container', async () => (await import('./commands/exec.js')).execCommand),
+  entry(['ps', 'container ls', 'container list', 'container ps'], 'common', 'List containers', async () => (await import('./commands/ps.js')).psCommand),
+  entry(['pull', 'image pull'], 'common', 'Download an image from a registry', async () => (await import('./commands/pull.js')).pullCommand),
+  entry(['push', 'image push'], 'common', 'Upload an image to a registry', async () => (await import('./commands/push.js')).pushCommand),
+  entry(['images', 'image ls', 'image list'], 'common', 'List images', async () => (await import('./commands/images.js')).imagesCommand),
+  entry(['login'], 'common', 'Authenticate to a registry', async () => (await import('./commands/login.js')).loginCommand),
+  entry(['logout'], 'common', 'Log out from a registry', async () => (await import('./commands/login.js')).logoutCommand),
+  entry(['version'], 'common', 'Show the berth version information', async () => (await import('./commands/version.js')).versionCommand),
+  entry(['info', 'system info'], 'common', 'Display system-wide information', async () => (await import('./commands/info.js')).infoCommand),
+  entry(['attach', 'container attach'], 'other', 'Attach local standard input, output, and error streams to a running container', async () => (await import('./commands/attach.js')).attachCommand),
+  entry(['create', 'container create'], 'other', 'Create a new container', async () => (await import('./commands/create.js')).createCommand),
+  entry(['events', 'system events'], 'other', 'Get real time events from the server', async () => (await import('./commands/events.js')).eventsCommand),
+  entry(['history', 'image history'], 'other', 'Show the history of an image', async () => (await import('./commands/history.js')).historyCommand),
+  entry(['import', 'image import'], 'other', 'Import the contents from a tarball to create a filesystem image', async () => (await import('./commands/import.js')).importCommand),
+  entry(['inspect'], 'other', 'Return low-level information on berth objects', async () => (await import('./commands/inspect.js')).inspectCommand),
+  entry(['container inspect'], 'other', 'Display detailed information on one or more containers', async () => (await import('./commands/inspect.js')).containerInspectCommand),
+  entry(['image inspect'], 'other', 'Display detailed information on one or more images', async () => (await import('./commands/inspect.js')).imageInspectCommand),
+  entry(['kill', 'container kill'], 'other', 'Kill one or more running containers', async () => (await import('./commands/kill.js')).killCommand),
+  entry(['load', 'image load'], 'other', 'Load an image from a tar archive or STDIN', async () => (await import('./commands/load.js')).loadCommand),
+  entry(['logs', 'container logs'], 'other', 'Fetch the logs of a container', async () => (await import('./commands/logs.js')).logsCommand),
+  entry(['pause', 'container pause'], 'other', 'Pause all processes within one or more containers', async () => (await import('./commands/pause.js')).pauseCommand),
+  entry(['port', 'container port'], 'other', 'List port mappings or a specific mapping for the container', async () => (await import('./commands/port.js')).portCommand),
+  entry(['container prune'], 'other', 'Remove all stopped containers', async () => (await import('./commands/prune.js')).containerPruneCommand),
+  entry(['image prune'], 'other', 'Remove unused images', async () => (await import('./commands/prune.js')).imagePruneCommand),
+  entry(['rename', 'container rename'], 'other', 'Rename a container', async () => (await import('./commands/rename.js')).renameCommand),
+  entry(['restart', 'container restart'], 'other', 'Restart one or more containers', async () => (await import('./commands/stop.js')).restartCommand),
+  entry(['rm', 'container rm', 'container remove'], 'other', 'Remove one or more containers', async () => (await import('./commands/rm.js')).rmCommand),
+  entry(['rmi', 'image rm', 'image remove'], 'other', 'Remove one or more images', async () => (await import('./commands/rmi.js')).rmiCommand),
+  entry(['save', 'image save'], 'other', 'Save one or more images to a tar archive (streamed to STDOUT by default)', async () => (await import('./commands/save.js')).saveCommand),
+  entry(['start', 'container start'], 'other', 'Start one or more stopped containers', async () => (await import('./commands/start.js')).startCommand),
+  entry(['stop', 'container stop'], 'other', 'Stop one or more running containers', async () => (await import('./commands/stop.js')).stopCommand),
+  entry(['tag', 'image tag'], 'other', 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', async () => (await import('./commands/tag.js')).tagCommand),
+  entry(['top', 'container top'], 'other', 'Display the running processes of a container', async () => (await import('./commands/top.js')).topCommand),
+  entry(['unpause', 'container unpause'], 'other', 'Unpause all processes within one or more containers', async () => (await import('./commands/pause.js')).unpauseCommand),
+  entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
+];
+
+/** Management commands: `container …`, `image …`, `system …`. */
+export const MANAGEMENT: Readonly<Record<string, string>> = {
+  container: 'Manage containers',
+  image: 'Manage images',
+  system: 'Manage berth',
+};
+
+/** Finds the command an argv starts with: returns it and how many words its path took. */
+export function lookupCommand(argv: readonly string[]): { entry: CommandEntry; path: string; words: number } | undefined {
+  const two = argv.slice(0, 2).join(' ');
+  for (const e of COMMANDS) if (argv.length >= 2 && e.paths.includes(two)) return { entry: e, path: two, words: 2 };
+  const one = argv[0] ?? '';
+  for (const e of COMMANDS) if (e.paths.includes(one)) return { entry: e, path: one, words: 1 };
+  return undefined;
+}

@@ -1,0 +1,67 @@
+import { parseFilters } from '../../client/filters.js';
+import { pruneContainers } from '../../client/containers.js';
+import { pruneImages } from '../../client/images.js';
+import type { CommandContext, CommandDefinition } from '../command.js';
+import { bool, list } from '../flags/flag-spec.js';
+import { humanSize } from '../format/units.js';
+
+async function confirm(ctx: CommandContext, warning: string): Promise<boolean> {
+  ctx.stdout.write(`${warning}\nAre you sure you want to continue? [y/N] `);
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: ctx.stdin });
+  const answer = await new Promise<string>((resolve) => {
+    rl.once('line', resolve);
+    rl.once('close', () => resolve(''));
+  });
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+export const containerPruneCommand: CommandDefinition = {
+  name: 'container prune',
+  usage: '[OPTIONS]',
+  description: 'Remove all stopped containers',
+  flags: [list('filter', undefined, 'Provide filter values (e.g. "until=<timestamp>")', 'filter'), bool('force', 'f', 'Do not prompt for confirmation')],
+  args: { max: 0 },
+  async run(ctx, cmd) {
+    if (!cmd.flags.force && !(await confirm(ctx, 'WARNING! This will remove all stopped containers.'))) return 0;
+    const client = await ctx.client();
+    const r = await pruneContainers(client, parseFilters(cmd.flags.filter as string[]));
+    const deleted = r.ContainersDeleted ?? [];
+    if (deleted.length) ctx.stdout.write(`Deleted Containers:\n${deleted.map((d) => `${d}\n`).join('')}\n`);
+    ctx.stdout.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
+  },
+};
+
+export const imagePruneCommand: CommandDefinition = {
+  name: 'image prune',
+  usage: '[OPTIONS]',
+  description: 'Remove unused images',
+  flags: [
+    bool('all', 'a', 'Remove all unused images, not just dangling ones'),
+    list('filter', undefined, 'Provide filter values (e.g. "until=<timestamp>")', 'filter'),
+    bool('force', 'f', 'Do not prompt for confirmation'),
+  ],
+  args: { max: 0 },
+  async run(ctx, cmd) {
+    const all = Boolean(cmd.flags.all);
+    const warning = all
+      ? 'WARNING! This will remove all images without at least one container associated to them.'
+      : 'WARNING! This will remove all dangling images.';
+    if (!cmd.flags.force && !(await confirm(ctx, warning))) return 0;
+    const filters = parseFilters(cmd.flags.filter as string[]);
+    filters.dangling = [all ? 'false' : 'true'];
+    const client = await ctx.client();
+    const r = await pruneImages(client, filters);
+    const items = r.ImagesDeleted ?? [];
+    if (items.length) {
+      let s = 'Deleted Images:\n';
+      for (const it of items) {
+        if (it.Untagged) s += `untagged: ${it.Untagged}\n`;
+        if (it.Deleted) s += `deleted: ${it.Deleted}\n`;
+      }
+      ctx.stdout.write(s + '\n');
+    }
+    ctx.stdout.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
+  },
+};

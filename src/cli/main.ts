@@ -1,0 +1,216 @@
+// `berth`: global flags, command lookup (modules load lazily), and docker's error conventions:
+// flag errors exit 125 with a usage hint, daemon errors print `Error response from daemon: …`.
+import { PROGRAM, type CommandContext, type CommandDefinition, ExitError, UsageError } from './command.js';
+import { COMMANDS, MANAGEMENT, lookupCommand } from './command-table.js';
+import { bool, list, str } from './flags/flag-spec.js';
+import { FlagError, parseArgs } from './flags/parse-args.js';
+import { formatFlags, formatHelp } from './flags/usage.js';
+import { packageVersionOf } from './version-info.js';
+
+const GLOBAL_FLAGS = [
+  str('config', undefined, 'Location of client config files'),
+  str('context', 'c', 'Name of the context to use to connect to the daemon (accepted for compatibility)'),
+  bool('debug', 'D', 'Enable debug mode'),
+  list('host', 'H', 'Daemon socket to connect to'),
+  str('log-level', 'l', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info'),
+  bool('tls', undefined, 'Use TLS; implied by --tlsverify'),
+  str('tlscacert', undefined, 'Trust certs signed only by this CA'),
+  str('tlscert', undefined, 'Path to TLS certificate file'),
+  str('tlskey', undefined, 'Path to TLS key file'),
+  bool('tlsverify', undefined, 'Use TLS and verify the remote'),
+  bool('version', 'v', 'Print version information and quit'),
+];
+
+
+function rootHelp(): string {
+  const line = (name: string, summary: string): string => `  ${name.padEnd(11)} ${summary}`;
+  const top = (group: string): string[] =>
+    COMMANDS.filter((c) => c.group === group && !c.paths[0]!.includes(' ')).map((c) => line(c.paths[0]!, c.summary));
+  return [
+    `Usage:  ${PROGRAM} [OPTIONS] COMMAND`,
+    '',
+    'A container engine that speaks the Docker Engine API',
+    '',
+    'Common Commands:',
+    ...top('common'),
+    '',
+    'Management Commands:',
+    ...Object.entries(MANAGEMENT).map(([n, s]) => line(n, s)),
+    '',
+    'Commands:',
+    ...top('other').sort(),
+    '',
+    'Global Options:',
+    formatFlags(GLOBAL_FLAGS),
+    '',
+    `Run '${PROGRAM} COMMAND --help' for more information on a command.`,
+    '',
+  ].join('\n');
+}
+
+function managementHelp(group: string): string {
+  const subs = new Map<string, string>();
+  for (const c of COMMANDS) {
+    for (const p of c.paths) {
+      const [g, sub] = p.split(' ');
+      if (g === group && sub && !subs.has(sub) && !['list', 'remove', 'ps'].includes(sub)) subs.set(sub, c.summary);
+    }
+  }
+  return [
+    `Usage:  ${PROGRAM} ${group} COMMAND`,
+    '',
+    MANAGEMENT[group]!,
+    '',
+    'Commands:',
+    ...[...subs.keys()].sort().map((s) => `  ${s.padEnd(11)} ${subs.get(s)}`),
+    '',
+    `Run '${PROGRAM} ${group} COMMAND --help' for more information on a command.`,
+    '',
+  ].join('\n');
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  stream.write(text);
+}
+
+/** Exits once stdout and stderr have drained (pipes write asynchronously). */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+function aliasesOf(path: string): string[] {
+  const e = COMMANDS.find((c) => c.paths.includes(path));
+  if (!e || e.paths.length < 2) return [];
+  // docker lists the management form first, then the short one.
+  return [...e.paths].sort((a, b) => b.split(' ').length - a.split(' ').length);
+}
+
+async function runCommand(def: CommandDefinition, path: string, argv: string[], ctx: CommandContext): Promise<number> {
+  const usageLine = `Usage:  ${PROGRAM} ${path} ${def.usage}`;
+  let parsed;
+  try {
+    parsed = parseArgs(argv, def.flags, { interspersed: def.interspersed ?? true });
+  } catch (err) {
+    if (err instanceof FlagError) {
+      write(process.stderr, `${err.message}\n\n${usageLine}\n\nRun '${PROGRAM} ${path} --help' for more information\n`);
+      return 125;
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    write(process.stdout, formatHelp(PROGRAM, { path, usage: def.usage, description: def.description, aliases: aliasesOf(path), flags: def.flags }));
+    return 0;
+  }
+  const { min, max } = def.args ?? {};
+  const n = parsed.args.length;
+  let countError: string | undefined;
+  if (min !== undefined && max !== undefined && min === max && n !== min) countError = `requires ${min === 1 ? '1 argument' : `${min} arguments`}`;
+  else if (min !== undefined && n < min) countError = `requires at least ${min} ${min === 1 ? 'argument' : 'arguments'}`;
+  else if (max !== undefined && n > max) countError = max === 0 ? 'accepts no arguments' : `accepts at most ${max} ${max === 1 ? 'argument' : 'arguments'}`;
+  if (countError) {
+    write(process.stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
+    return 1;
+  }
+  try {
+    const code = await def.run(ctx, { flags: parsed.values, set: parsed.set, args: parsed.args });
+    return code ?? 0;
+  } catch (err) {
+    return reportError(err, def, path);
+  }
+}
+
+async function reportError(err: unknown, def: CommandDefinition, path: string): Promise<number> {
+  const { ApiError } = await import('../client/api-error.js');
+  let message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ApiError) message = `Error response from daemon: ${message}`;
+  if (err instanceof UsageError) {
+    write(process.stderr, `${PROGRAM}: ${message}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
+    return 1;
+  }
+  const exitCode = err instanceof ExitError ? err.exitCode : def.errorStyle === 'run' ? 125 : 1;
+  if (process.env.BERTH_DEBUG_ERRORS && err instanceof Error) write(process.stderr, `${err.stack}\n`);
+  if (def.errorStyle === 'run') {
+    write(process.stderr, `${PROGRAM}: ${message}\n\nRun '${PROGRAM} ${path} --help' for more information\n`);
+  } else {
+    write(process.stderr, `${message}\n`);
+  }
+  return exitCode;
+}
+
+async function tryRegistryCommands(argv: string[]): Promise<number | undefined> {
+  // The registry commands are written with commander in their own module; load it only here.
+  let mod: { registerRegistryCommands?: (program: unknown) => void };
+  try {
+    mod = (await import('./commands/registry.js' as string)) as typeof mod;
+  } catch {
+    return undefined;
+  }
+  if (typeof mod.registerRegistryCommands !== 'function') return undefined;
+  const { Command } = await import('commander');
+  const program = new Command(PROGRAM);
+  program.exitOverride();
+  mod.registerRegistryCommands(program);
+  if (!program.commands.some((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!))) return undefined;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 1;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let global;
+  try {
+    global = parseArgs(argv, GLOBAL_FLAGS, { interspersed: false });
+  } catch (err) {
+    if (err instanceof FlagError) {
+      write(process.stderr, `${err.message}\n\nUsage:  ${PROGRAM} [OPTIONS] COMMAND [ARG...]\n\nRun '${PROGRAM} --help' for more information\n`);
+      return 125;
+    }
+    throw err;
+  }
+  if (global.values.version) {
+    write(process.stdout, `berth version ${packageVersionOf()}\n`);
+    return 0;
+  }
+  const rest = global.args;
+  if (rest.length === 0 || global.help) {
+    write(process.stdout, rootHelp());
+    return 0;
+  }
+  const found = lookupCommand(rest);
+  if (!found) {
+    if (MANAGEMENT[rest[0]!] !== undefined) {
+      if (rest.length === 1 || rest[1] === '--help') {
+        write(process.stdout, managementHelp(rest[0]!));
+        return 0;
+      }
+      write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, 2).join(' ')}\n\nRun '${PROGRAM} ${rest[0]} --help' for more information\n`);
+      return 1;
+    }
+    const viaRegistry = await tryRegistryCommands(rest);
+    if (viaRegistry !== undefined) return viaRegistry;
+    write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest[0]}\n\nRun '${PROGRAM} --help' for more information\n`);
+    return 1;
+  }
+  const { createContext } = await import('./context.js');
+  const ctx = createContext(global.values);
+  const def = await found.entry.load();
+  try {
+    return await runCommand(def, found.path, rest.slice(found.words), ctx);
+  } finally {
+    ctx.dispose();
+  }
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  exitWhenFlushed(1);
+});

@@ -1,0 +1,262 @@
+// HTTP to the daemon over a unix socket or TCP (+TLS), with docker's version negotiation:
+// GET /_ping, read `API-Version`, then prefix every path with `/v<version>`.
+import type { IncomingMessage, ClientRequest, Agent } from 'node:http';
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError, DaemonUnreachableError } from './api-error.js';
+import type { DaemonHost } from './host.js';
+
+export const CLIENT_API_VERSION = '1.47';
+const MIN_API_VERSION = '1.24';
+
+export interface TlsOptions {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  verify: boolean;
+}
+
+export type QueryValue = string | number | boolean | undefined | null | string[];
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  /** An object is sent as JSON; a Buffer or stream as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Don't prefix with the API version (for /_ping). */
+  unversioned?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Hijacked {
+  socket: Duplex;
+  /** Bytes that arrived with the upgrade response, before the socket took over. */
+  head: Buffer;
+  /** False when the daemon answered 200 instead of 101: output only, no stdin. */
+  canWrite: boolean;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function buildQuery(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null) continue;
+    const values = Array.isArray(v) ? v : [v];
+    for (const one of values) {
+      const s = typeof one === 'boolean' ? (one ? '1' : '0') : String(one);
+      parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
+    }
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export async function readBody(res: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function errorFrom(res: IncomingMessage): Promise<ApiError> {
+  const raw = (await readBody(res)).toString('utf8');
+  let message = raw.trim();
+  try {
+    const parsed = JSON.parse(raw) as { message?: string };
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  if (message === '') message = `${res.statusCode} ${res.statusMessage ?? ''}`.trim();
+  return new ApiError(res.statusCode ?? 500, message);
+}
+
+export class ApiClient {
+  private version: string | undefined;
+  private negotiation: Promise<string> | undefined;
+  private readonly agent: Agent;
+  private httpsModule: typeof import('node:https') | undefined;
+
+  constructor(
+    readonly host: DaemonHost,
+    private readonly tls?: TlsOptions,
+    /** Pin a version (DOCKER_API_VERSION) instead of negotiating. */
+    pinnedVersion?: string,
+  ) {
+    this.version = pinnedVersion;
+    this.agent = new http.Agent({ keepAlive: true });
+  }
+
+  /** The API version in use (negotiated on first call). */
+  async apiVersion(): Promise<string> {
+    if (this.version) return this.version;
+    this.negotiation ??= this.ping().then((p) => {
+      let v = CLIENT_API_VERSION;
+      if (p.apiVersion && compareVersions(p.apiVersion, v) < 0) v = p.apiVersion;
+      if (compareVersions(v, MIN_API_VERSION) < 0) v = MIN_API_VERSION;
+      this.version = v;
+      return v;
+    });
+    // A failed ping (daemon not up yet) must not stick: the next call tries again.
+    this.negotiation.catch(() => {
+      this.negotiation = undefined;
+    });
+    return this.negotiation;
+  }
+
+  /** GET /_ping: the daemon's API version and OS. */
+  async ping(signal?: AbortSignal): Promise<{ apiVersion?: string; osType?: string; builderVersion?: string }> {
+    const res = await this.send('GET', '/_ping', { unversioned: true, ...(signal ? { signal } : {}) });
+    await readBody(res);
+    const h = res.headers;
+    const one = (x: string | string[] | undefined): string | undefined => (Array.isArray(x) ? x[0] : x);
+    return {
+      ...(one(h['api-version']) ? { apiVersion: one(h['api-version']) } : {}),
+      ...(one(h['ostype']) ? { osType: one(h['ostype']) } : {}),
+      ...(one(h['builder-version']) ? { builderVersion: one(h['builder-version']) } : {}),
+    };
+  }
+
+  private async fullPath(path: string, opts: RequestOptions): Promise<string> {
+    const prefix = opts.unversioned ? '' : `/v${await this.apiVersion()}`;
+    return prefix + path + buildQuery(opts.query);
+  }
+
+  private createRequest(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): ClientRequest {
+    const base = { method, path, headers, agent: this.agent, ...(signal ? { signal } : {}) };
+    if (this.host.kind === 'unix') return http.request({ ...base, socketPath: this.host.path, setHost: false, headers: { Host: 'api.berth', ...headers } });
+    if (this.tls) {
+      const https = this.httpsModule!;
+      return https.request({
+        ...base, agent: undefined, host: this.host.host, port: this.host.port,
+        ...(this.tls.ca ? { ca: this.tls.ca } : {}), ...(this.tls.cert ? { cert: this.tls.cert } : {}), ...(this.tls.key ? { key: this.tls.key } : {}),
+        rejectUnauthorized: this.tls.verify,
+      });
+    }
+    return http.request({ ...base, host: this.host.host, port: this.host.port });
+  }
+
+  private async prepare(): Promise<void> {
+    if (this.tls && !this.httpsModule) this.httpsModule = await import('node:https');
+  }
+
+  private bodyHeaders(opts: RequestOptions): Record<string, string> {
+    const headers: Record<string, string> = { 'User-Agent': 'berth-cli', ...opts.headers };
+    const b = opts.body;
+    if (b === undefined) {
+      headers['Content-Length'] = '0';
+    } else if (Buffer.isBuffer(b) || b instanceof Uint8Array) {
+      headers['Content-Length'] = String(b.byteLength);
+    } else if (!isReadable(b)) {
+      headers['Content-Type'] ??= 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(JSON.stringify(b)));
+    }
+    return headers;
+  }
+
+  /** Sends a request; resolves with the response when its status is below 400, else throws ApiError. */
+  async send(method: string, path: string, opts: RequestOptions = {}): Promise<IncomingMessage> {
+    await this.prepare();
+    const full = await this.fullPath(path, opts);
+    const headers = this.bodyHeaders(opts);
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = this.createRequest(method, full, headers, opts.signal);
+      req.on('error', (err) => reject(this.connectionError(err)));
+      req.on('response', (res) => {
+        if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
+        else resolve(res);
+      });
+      writeBody(req, opts.body);
+    });
+  }
+
+  /**
+   * Like send, but also tells when the request has been handed to the OS: run fires its
+   * /wait request and must know it reached the daemon before it posts /start.
+   */
+  async sendFlushed(method: string, path: string, opts: RequestOptions = {}): Promise<{ response: Promise<IncomingMessage> }> {
+    await this.prepare();
+    const full = await this.fullPath(path, opts);
+    const headers = this.bodyHeaders(opts);
+    return new Promise((resolveSent, rejectSent) => {
+      const response = new Promise<IncomingMessage>((resolve, reject) => {
+        const req = this.createRequest(method, full, headers, opts.signal);
+        req.on('error', (err) => {
+          const e = this.connectionError(err);
+          reject(e);
+          rejectSent(e);
+        });
+        req.on('finish', () => resolveSent({ response }));
+        req.on('response', (res) => {
+          if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
+          else resolve(res);
+        });
+        writeBody(req, opts.body);
+      });
+      response.catch(() => undefined);
+    });
+  }
+
+  /** A request whose JSON answer is returned (undefined for an empty body). */
+  async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, opts);
+    const raw = await readBody(res);
+    if (raw.length === 0) return undefined as T;
+    return JSON.parse(raw.toString('utf8')) as T;
+  }
+
+  /** A request whose answer is drained and ignored. */
+  async call(method: string, path: string, opts: RequestOptions = {}): Promise<void> {
+    const res = await this.send(method, path, opts);
+    await readBody(res);
+  }
+
+  /** POST with `Upgrade: tcp`: the daemon answers 101 and the connection becomes a raw stream. */
+  async hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Hijacked> {
+    await this.prepare();
+    const full = await this.fullPath(path, opts);
+    const headers = { ...this.bodyHeaders(opts), Connection: 'Upgrade', Upgrade: 'tcp' };
+    return new Promise<Hijacked>((resolve, reject) => {
+      const req = this.createRequest(method, full, headers, opts.signal);
+      req.on('error', (err) => reject(this.connectionError(err)));
+      req.on('upgrade', (_res, socket, head) => resolve({ socket, head, canWrite: true }));
+      req.on('response', (res) => {
+        if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
+        else resolve({ socket: res as unknown as Duplex, head: Buffer.alloc(0), canWrite: false });
+      });
+      writeBody(req, opts.body);
+    });
+  }
+
+  private connectionError(err: unknown): Error {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EACCES' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
+      return new DaemonUnreachableError(this.host.url, err);
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  /** Lets the process exit while idle keep-alive sockets remain. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function isReadable(b: unknown): b is NodeJS.ReadableStream {
+  return typeof b === 'object' && b !== null && typeof (b as NodeJS.ReadableStream).pipe === 'function';
+}
+
+function writeBody(req: ClientRequest, body: unknown): void {
+  if (body === undefined) { req.end(); return; }
+  if (Buffer.isBuffer(body) || body instanceof Uint8Array) { req.end(body); return; }
+  if (isReadable(body)) { body.pipe(req); return; }
+  req.end(JSON.stringify(body));
+}
