@@ -91,7 +91,7 @@ export class IgnorePattern {
         re += ch;
         kind = 'regexp';
       } else {
-        re += /[A-Za-z0-9/_-]/.test(ch) ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`;
+        re += ch; // raw, as moby does (so `^` inside `[...]` negates)
       }
     }
     if (kind === 'regexp') {

@@ -254,7 +254,8 @@ class LexRun {
     if (first === '{' || first === '}' || first === ':') throw new ExpansionError('syntax error: bad substitution');
     const name = this.processName();
     let ch = sc.next();
-    let chs = ch ?? '';
+    // Go prints the end-of-input rune as U+FFFD in this message.
+    let chs = ch ?? '\uFFFD';
     let nullIsUnset = false;
 
     if (ch === '}') {
@@ -265,7 +266,7 @@ class LexRun {
     if (ch === ':') {
       nullIsUnset = true;
       ch = sc.next();
-      chs += ch ?? '';
+      chs += ch ?? '\uFFFD';
     }
     if (nullIsUnset || ch === '+' || ch === '-' || ch === '?' || ch === '#' || ch === '%') {
       const patternOp = ch === '#' || ch === '%';
