@@ -15,16 +15,16 @@
 // inline is several times faster than a thread-pool round trip per call; file data is written in
 // the chunks the tar stream delivers, so the event loop keeps turning between chunks.
 import {
-  closeSync, chmodSync, constants as fsc, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync,
+  closeSync, chmodSync, constants as fsc, fchmodSync, fchownSync, futimesSync, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync,
   openSync, rmSync, symlinkSync, writeSync,
 } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { join } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { type Digest, Digester } from '../oci/digest.js';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattrSync, mknodSync } from './syscalls.js';
-import type { Extract } from 'tar-stream';
-import { XATTR_PREFIX, createTarExtract, paxTime, type TarHeader } from './tar-pax.js';
+import { XATTR_PREFIX, paxTime } from './tar-pax.js';
+import { TarReader, type TarReadHeader as TarHeader } from './tar-reader.js';
 
 /** A layer that tries to write outside its directory or is otherwise refused. */
 export class UnsafeLayerError extends InvalidArgumentError {}
@@ -47,11 +47,15 @@ export interface ApplyLayerResult {
 
 const O_CREATE_FILE = fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW; // libuv adds O_CLOEXEC
 
+const UNCLEAN_PATH = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
+
 /**
  * Cleans a tar path into a relative path below the root ('' for the root itself); refuses
  * absolute paths and paths that climb out.
  */
 export function cleanLayerPath(name: string, what = 'path'): string {
+  // The common case (`usr/bin/env`, `etc/`) has nothing to clean: skip the split.
+  if (!UNCLEAN_PATH.test(name)) return name.endsWith('/') ? name.slice(0, -1) : name;
   if (name.startsWith('/')) throw new UnsafeLayerError(`${what} ${JSON.stringify(name)} is absolute: refusing to write outside the layer`);
   const out: string[] = [];
   for (const part of name.split('/')) {
@@ -145,6 +149,12 @@ class LayerWriter {
 
   private setMetadata(p: string, h: TarHeader, isSymlink: boolean): void {
     lchownSync(p, h.uid ?? 0, h.gid ?? 0);
+    if (h.pax) this.setXattrs(p, h);
+    // After chown, which clears setuid/setgid bits.
+    if (!isSymlink) chmodSync(p, (h.mode ?? 0o644) & 0o7777);
+  }
+
+  private setXattrs(p: string, h: TarHeader): void {
     if (h.pax) {
       for (const [key, value] of Object.entries(h.pax)) {
         if (!key.startsWith(XATTR_PREFIX)) continue;
@@ -161,8 +171,6 @@ class LayerWriter {
         }
       }
     }
-    // After chown, which clears setuid/setgid bits.
-    if (!isSymlink) chmodSync(p, (h.mode ?? 0o644) & 0o7777);
   }
 
   private setTimes(p: string, h: TarHeader): void {
@@ -245,11 +253,14 @@ class LayerWriter {
     }
   }
 
-  /** Called after a regular file's data is written. */
-  finishFile(h: TarHeader): void {
-    const p = this.abs(cleanLayerPath(h.name));
-    this.setMetadata(p, h, false);
-    this.setTimes(p, h);
+  /** Called after a regular file's data is written, before its fd is closed. */
+  finishFile(fd: number, h: TarHeader): void {
+    // By fd where there is a call for it: no path walk per syscall.
+    fchownSync(fd, h.uid ?? 0, h.gid ?? 0);
+    if (h.pax) this.setXattrs(this.abs(cleanLayerPath(h.name)), h);
+    fchmodSync(fd, (h.mode ?? 0o644) & 0o7777);
+    const mtime = paxTime(h, 'mtime') ?? 0;
+    futimesSync(fd, paxTime(h, 'atime') ?? mtime, mtime);
   }
 
   private whiteout(rel: string, base: string, h: TarHeader): void {
@@ -288,100 +299,48 @@ function writeAll(fd: number, chunk: Uint8Array): void {
 export async function applyLayer(tar: Readable, dir: string, opts: ApplyLayerOptions = {}): Promise<ApplyLayerResult> {
   const digester = new Digester('sha256');
   const writer = new LayerWriter(dir, opts);
-  const extract = createTarExtract();
-  let failure: unknown;
-
-  extract.on('entry', (header, stream, next) => {
-    const h = header as TarHeader;
-    // A failing entry destroys the extractor, which destroys the entry stream with the same error:
-    // that one is reported once, through `next`.
-    let settled = false;
-    const settle = (err?: Error): void => {
-      if (settled) return;
-      settled = true;
-      next(err);
-    };
-    stream.on('error', (err: Error) => settle(err));
-    let fd: number | undefined;
-    try {
+  let fd: number | undefined;
+  let current: TarHeader | undefined;
+  const reader = new TarReader({
+    entry(h) {
+      current = h;
       fd = writer.begin(h);
-    } catch (err) {
-      settle(err as Error);
-      return;
-    }
-    if (fd === undefined) {
-      stream.on('end', () => settle());
-      stream.resume();
-      return;
-    }
-    const file = fd;
-    let closed = false;
-    const closeFile = (): void => {
-      if (closed) return;
-      closed = true;
-      closeSync(file);
-    };
-    stream.on('error', closeFile);
-    stream.on('data', (data: unknown) => {
-      if (settled) return;
+    },
+    data(chunk) {
+      if (fd !== undefined) writeAll(fd, chunk);
+    },
+    end() {
+      if (fd === undefined) return;
+      const file = fd;
+      fd = undefined;
       try {
-        writeAll(file, data as Buffer);
-      } catch (err) {
-        closeFile();
-        settle(err as Error);
+        writer.finishFile(file, current!);
+      } finally {
+        closeSync(file);
       }
-    });
-    stream.on('end', () => {
-      try {
-        closeFile();
-        writer.finishFile(h);
-        settle();
-      } catch (err) {
-        settle(err as Error);
-      }
-    });
+    },
   });
-
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('error', (err: Error) => {
-      failure ??= err;
-      reject(err);
-    });
-    extract.on('finish', () => resolve());
-  });
-  done.catch(() => undefined);
-
+  // A decompressor's output buffer is small (16 KiB by default): without a deeper buffer here it
+  // would stop after every chunk and wait for the extraction instead of inflating the next one.
+  const ahead = new PassThrough({ highWaterMark: READ_AHEAD });
+  tar.on('error', (err) => ahead.destroy(err));
+  tar.pipe(ahead);
   try {
-    await feed(tar, extract, digester, () => failure !== undefined);
+    for await (const chunk of ahead) {
+      digester.update(chunk as Buffer);
+      reader.push(chunk as Buffer);
+    }
+    reader.end();
   } catch (err) {
-    // The source failed: stop the extractor, which closes a file still being written.
-    extract.destroy(err as Error);
-    throw err;
-  }
-  if (failure) {
+    tar.unpipe(ahead);
     tar.destroy();
-    throw failure;
+    throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  extract.end(undefined);
-  await done;
   writer.finish();
   return { diffId: digester.digest(), size: digester.size };
 }
 
-/** Writes the source into the extractor (hashing it on the way), honouring back-pressure. */
-async function feed(tar: Readable, extract: Extract, digester: Digester, failed: () => boolean): Promise<void> {
-  for await (const chunk of tar) {
-    if (failed()) break;
-    digester.update(chunk as Buffer);
-    if (!extract.write(chunk as Buffer)) {
-      await new Promise<void>((resolve) => {
-        const onDrain = (): void => {
-          extract.off('close', onDrain);
-          resolve();
-        };
-        extract.once('drain', onDrain);
-        extract.once('close', onDrain);
-      });
-    }
-  }
-}
+/** How far the source may run ahead of extraction (lets a decompressor upstream keep working). */
+const READ_AHEAD = 8 << 20;

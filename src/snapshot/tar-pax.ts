@@ -1,19 +1,13 @@
-// PAX extended headers done byte-exactly, around tar-stream. tar-stream decodes PAX records as
-// UTF-8 text, which corrupts binary xattr values (security.capability is binary), and cannot
-// encode them either. Here records are split by their byte lengths; `SCHILY.xattr.*` values are
-// kept as latin1 strings (one char per byte, so `Buffer.from(v, 'latin1')` gives the bytes back)
-// and every other value is UTF-8.
-import tarStream from 'tar-stream';
-import type { Extract, Header } from 'tar-stream';
+// PAX extended header records, byte-exact. Records are split by their byte lengths;
+// `SCHILY.xattr.*` values are kept as latin1 strings (one char per byte, so
+// `Buffer.from(v, 'latin1')` gives the bytes back: xattrs such as security.capability are binary)
+// and every other value is UTF-8. (tar-stream decodes every value as UTF-8, which corrupts them.)
 import { InvalidArgumentError } from '../errors.js';
 
 export const XATTR_PREFIX = 'SCHILY.xattr.';
 
 /** PAX records of an entry: name → value (xattr values in latin1, see above). */
 export type PaxRecords = Record<string, string>;
-
-/** A tar-stream entry header with the PAX records (when the entry had any). */
-export type TarHeader = Header & { pax?: PaxRecords | null };
 
 export function decodePax(buf: Buffer): PaxRecords {
   const out: PaxRecords = {};
@@ -49,38 +43,8 @@ export function encodePax(records: Record<string, string | Buffer>): Buffer {
   return Buffer.concat(parts);
 }
 
-type ExtractInternals = Extract & {
-  _header: { type: string };
-  _pax: PaxRecords | null;
-  _paxGlobal: PaxRecords | null;
-  _decodeLongHeader(buf: Buffer): void;
-};
-
-// tar-stream does not export its Extract class; take it from an instance to subclass it.
-const ExtractClass = Object.getPrototypeOf(tarStream.extract()).constructor as new (opts?: object) => ExtractInternals;
-const baseDecodeLongHeader = ExtractClass.prototype._decodeLongHeader;
-
-class ByteExactPaxExtract extends ExtractClass {
-  override _decodeLongHeader(buf: Buffer): void {
-    const type = this._header.type;
-    if (type === 'pax-global-header') {
-      this._paxGlobal = decodePax(buf);
-    } else if (type === 'pax-header') {
-      const local = decodePax(buf);
-      this._pax = this._paxGlobal === null ? local : { ...this._paxGlobal, ...local };
-    } else {
-      baseDecodeLongHeader.call(this, buf);
-    }
-  }
-}
-
-/** A tar-stream extractor whose headers carry byte-exact PAX records (`header.pax`). */
-export function createTarExtract(): Extract {
-  return new ByteExactPaxExtract();
-}
-
 /** Entry mtime with the PAX sub-second part when present (seconds since the epoch). */
-export function paxTime(header: TarHeader, key: 'mtime' | 'atime'): number | undefined {
+export function paxTime(header: { mtime?: Date; pax?: PaxRecords | null }, key: 'mtime' | 'atime'): number | undefined {
   const v = header.pax?.[key];
   if (v === undefined) return key === 'mtime' && header.mtime ? header.mtime.getTime() / 1000 : undefined;
   const n = Number(v);

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { applyLayer, UnsafeLayerError } from '../../src/snapshot/apply-layer.js';
+import { applyLayer, cleanLayerPath, UnsafeLayerError } from '../../src/snapshot/apply-layer.js';
 import { lgetxattrSync, lsetxattrSync } from '../../src/snapshot/syscalls.js';
 import { mountAll, overlayMount } from '../../src/snapshot/mount.js';
 import { describeTree, sha256, tarBytes, tarStream, tempDir, type Entry } from './fixtures.js';
@@ -207,4 +207,13 @@ test('applyLayer fails on a truncated tar', async (t) => {
   const { dir } = tempDir(t);
   const bytes = tarBytes([{ name: 'big', type: 'file', mode: 0o644, data: Buffer.alloc(10_000, 1) }]);
   await assert.rejects(applyLayer(tarStream(bytes.subarray(0, 3000)), dir), /Unexpected end of data/);
+});
+
+test('cleanLayerPath normalises names and refuses escapes', () => {
+  const cases: Array<[string, string]> = [
+    ['usr/bin/env', 'usr/bin/env'], ['etc/', 'etc'], ['./etc/', 'etc'], ['a//b/', 'a/b'], ['a/./b', 'a/b'],
+    ['a/../b', 'b'], ['.', ''], ['./', ''], ['a/..', ''], ['.wh..wh..opq', '.wh..wh..opq'], ['...', '...'],
+  ];
+  for (const [input, want] of cases) assert.equal(cleanLayerPath(input), want, input);
+  for (const bad of ['/etc/passwd', '..', '../x', 'a/../../x', './../x']) assert.throws(() => cleanLayerPath(bad), UnsafeLayerError, bad);
 });
