@@ -1,5 +1,5 @@
 // Blobs by digest on local disk: <root>/blobs/<alg>/<hex>, ingests under <root>/ingest.
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, fdatasync, type WriteStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
@@ -76,7 +76,7 @@ export class LocalContentStore implements ContentStore {
         if (!isErrno(err, 'ENOENT')) throw err;
       }
     }
-    const file = createWriteStream(path, { flags: offset > 0 ? 'a' : 'w' });
+    const file = createWriteStream(path, { flags: offset > 0 ? 'a' : 'w', highWaterMark: 1 << 20 });
     await new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject));
     return new LocalBlobWriter(this, path, file, digester, offset, opts);
   }
@@ -130,8 +130,12 @@ export class LocalContentStore implements ContentStore {
   }
 }
 
+/** Bytes written between background flushes of a large ingest. */
+const SYNC_EVERY = 32 << 20;
+
 class LocalBlobWriter extends Writable implements BlobWriter {
   private done = false;
+  private unsynced = 0;
 
   constructor(
     private readonly store: LocalContentStore,
@@ -146,6 +150,13 @@ class LocalBlobWriter extends Writable implements BlobWriter {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.digester.update(chunk);
+    this.unsynced += chunk.length;
+    const fd = (this.file as unknown as { fd: number | null }).fd;
+    if (this.unsynced >= SYNC_EVERY && typeof fd === 'number') {
+      // Flush to disk as we go, off the event loop, so the fsync at commit has little left to do.
+      this.unsynced = 0;
+      fdatasync(fd, () => undefined);
+    }
     if (!this.file.write(chunk)) this.file.once('drain', () => cb());
     else cb();
   }

@@ -56,7 +56,7 @@ export async function getBlob(ctx: BlobCtx): Promise<void> {
     ctx.res.end();
     return;
   }
-  const stream = fh.createReadStream({ start, end, highWaterMark: 1 << 20 });
+  const stream = fh.createReadStream({ start, end, highWaterMark: 4 << 20 });
   await pipeline(stream, ctx.res);
 }
 
