@@ -49,6 +49,7 @@ class Parser {
   private i = 0;
   private vars: string[][] = [['$']];
   private rangeDepth = 0;
+  private afterPipe = false;
   readonly defined = new Map<string, Node[]>();
 
   constructor(
@@ -253,6 +254,7 @@ class Parser {
       if (t.type === end) {
         this.next();
         if (pipe.cmds.length === 0) this.fail(t.pos, `missing value for ${context}`);
+        if (this.afterPipe) this.fail(t.pos, 'missing command');
         return pipe;
       }
       if (t.type === 'eof' || t.type === 'rightDelim' || t.type === 'rightParen') this.unexpected(t, context);
@@ -268,6 +270,7 @@ class Parser {
       if (operand) cmd.args.push(operand);
       const t = this.next();
       if (t.type === 'space') continue;
+      this.afterPipe = t.type === 'pipe';
       if (t.type === 'rightDelim' || t.type === 'rightParen') {
         this.i--;
       } else if (t.type !== 'pipe') {
