@@ -48,7 +48,7 @@ export const GC_FLAGS: FlagSpec[] = [
 ];
 
 /** Commander spells boolean `--no-x` flags as `x: false`; node:util as `no-x: true`. Both work here. */
-function flag(v: FlagValues, name: string): string | boolean | string[] | undefined {
+export function flag(v: FlagValues, name: string): string | boolean | string[] | undefined {
   if (v[name] !== undefined) return v[name];
   const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   return v[camel];
