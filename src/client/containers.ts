@@ -76,6 +76,8 @@ export async function attachContainer(c: ApiClient, id: string, o: AttachOptions
   });
 }
 
+const WAIT_HEADERS_GRACE_MS = 500;
+
 export interface WaitResult {
   StatusCode: number;
   Error?: { Message?: string } | null;
@@ -87,6 +89,16 @@ export interface WaitResult {
  */
 export async function beginWait(c: ApiClient, id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<{ result: Promise<WaitResult> }> {
   const { response } = await c.sendFlushed('POST', `/containers/${enc(id)}/wait`, { query: { condition } });
+  // dockerd sends the status line as soon as the wait is registered; that is the signal that
+  // /start may follow. A daemon that holds the headers back still gets the request first.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    response.catch(() => undefined),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, WAIT_HEADERS_GRACE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
   const result = response.then(async (res) => {
     const raw = (await readBody(res)).toString('utf8').trim();
     return JSON.parse(raw) as WaitResult;
