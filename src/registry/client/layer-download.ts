@@ -43,17 +43,17 @@ function ingestRef(digest: Digest): string {
 }
 
 /** Passes the tar stream through while hashing it; `beforeEnd` runs (and may fail) before the end is let through. */
-function diffIdVerifier(desc: Descriptor, expected: Digest, beforeEnd?: () => Promise<void>): Transform {
-  const digester = new Digester();
+function diffIdVerifier(desc: Descriptor, expected: Digest | undefined, beforeEnd?: () => Promise<void>): Transform {
+  const digester = expected ? new Digester() : undefined;
   return new Transform({
     highWaterMark: 1 << 20,
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      digester.update(chunk);
+      digester?.update(chunk);
       cb(null, chunk);
     },
     flush(cb: TransformCallback) {
-      const got = digester.digest();
-      if (got !== expected) {
+      const got = digester?.digest();
+      if (expected && got !== expected) {
         cb(layerVerificationError(desc, `uncompressed content has digest ${got}, the image config says ${expected}`));
         return;
       }
@@ -197,7 +197,7 @@ async function streamOnePass(job: LayerJob, res: RegistryResponse, writer: BlobW
   const local = new AbortController();
   let failure: unknown;
   const decomp = createDecompressor(layerCompression(desc.mediaType));
-  const verified = diffIdVerifier(desc, job.diffId, async () => {
+  const verified = diffIdVerifier(desc, job.sink.verifiesDiffId ? undefined : job.diffId, async () => {
     job.emit(layerMessage('Verifying Checksum', id));
     await commitVerified(writer, desc);
     job.emit(layerMessage('Download complete', id));
@@ -239,7 +239,7 @@ export async function unpackFromStore(job: LayerJob, throttle: ProgressThrottle)
   });
   let failure: unknown;
   const src: Readable = job.store.reader(desc.digest);
-  const out = pipeline(src, counter, createDecompressor(layerCompression(desc.mediaType)), diffIdVerifier(desc, job.diffId), (err) => {
+  const out = pipeline(src, counter, createDecompressor(layerCompression(desc.mediaType)), diffIdVerifier(desc, job.sink.verifiesDiffId ? undefined : job.diffId), (err) => {
     if (err && failure === undefined) failure = err;
   }) as unknown as Readable;
   try {

@@ -14,4 +14,10 @@ export interface LayerSink {
    * what it wrote. So: read to the end, and make the layer visible only after 'end'.
    */
   unpack(desc: Descriptor, diffId: Digest, uncompressed: Readable): Promise<void>;
+  /**
+   * True when `unpack` itself hashes the tar and refuses (commits nothing) unless it matches
+   * `diffId`: the puller then skips its own pass over the uncompressed bytes. The compressed
+   * digest is still checked by the puller before the stream ends.
+   */
+  readonly verifiesDiffId?: boolean;
 }
