@@ -118,16 +118,18 @@ async function main(): Promise<void> {
 
     const blobFile = (d: Digest): string => registry.blobDataPath(d);
     const readGunzip = (d: Digest): Promise<void> => pipeline(createReadStream(blobFile(d), { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 256 * 1024 }), drain());
+    const rawCpu0 = process.cpuUsage();
     const [, rawSeq] = await timed(async () => {
       for (const l of layers) await readGunzip(l.digest);
     });
+    const rawCpu = process.cpuUsage(rawCpu0);
     const [, rawPar] = await timed(async () => {
       const q = [...layers];
       await Promise.all([0, 1, 2].map(async () => {
         for (let l = q.shift(); l; l = q.shift()) await readGunzip(l.digest);
       }));
     });
-    console.log(`raw limit (read + gunzip, no engine): sequential ${rawSeq.toFixed(2)} s = ${(mb / rawSeq).toFixed(0)} MB/s; 3 at once ${rawPar.toFixed(2)} s = ${(mb / rawPar).toFixed(0)} MB/s`);
+    console.log(`raw limit (read + gunzip, no engine): sequential ${rawSeq.toFixed(2)} s = ${(mb / rawSeq).toFixed(0)} MB/s; 3 at once ${rawPar.toFixed(2)} s = ${(mb / rawPar).toFixed(0)} MB/s; sequential CPU ${((rawCpu.user + rawCpu.system) / 1e6).toFixed(2)} s`);
 
     const runs: number[] = [];
     const profile = process.argv.includes('--profile') ? await startProfile() : undefined;
@@ -136,10 +138,13 @@ async function main(): Promise<void> {
       const store = await new LocalContentStore(join(dir, 'content')).init();
       const sink = SINK === 'tar-stream' ? new DirLayerSink(join(dir, 'layers')) : new ApplyLayerSink(join(dir, 'layers'));
       const pullHosts = new RegistryHosts();
+      const cpu0 = process.cpuUsage();
       const [, s] = await timed(() => pullImage({ ref, store, hosts: pullHosts, layers: sink }));
+      const cpu = process.cpuUsage(cpu0);
       await pullHosts.close();
       runs.push(s);
-      console.log(`berth pull (${SINK} sink) run ${run + 1}: ${s.toFixed(2)} s = ${(mb / s).toFixed(0)} MB/s`);
+      const cpuS = (cpu.user + cpu.system) / 1e6;
+      console.log(`berth pull (${SINK} sink) run ${run + 1}: ${s.toFixed(2)} s = ${(mb / s).toFixed(0)} MB/s (berth CPU ${cpuS.toFixed(2)} s: ${(mb / cpuS).toFixed(0)} MB per CPU-second)`);
       rmSync(dir, { recursive: true, force: true });
     }
     if (profile) await profile();
