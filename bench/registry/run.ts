@@ -4,7 +4,7 @@
 // Figures: upload and download of one large blob (MB/s), manifest GETs by tag (requests/s, p99).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -187,20 +187,37 @@ interface Figures {
   download: number;
   rps: number;
   p99: number;
+  /** Server CPU (user+system, all threads) per operation: robust to a busy machine. */
+  uploadCpuMs: number;
+  downloadCpuMs: number;
+  getCpuUs: number;
+}
+
+/** CPU time (ms) a process has used, from /proc. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function emptyFigures(): Figures {
-  return { upload: 0, download: 0, rps: 0, p99: Infinity };
+  return { upload: 0, download: 0, rps: 0, p99: Infinity, uploadCpuMs: Infinity, downloadCpuMs: Infinity, getCpuUs: Infinity };
 }
 
 /** One round against one target; keeps the best of each figure in `best`. */
-async function round(pool: Pool, r: number, digest: string, best: Figures): Promise<void> {
+async function round(pool: Pool, pid: number, r: number, digest: string, best: Figures): Promise<void> {
   const repo = `bench/round${r}`;
+  let c = cpuMs(pid);
   best.upload = Math.max(best.upload, await upload(pool, repo, digest));
+  best.uploadCpuMs = Math.min(best.uploadCpuMs, cpuMs(pid) - c);
+  c = cpuMs(pid);
   best.download = Math.max(best.download, await download(pool, repo, digest));
+  best.downloadCpuMs = Math.min(best.downloadCpuMs, cpuMs(pid) - c);
   await pushManifest(pool, repo, digest);
   await manifestGets(pool, repo); // warm-up
+  c = cpuMs(pid);
   const g = await manifestGets(pool, repo);
+  best.getCpuUs = Math.min(best.getCpuUs, ((cpuMs(pid) - c) * 1000) / GETS);
   if (g.rps > best.rps) {
     best.rps = g.rps;
     best.p99 = g.p99;
@@ -226,21 +243,24 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       const order = results.map((_, i) => i);
       if (r % 2 === 1) order.reverse();
-      for (const i of order) await round(pools[i]!, r, digest, results[i]![1]);
+      for (const i of order) await round(pools[i]!, targets[i]!.child.pid!, r, digest, results[i]![1]);
     }
   } finally {
     for (const p of pools) await p.close();
     for (const t of targets) await stop(t);
   }
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(pad('', 24) + pad('upload MB/s', 14) + pad('download MB/s', 16) + pad('manifest req/s', 16) + 'p99 ms');
+  console.log(pad('', 24) + pad('upload MB/s', 13) + pad('download MB/s', 15) + pad('manifest GET/s', 16) + pad('p99 ms', 9) +
+    pad('CPU ms/upload', 15) + pad('CPU ms/download', 17) + 'CPU us/GET');
   for (const [name, f] of results) {
-    console.log(pad(name, 24) + pad(f.upload.toFixed(0), 14) + pad(f.download.toFixed(0), 16) + pad(f.rps.toFixed(0), 16) + f.p99.toFixed(2));
+    console.log(pad(name, 24) + pad(f.upload.toFixed(0), 13) + pad(f.download.toFixed(0), 15) + pad(f.rps.toFixed(0), 16) +
+      pad(f.p99.toFixed(2), 9) + pad(f.uploadCpuMs.toFixed(0), 15) + pad(f.downloadCpuMs.toFixed(0), 17) + f.getCpuUs.toFixed(0));
   }
   if (results.length < 2) return;
   const [b, c] = [results[0]![1], results[1]![1]];
-  console.log(`berth / CNCF: upload ${(b.upload / c.upload).toFixed(2)}x, download ${(b.download / c.download).toFixed(2)}x, ` +
-    `manifest req/s ${(b.rps / c.rps).toFixed(2)}x, p99 ${(c.p99 / b.p99).toFixed(2)}x (higher is better for berth)`);
+  console.log(`berth / CNCF (higher is better for berth): upload ${(b.upload / c.upload).toFixed(2)}x, download ${(b.download / c.download).toFixed(2)}x, ` +
+    `manifest GET/s ${(b.rps / c.rps).toFixed(2)}x, p99 ${(c.p99 / b.p99).toFixed(2)}x; server CPU per op (CNCF/berth): ` +
+    `upload ${(c.uploadCpuMs / b.uploadCpuMs).toFixed(2)}x, download ${(c.downloadCpuMs / b.downloadCpuMs).toFixed(2)}x, GET ${(c.getCpuUs / b.getCpuUs).toFixed(2)}x`);
 }
 
 await main();
