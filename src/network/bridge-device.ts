@@ -1,0 +1,63 @@
+// The Linux bridge of a network, made when the network is created (not on the first container's
+// CNI ADD), so its gateway address exists for the DNS server and the firewall rules from the start.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+export interface BridgeSpec {
+  name: string;
+  /** Gateway address with prefix length, e.g. 10.231.1.1/24. */
+  address: string;
+  mtu?: number;
+}
+
+export async function bridgeExists(name: string): Promise<boolean> {
+  try {
+    await execFileP('ip', ['link', 'show', 'dev', name]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates the bridge with its address, up; a bridge already there is completed, not recreated. */
+export async function ensureBridge(spec: BridgeSpec): Promise<void> {
+  if (!(await bridgeExists(spec.name))) {
+    await execFileP('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
+  }
+  const { stdout } = await execFileP('ip', ['-j', 'addr', 'show', 'dev', spec.name]);
+  const info = JSON.parse(stdout) as { addr_info?: { family: string; local: string; prefixlen: number }[] }[];
+  const has = (info[0]?.addr_info ?? []).some((a) => `${a.local}/${a.prefixlen}` === spec.address);
+  const cmds: string[] = [];
+  if (!has) cmds.push(`addr add ${spec.address} dev ${spec.name}`);
+  if (spec.mtu) cmds.push(`link set dev ${spec.name} mtu ${spec.mtu}`);
+  cmds.push(`link set dev ${spec.name} up`);
+  await ipBatch(cmds);
+}
+
+export async function deleteBridge(name: string): Promise<void> {
+  await execFileP('ip', ['link', 'del', 'dev', name]).catch(() => undefined);
+}
+
+async function ipBatch(cmds: string[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile('ip', ['-batch', '-'], (err, _o, stderr) => (err ? reject(new Error(`ip: ${stderr.trim() || err.message}`)) : resolve()));
+    child.stdin?.end(cmds.join('\n') + '\n');
+  });
+}
+
+/** Subnets the host already routes or has addresses in (to pick non-clashing ones). */
+export async function hostSubnets(): Promise<string[]> {
+  const out: string[] = [];
+  const { stdout } = await execFileP('ip', ['-j', '-4', 'route', 'show', 'table', 'all']);
+  for (const r of JSON.parse(stdout) as { dst: string; type?: string }[]) {
+    if (r.dst === 'default' || (r.type && r.type !== 'unicast')) continue;
+    out.push(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
+  }
+  const addrs = await execFileP('ip', ['-j', '-4', 'addr', 'show']);
+  for (const l of JSON.parse(addrs.stdout) as { addr_info?: { local: string; prefixlen: number }[] }[]) {
+    for (const a of l.addr_info ?? []) out.push(`${a.local}/${a.prefixlen}`);
+  }
+  return out;
+}

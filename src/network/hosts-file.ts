@@ -1,0 +1,53 @@
+// A container's /etc/hosts and /etc/hostname, in docker's layout.
+import { InvalidArgumentError } from '../errors.js';
+
+export interface HostsEntry {
+  ip: string;
+  names: string[];
+}
+
+const DEFAULT_ENTRIES: HostsEntry[] = [
+  { ip: '127.0.0.1', names: ['localhost'] },
+  { ip: '::1', names: ['localhost', 'ip6-localhost', 'ip6-loopback'] },
+  { ip: 'fe00::0', names: ['ip6-localnet'] },
+  { ip: 'ff00::0', names: ['ip6-mcastprefix'] },
+  { ip: 'ff02::1', names: ['ip6-allnodes'] },
+  { ip: 'ff02::2', names: ['ip6-allrouters'] },
+];
+
+/**
+ * Parses `--add-host` values (`name:ip`, `name=ip`; `host-gateway` stands for the host's address as
+ * seen from containers).
+ */
+export function parseExtraHosts(values: string[], hostGatewayIp: string | undefined): HostsEntry[] {
+  return values.map((v) => {
+    const sep = v.includes('=') ? v.indexOf('=') : v.indexOf(':');
+    if (sep <= 0) throw new InvalidArgumentError(`invalid argument "${v}" for "--add-host" flag: bad format for add-host: "${v}"`);
+    const name = v.slice(0, sep);
+    let ip = v.slice(sep + 1).replace(/^\[(.*)\]$/, '$1');
+    if (ip === 'host-gateway') {
+      if (!hostGatewayIp) throw new InvalidArgumentError('unable to derive the IP value for host-gateway');
+      ip = hostGatewayIp;
+    }
+    return { ip, names: [name] };
+  });
+}
+
+export interface HostsFileOptions {
+  /** The container's own address and names (hostname, and on the default bridge nothing else). */
+  self?: HostsEntry;
+  extra: HostsEntry[];
+  /** Legacy --link entries. */
+  links?: HostsEntry[];
+}
+
+export function renderHostsFile(o: HostsFileOptions): string {
+  const entries = [...DEFAULT_ENTRIES, ...o.extra, ...(o.links ?? [])];
+  if (o.self) entries.push(o.self);
+  return entries.map((e) => `${e.ip}\t${e.names.join(' ')}`).join('\n') + '\n';
+}
+
+/** The short name docker puts beside the container's IP: hostname, and hostname.domainname if set. */
+export function selfNames(hostname: string, domainname: string | undefined): string[] {
+  return domainname ? [`${hostname}.${domainname}`, hostname] : [hostname];
+}

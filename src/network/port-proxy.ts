@@ -1,0 +1,113 @@
+// Published ports, by a proxy in berthd: the host port is a real listening socket and each connection
+// (or UDP flow) is relayed to the container's address. Traffic to a published port is then ordinary
+// local traffic, so it goes through the host's INPUT rules like any other service's — unlike DNAT in
+// PREROUTING, which sends it down FORWARD past them. It also makes 127.0.0.1 publishing work without
+// route_localnet, and reaching the port via the host's address from other containers.
+import dgram from 'node:dgram';
+import net from 'node:net';
+
+export interface ProxyTarget {
+  ip: string;
+  port: number;
+}
+
+export interface Listener {
+  readonly hostIp: string;
+  readonly hostPort: number;
+  readonly proto: 'tcp' | 'udp';
+  close(): Promise<void>;
+}
+
+const UDP_IDLE_MS = 90_000;
+
+/** Listens on hostIp:hostPort (0 = any free port) and relays TCP connections to the target. */
+export async function listenTcp(hostIp: string, hostPort: number, target: ProxyTarget): Promise<Listener> {
+  const conns = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    const upstream = net.connect({ host: target.ip, port: target.port, allowHalfOpen: true, noDelay: true });
+    conns.add(client);
+    conns.add(upstream);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+      conns.delete(client);
+      conns.delete(upstream);
+    };
+    client.on('error', drop);
+    upstream.on('error', drop);
+    client.on('close', () => (upstream.writableEnded ? drop() : undefined));
+    upstream.on('close', () => (client.writableEnded ? drop() : undefined));
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: hostIp, port: hostPort, exclusive: true, backlog: 1024 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    hostIp,
+    hostPort: port,
+    proto: 'tcp',
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of conns) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Listens on hostIp:hostPort for UDP and relays each client's datagrams through its own socket. */
+export async function listenUdp(hostIp: string, hostPort: number, target: ProxyTarget): Promise<Listener> {
+  const sock = dgram.createSocket({ type: 'udp4' });
+  const flows = new Map<string, { up: dgram.Socket; timer: NodeJS.Timeout }>();
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind({ address: hostIp, port: hostPort, exclusive: true }, () => {
+      sock.off('error', reject);
+      resolve();
+    });
+  });
+  sock.on('error', () => undefined);
+  sock.on('message', (msg, rinfo) => {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    let flow = flows.get(key);
+    if (!flow) {
+      const up = dgram.createSocket('udp4');
+      const f = {
+        up,
+        timer: setTimeout(() => {
+          up.close();
+          flows.delete(key);
+        }, UDP_IDLE_MS),
+      };
+      up.on('error', () => undefined);
+      up.on('message', (data) => {
+        sock.send(data, rinfo.port, rinfo.address);
+        f.timer.refresh();
+      });
+      flows.set(key, f);
+      flow = f;
+    }
+    flow.up.send(msg, target.port, target.ip);
+    flow.timer.refresh();
+  });
+  const port = sock.address().port;
+  return {
+    hostIp,
+    hostPort: port,
+    proto: 'udp',
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const f of flows.values()) {
+          clearTimeout(f.timer);
+          f.up.close();
+        }
+        flows.clear();
+        sock.close(() => resolve());
+      }),
+  };
+}
