@@ -6,11 +6,9 @@ import { ApiError } from '../../client/api-error.js';
 import {
   attachContainer, beginWait, createContainer, killContainer, resizeContainer, startContainer,
 } from '../../client/containers.js';
-import { familiarString, parseReference, withDefaultTag } from '../../oci/reference.js';
 import { ExitError, type CommandContext, type ParsedCommand } from '../command.js';
 import { type CreatePlan, buildCreatePlan } from '../container-options/to-api.js';
 import { followTerminalSize, proxySignals, setRawTerminal, streamAttached } from '../terminal/attach-streams.js';
-import { pullWithProgress } from './pull-image.js';
 
 function isNoSuchImage(err: unknown): boolean {
   return err instanceof ApiError && err.statusCode === 404 && /no such image/i.test(err.message);
@@ -23,7 +21,9 @@ export function startErrorExitCode(message: string): number {
   return 125;
 }
 
-function imageDisplayName(image: string): string {
+// Pulling and reference parsing load node:crypto and more; only the pull path pays for them.
+async function imageDisplayName(image: string): Promise<string> {
+  const { familiarString, parseReference, withDefaultTag } = await import('../../oci/reference.js');
   try {
     return familiarString(withDefaultTag(parseReference(image)));
   } catch {
@@ -42,6 +42,7 @@ export function planFromCommand(cmd: ParsedCommand): CreatePlan {
 export async function createFromPlan(ctx: CommandContext, client: ApiClient, plan: CreatePlan, quiet: boolean): Promise<string> {
   const image = plan.body.Image!;
   const pull = async (): Promise<void> => {
+    const { pullWithProgress } = await import('./pull-image.js');
     await pullWithProgress(client, image, ctx.stderr, { ...(plan.platform ? { platform: plan.platform } : {}), quiet, ...(ctx.configDir ? { configDir: ctx.configDir } : {}) });
   };
   const cidfile = plan.body.HostConfig?.ContainerIDFile;
@@ -53,7 +54,7 @@ export async function createFromPlan(ctx: CommandContext, client: ApiClient, pla
     created = await createContainer(client, plan.body, opts);
   } catch (err) {
     if (!isNoSuchImage(err) || plan.pull !== 'missing') throw err;
-    ctx.stderr.write(`Unable to find image '${imageDisplayName(image)}' locally\n`);
+    ctx.stderr.write(`Unable to find image '${await imageDisplayName(image)}' locally\n`);
     await pull();
     created = await createContainer(client, plan.body, opts);
   }
