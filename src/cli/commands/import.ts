@@ -3,9 +3,7 @@ import { importImage } from '../../client/images.js';
 import { familiarName, parseReference } from '../../oci/reference.js';
 import type { CommandDefinition } from '../command.js';
 import { list, str } from '../flags/flag-spec.js';
-import { readJsonStream } from '../../client/json-stream.js';
-import type { JsonMessage } from '../../client/types.js';
-import { StreamError } from '../progress/json-progress.js';
+import { displayProgressStream } from '../progress/json-progress.js';
 
 export const importCommand: CommandDefinition = {
   name: 'import',
@@ -43,10 +41,7 @@ export const importCommand: CommandDefinition = {
       changes: cmd.flags.change as string[],
       ...(cmd.flags.platform ? { platform: cmd.flags.platform as string } : {}),
     }, body);
-    // The stream ends with {"status": "sha256:…"}: docker prints that ID.
-    for await (const msg of readJsonStream<JsonMessage>(res)) {
-      if (msg.error || msg.errorDetail) throw new StreamError(msg.errorDetail?.message ?? msg.error!);
-      if (msg.status && !msg.id && !msg.progressDetail) ctx.stdout.write(`${msg.status}\n`);
-    }
+    // The stream ends with {"status": "sha256:…"}, the new image's ID, which docker prints.
+    await displayProgressStream(res, ctx.stdout);
   },
 };
