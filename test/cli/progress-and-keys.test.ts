@@ -38,7 +38,7 @@ describe('progress display', () => {
     assert.equal(out.text,
       'latest: Pulling from library/busybox\n' +
       '\n\x1b[1A\x1b[2K\raaa: Pulling fs layer \r\x1b[1B' +
-      '\x1b[1A\x1b[2K\raaa: Downloading      500kB/2MB\r\x1b[1B');
+      '\x1b[1A\x1b[2K\raaa: Downloading    500kB/2MB\r\x1b[1B');
   });
   it('draws docker bars on wide terminals and throws stream errors', () => {
     assert.equal(formatProgress({ current: 1_000_000, total: 2_000_000 }, 200), `[${'='.repeat(25)}>${' '.repeat(25)}]      1MB/2MB`);
