@@ -5,10 +5,11 @@ import type { CommandDefinition } from '../command.js';
 import { str } from '../flags/flag-spec.js';
 import { Template, TemplateError } from '../format/go-template/template.js';
 import { packageVersionOf } from '../version-info.js';
+import { alignColumns } from '../format/tabwriter.js';
 
-function block(title: string, rows: [string, string | undefined][]): string {
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  return `${title}\n` + rows.filter(([, v]) => v !== undefined).map(([k, v]) => ` ${`${k}:`.padEnd(width)}${v}`).join('\n') + '\n';
+/** Label/value lines aligned as docker's version template is (tabwriter, minwidth 20, padding 1). */
+function block(title: string, rows: [string, string | undefined][], indent: string): string {
+  return `${title}\n` + rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${indent}${k}:\t${v}\n`).join('');
 }
 
 function goStyleDate(iso: string | undefined): string | undefined {
@@ -61,22 +62,21 @@ export const versionCommand: CommandDefinition = {
       let out = block('Client:', [
         ['Version', clientInfo.Version], ['API version', clientInfo.ApiVersion], ['Node version', process.version],
         ['OS/Arch', `${clientInfo.Os}/${clientInfo.Arch}`], ['Context', 'default'],
-      ]);
+      ], ' ');
       if (server) {
-        out += '\n' + block(`Server:${server.Platform?.Name ? ` ${server.Platform.Name}` : ''}`, []).trimEnd() + '\n';
+        out += `\nServer:${server.Platform?.Name ? ` ${server.Platform.Name}` : ''}\n`;
         const engine = server.Components?.find((c) => c.Name === 'Engine');
-        const engineRows: [string, string | undefined][] = [
+        out += block(' Engine:', [
           ['Version', server.Version], ['API version', `${server.ApiVersion} (minimum version ${server.MinAPIVersion ?? ''})`],
           ['Go version', server.GoVersion], ['Git commit', server.GitCommit], ['Built', goStyleDate(server.BuildTime)],
           ['OS/Arch', `${server.Os}/${server.Arch}`], ['Experimental', String(Boolean(server.Experimental))],
-        ];
-        out += block(' Engine:', engineRows.map(([k, v]) => [` ${k}`, v]));
+        ], '  ');
         for (const c of server.Components ?? []) {
           if (c === engine) continue;
-          const rows: [string, string | undefined][] = [['Version', c.Version], ...Object.entries(c.Details ?? {}).map(([k, v]) => [k, v] as [string, string])];
-          out += block(` ${c.Name}:`, rows.map(([k, v]) => [` ${k}`, v]));
+          out += block(` ${c.Name}:`, [['Version', c.Version], ...Object.entries(c.Details ?? {})], '  ');
         }
       }
+      out = alignColumns(out, { minWidth: 20, padding: 1 });
       ctx.stdout.write(out);
     }
     if (serverError) throw serverError;
