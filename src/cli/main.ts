@@ -128,6 +128,9 @@ async function reportError(err: unknown, def: CommandDefinition, path: string): 
   const { ApiError } = await import('../client/api-error.js');
   let message = err instanceof Error ? err.message : String(err);
   if (err instanceof ApiError) message = `Error response from daemon: ${message}`;
+  // Node's "ENOENT: no such file or directory, open '/x'" in Go's words: "open /x: no such file or directory".
+  const sys = /^E[A-Z]+: (.+), (\w+) '(.*)'$/.exec(message);
+  if (sys) message = `${sys[2]} ${sys[3]}: ${sys[1]}`;
   if (err instanceof UsageError) {
     write(process.stderr, `${PROGRAM}: ${message}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
     return 1;

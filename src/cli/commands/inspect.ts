@@ -1,6 +1,6 @@
 // inspect: any object by name or ID (containers, then images), or a given --type. Prints a JSON
 // array indented like docker, or one template result per object.
-import { ApiError } from '../../client/api-error.js';
+import { ApiError, DaemonUnreachableError } from '../../client/api-error.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { inspectContainer } from '../../client/containers.js';
 import { inspectImage } from '../../client/images.js';
@@ -44,6 +44,7 @@ async function inspectObjects(ctx: CommandContext, cmd: ParsedCommand, kinds: re
     try {
       found.push(await fetchObject(client, name, kinds, Boolean(cmd.flags.size)));
     } catch (err) {
+      if (err instanceof DaemonUnreachableError) throw err;
       errors.push(err instanceof ApiError && err.statusCode === 404 && kinds.length === 1 ? `Error: No such ${kinds[0]}: ${name}` : errorText(err));
     }
   }
