@@ -19,8 +19,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+export interface AutostartOptions {
+  /** The daemon's command line (default: this node running bin/berthd). */
+  command?: readonly string[];
+  timeoutMs?: number;
+}
+
 /** Negotiates with the daemon, starting it first if its unix socket does not answer. */
-export async function ensureDaemon(client: ApiClient): Promise<void> {
+export async function ensureDaemon(client: ApiClient, opts: AutostartOptions = {}): Promise<void> {
   try {
     await client.apiVersion();
     return;
@@ -37,7 +43,8 @@ export async function ensureDaemon(client: ApiClient): Promise<void> {
     throw new DaemonUnreachableError(client.host.url, err);
   }
   let exited: number | null | undefined;
-  const child = spawn(process.execPath, [berthdPath()], { detached: true, stdio: ['ignore', logFd, logFd] });
+  const [cmd, ...args] = opts.command ?? [process.execPath, berthdPath()];
+  const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', logFd, logFd] });
   child.on('exit', (code) => {
     exited = code;
   });
@@ -46,7 +53,8 @@ export async function ensureDaemon(client: ApiClient): Promise<void> {
   });
   child.unref();
   closeSync(logFd);
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const timeout = opts.timeoutMs ?? START_TIMEOUT_MS;
+  const deadline = Date.now() + timeout;
   for (;;) {
     await sleep(POLL_MS);
     try {
@@ -58,6 +66,6 @@ export async function ensureDaemon(client: ApiClient): Promise<void> {
     if (exited !== undefined) {
       throw new Error(`berthd exited (${exited}) before it answered on ${client.host.url}; see ${logPath}`);
     }
-    if (Date.now() > deadline) throw new Error(`berthd did not answer on ${client.host.url} within ${START_TIMEOUT_MS / 1000}s; see ${logPath}`);
+    if (Date.now() > deadline) throw new Error(`berthd did not answer on ${client.host.url} within ${timeout / 1000}s; see ${logPath}`);
   }
 }

@@ -2,7 +2,7 @@
 // codes, and that nothing is started or contacted when the command line is wrong.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,14 @@ describe('berth command line', () => {
     const r = berth(['run', 'busybox', 'ls', '--foo']);
     assert.equal(r.code, 125);
     assert.match(r.stderr, /^berth: Cannot connect to the berth daemon at unix:\/\/.*none\.sock\. Is the berth daemon running\?\n\nRun 'berth run --help' for more information\n$/);
+  });
+
+  it('keeps --env-file for itself when run through its #! line (node 20 would grab it)', () => {
+    const file = join(dir, 'vars.env');
+    writeFileSync(file, 'A=1\n');
+    const r = spawnSync(BERTH, ['run', '--env-file', file, 'busybox'], { encoding: 'utf8', env: { ...process.env, BERTH_HOST: NO_DAEMON } });
+    assert.equal(r.status, 125);
+    assert.match(r.stderr, /^berth: Cannot connect to the berth daemon/);
   });
 
   it('checks the argument count like docker (exit 1)', () => {
