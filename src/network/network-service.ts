@@ -758,11 +758,12 @@ export class NetworkService {
       const net = this.store.networks().find((n) => n.isDefault);
       if (!net) return;
       while (!this.closed && this.store.countSpares(net.id) < this.spares) {
-        const s = this.newSandbox('bridge', undefined);
+        const s: SandboxRow = { ...this.newSandbox('bridge', undefined), state: 'preparing' };
         this.store.insertSandbox(s);
         try {
           await createNetns(s.netnsPath!);
           await this.addEndpoint(s, net, 'eth0', true, null);
+          this.store.updateSandbox({ ...s, state: 'ready' });
         } catch {
           this.release(s);
           return;

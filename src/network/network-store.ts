@@ -26,7 +26,8 @@ export interface NetworkRow {
   isDefault: boolean;
 }
 
-export type SandboxState = 'ready' | 'attached' | 'releasing';
+/** preparing (spare being made) → ready (spare) → attached (a container's) → releasing (teardown queued). */
+export type SandboxState = 'preparing' | 'ready' | 'attached' | 'releasing';
 export type NetworkMode = 'bridge' | 'host' | 'none' | 'container';
 
 export interface PublishedPort {
@@ -245,7 +246,7 @@ export class NetworkStore {
       const r = this.db
         .prepare(
           `SELECT s.* FROM network_sandboxes s JOIN network_endpoints e ON e.sandbox_id = s.id
-           WHERE s.state = 'ready' AND e.network_id = ? ORDER BY s.created LIMIT 1`,
+           WHERE s.state = 'ready' AND e.network_id = ? AND e.ip IS NOT NULL ORDER BY s.created LIMIT 1`,
         )
         .get(networkId);
       if (!r) return undefined;
@@ -258,7 +259,7 @@ export class NetworkStore {
     const r = this.db
       .prepare(
         `SELECT COUNT(*) AS n FROM network_sandboxes s JOIN network_endpoints e ON e.sandbox_id = s.id
-         WHERE s.state = 'ready' AND e.network_id = ?`,
+         WHERE s.state IN ('ready', 'preparing') AND e.network_id = ?`,
       )
       .get(networkId) as { n: number };
     return r.n;
