@@ -100,7 +100,7 @@ describe('DNS server', () => {
     assert.equal((v6 as unknown as { rcode: string }).rcode, 'NOERROR');
     assert.deepEqual(v6.answers, []);
     const ptr = await ask(server.port, '2.50.231.10.in-addr.arpa', 'PTR');
-    assert.deepEqual(ptdata(r), ['web.net']);
+    assert.deepEqual(data(ptr), ['web.net']);
     assert.deepEqual(data(await askTcp(server.port, 'web')), ['10.231.50.2']);
   });
 
