@@ -1,7 +1,9 @@
 // A network service of the test's own: its own bridge names, subnets (10.231.x.0/24), iptables chain
 // prefix, run dir and database, all removed again after the test, whatever happened.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
+import dnsPacket from 'dns-packet';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +32,7 @@ export interface TestNet {
 /** `third` picks the test's subnets: default bridge 10.231.<third>.0/24, user networks from 10.231.<third+1..+3>. */
 export async function startTestNet(n: number, third: number, extra: Partial<NetworkServiceOptions> = {}): Promise<TestNet> {
   const tag = testTag(n);
+  const upstream = await fakeUpstream();
   const dir = mkdtempSync(join(tmpdir(), `berth-net-${tag}-`));
   const db = openDatabase(join(dir, 'berth.db'));
   const opts: NetworkServiceOptions = {
@@ -41,6 +44,8 @@ export async function startTestNet(n: number, third: number, extra: Partial<Netw
     addressPools: [{ base: `10.231.${third + 1}.0/24`, size: 24 }, { base: `10.231.${third + 2}.0/23`, size: 24 }],
     chainPrefix: tag.toUpperCase(),
     spareSandboxes: 1,
+    // Names the networks do not know go to a fake resolver on loopback, never off the machine.
+    dnsUpstreams: [{ host: '127.0.0.1', port: upstream.address().port }],
     ...extra,
   };
   const svc = new NetworkService(opts);
@@ -66,6 +71,7 @@ export async function startTestNet(n: number, third: number, extra: Partial<Netw
         // not mounted
       }
       db.close();
+      upstream.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -128,4 +134,19 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
     if (Date.now() > end) throw new Error(`timed out waiting${lastErr ? `: ${String(lastErr)}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A resolver on loopback that answers NXDOMAIN to everything. */
+async function fakeUpstream(): Promise<dgram.Socket> {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg, r) => {
+    try {
+      const q = dnsPacket.decode(msg);
+      sock.send(dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | 3, questions: q.questions }), r.port, r.address);
+    } catch {
+      // not DNS
+    }
+  });
+  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', () => resolve()));
+  return sock;
 }
