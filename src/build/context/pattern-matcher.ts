@@ -95,7 +95,9 @@ export class IgnorePattern {
       }
     }
     if (kind === 'regexp') {
-      re += '$';
+      // Repeated `*` / `**/` pieces mean the same as one; collapsing them keeps hostile
+      // patterns from making the backtracking engine explode.
+      re = re.replace(/(?:\[\^\/\]\*){2,}/g, '[^/]*').replace(/(?:\(\[\^\\n\]\*\/\)\?){2,}/g, '([^\\n]*/)?') + '$';
       try {
         this.regexp = new RegExp(re, 'u');
       } catch {

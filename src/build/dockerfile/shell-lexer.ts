@@ -5,6 +5,7 @@
 // LABEL STOPSIGNAL USER VOLUME WORKDIR (and ARG values, mount options); RUN/CMD/ENTRYPOINT text
 // goes to the container's shell untouched.
 import { ExpansionError } from './errors.js';
+import { type ShellPattern, compileShellPattern, findFirst, matchAt } from './shell-pattern.js';
 
 /** Variables visible to an expansion. Keys are case-sensitive (as on Linux). */
 export type Env = ReadonlyMap<string, string>;
@@ -323,8 +324,8 @@ class LexRun {
       }
       const value = this.getEnv(name);
       if (value === undefined && this.opts.skipUnsetEnv) return `\${${name}/${pattern}/${replacement}}`;
-      const re = shellPatternToRegExp(pattern, true, false);
-      return replaceAll ? replaceAllGo(value ?? '', re, replacement) : replaceFirst(value ?? '', re, replacement);
+      const compiled = compileShellPattern(pattern);
+      return replaceAll ? replaceAllGo(value ?? '', compiled, replacement) : replaceFirst(value ?? '', compiled, replacement);
     }
     throw new ExpansionError(`unsupported modifier (${chs}) in substitution`);
   }
@@ -364,49 +365,10 @@ class LexRun {
   }
 }
 
-const REGEX_SPECIAL = '[]{}.+()|^$';
-
-/**
- * A shell pattern (`*` any string, `?` one character, `\` escapes; no brackets) as a regular
- * expression. Go's `.` does not match a newline; neither does `[^\n]`.
- */
-function shellPatternToRegExp(pattern: string, greedy: boolean, anchored: boolean): RegExp {
-  const chars = Array.from(pattern);
-  let out = anchored ? '^' : '';
-  const star = greedy ? '[^\\n]*' : '[^\\n]*?';
-  for (let i = 0; i < chars.length; i++) {
-    const tok = chars[i]!;
-    if (tok === '*') {
-      out += star;
-    } else if (tok === '?') {
-      out += '[^\\n]';
-    } else if (tok === '\\') {
-      const next = chars[i + 1];
-      // `\}` and `\/` inside ${} are escapes for the lexer, not part of the pattern.
-      if (next === '}' || next === '/') continue;
-      if (next !== '*' && next !== '?' && next !== '\\') {
-        throw new ExpansionError(`invalid pattern (${pattern}) in substitution: invalid escape '\\${next ?? ''}'`);
-      }
-      out += '\\' + next;
-      i++;
-    } else if (REGEX_SPECIAL.includes(tok)) {
-      out += '\\' + tok;
-    } else {
-      out += tok;
-    }
-  }
-  return new RegExp(out, 'gu');
-}
-
-function firstMatch(value: string, re: RegExp, from = 0): [number, number] | undefined {
-  re.lastIndex = from;
-  const m = re.exec(value);
-  return m ? [m.index, m.index + m[0].length] : undefined;
-}
-
 function trimPrefix(pattern: string, value: string, greedy: boolean): string {
-  const m = firstMatch(value, shellPatternToRegExp(pattern, greedy, true));
-  return m ? value.slice(m[1]) : value;
+  const chars = Array.from(value);
+  const end = matchAt(compileShellPattern(pattern), chars, 0, greedy);
+  return end === -1 ? value : chars.slice(end).join('');
 }
 
 /** Reverses a pattern but keeps each `\x` escape pair in order. */
@@ -437,9 +399,10 @@ function trimSuffix(pattern: string, value: string, greedy: boolean): string {
   return reverseString(trimPrefix(reversePattern(pattern), reverseString(value), greedy));
 }
 
-function replaceFirst(value: string, re: RegExp, replacement: string): string {
-  const m = firstMatch(value, re);
-  return m ? value.slice(0, m[0]) + replacement + value.slice(m[1]) : value;
+function replaceFirst(value: string, pattern: ShellPattern, replacement: string): string {
+  const chars = Array.from(value);
+  const m = findFirst(pattern, chars, 0);
+  return m ? chars.slice(0, m[0]).join('') + replacement + chars.slice(m[1]).join('') : value;
 }
 
 /** Go's Regexp.ReplaceAllString: `$$`, `$0`, `${0}` are expanded in the replacement. */
@@ -468,21 +431,19 @@ function expandTemplate(template: string, match: string): string {
   return out;
 }
 
-function replaceAllGo(value: string, re: RegExp, replacement: string): string {
+/** Go's ReplaceAllString loop: successive matches; an empty match right after one is skipped. */
+function replaceAllGo(value: string, pattern: ShellPattern, replacement: string): string {
+  const chars = Array.from(value);
   let out = '';
   let lastEnd = 0;
   let search = 0;
-  while (search <= value.length) {
-    const m = firstMatch(value, re, search);
+  while (search <= chars.length) {
+    const m = findFirst(pattern, chars, search);
     if (!m) break;
-    out += value.slice(lastEnd, m[0]);
-    // An empty match right after the previous match is not replaced.
-    if (m[1] > lastEnd || m[0] === 0) out += expandTemplate(replacement, value.slice(m[0], m[1]));
+    out += chars.slice(lastEnd, m[0]).join('');
+    if (m[1] > lastEnd || m[0] === 0) out += expandTemplate(replacement, chars.slice(m[0], m[1]).join(''));
     lastEnd = m[1];
-    const width = value.codePointAt(search)! > 0xffff ? 2 : 1;
-    if (search + width > m[1]) search += width;
-    else if (search + 1 > m[1]) search++;
-    else search = m[1];
+    search = search + 1 > m[1] ? search + 1 : m[1];
   }
-  return out + value.slice(lastEnd);
+  return out + chars.slice(lastEnd).join('');
 }
