@@ -1,0 +1,103 @@
+// /images/… routes: translation between HTTP and the image service (pull/push in registry.ts).
+import type { ServerResponse } from 'node:http';
+import type { Engine } from '../../daemon/engine.js';
+import type { Router } from '../router.js';
+import { SERVER_HEADERS, sendJson } from '../server.js';
+import { boolParam, filtersParam } from '../request-body.js';
+import { InvalidArgumentError, errorMessage } from '../../errors.js';
+import { parseReference } from '../../oci/reference.js';
+import { pullRoute, pushRoute } from './registry.js';
+
+/** Starts a streamed JSON-messages response (pull, push, load, import progress). */
+export function startJsonStream(res: ServerResponse): (msg: object) => void {
+  res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  return (msg) => {
+    res.write(JSON.stringify(msg) + '\r\n');
+  };
+}
+
+export function imageRoutes(r: Router, engine: Engine): void {
+  const im = engine.images;
+
+  r.add('GET', '/images/json', (ctx) => {
+    const containersOf = (id: string): number => engine.containers.store.list().filter((c) => c.imageId === id).length;
+    sendJson(ctx.res!, 200, im.list({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), digests: boolParam(ctx.query, 'digests'), containersOf }));
+  });
+
+  r.add('POST', '/images/create', async (ctx) => {
+    const q = ctx.query;
+    if (q.get('fromImage')) return pullRoute(ctx, engine);
+    const src = q.get('fromSrc');
+    if (!src) throw new InvalidArgumentError('Bad parameters: either fromImage or fromSrc is required');
+    if (src !== '-') throw new InvalidArgumentError('importing from a URL is not supported here: download it and pipe it with `-`');
+    const repo = q.get('repo') ?? '';
+    const tag = q.get('tag') ?? '';
+    const ref = repo ? parseReference(tag ? `${repo}:${tag}` : repo) : undefined;
+    const changes = q.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== '');
+    const send = startJsonStream(ctx.res!);
+    try {
+      const rec = await im.importImage(ctx.req, { ...(ref ? { ref } : {}), changes, message: q.get('message') ?? '', source: '-' });
+      send({ status: rec.id });
+    } catch (err) {
+      send({ errorDetail: { message: errorMessage(err) }, error: errorMessage(err) });
+    }
+    ctx.res!.end();
+  });
+
+  r.add('GET', '/images/get', async (ctx) => {
+    const names = ctx.query.getAll('names').flatMap((n) => n.split(',')).filter(Boolean);
+    for (const n of names) im.resolve(n);
+    const res = ctx.res!;
+    res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/x-tar' });
+    await im.save(names, res);
+  });
+
+  r.add('POST', '/images/load', async (ctx) => {
+    const quiet = boolParam(ctx.query, 'quiet');
+    const send = startJsonStream(ctx.res!);
+    try {
+      const lines = await im.load(ctx.req);
+      for (const l of lines) send({ stream: `${l}\n` });
+    } catch (err) {
+      send({ errorDetail: { message: errorMessage(err) }, error: errorMessage(err) });
+    }
+    void quiet;
+    ctx.res!.end();
+  });
+
+  r.add('POST', '/images/prune', async (ctx) => {
+    const filters = filtersParam(ctx.query);
+    const danglingOnly = (filters.dangling?.[0] ?? 'true') !== 'false';
+    const deleted: Array<Record<string, string>> = [];
+    for (const img of im.store.list()) {
+      const tags = im.store.tagsOf(img.id);
+      if (danglingOnly && tags.length > 0) continue;
+      if (engine.containers.imageUser(img.id)) continue;
+      try {
+        deleted.push(...(await im.remove(img.id, { force: !danglingOnly })) as Array<Record<string, string>>);
+      } catch {
+        // in use or raced: skip, like docker
+      }
+    }
+    sendJson(ctx.res!, 200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 });
+  });
+
+  r.add('GET', '/images/:name*/json', (ctx) => sendJson(ctx.res!, 200, im.inspect(ctx.params.name!)));
+  r.add('GET', '/images/:name*/history', (ctx) => sendJson(ctx.res!, 200, im.history(ctx.params.name!)));
+  r.add('GET', '/images/:name*/get', async (ctx) => {
+    im.resolve(ctx.params.name!);
+    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/x-tar' });
+    await im.save([ctx.params.name!], ctx.res!);
+  });
+  r.add('POST', '/images/:name*/tag', (ctx) => {
+    const repo = ctx.query.get('repo');
+    if (!repo) throw new InvalidArgumentError('repository name must have at least one component');
+    im.tag(ctx.params.name!, repo, ctx.query.get('tag') || undefined);
+    ctx.res!.writeHead(201, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+  });
+  r.add('POST', '/images/:name*/push', (ctx) => pushRoute(ctx, engine));
+  r.add('DELETE', '/images/:name*', async (ctx) => {
+    sendJson(ctx.res!, 200, await im.remove(ctx.params.name!, { force: boolParam(ctx.query, 'force'), noprune: boolParam(ctx.query, 'noprune') }));
+  });
+}

@@ -1,0 +1,199 @@
+// `docker exec`: a process run in a running container by conmon (`conmon -e`), its output in a log
+// file of its own, stdin through its attach socket, its exit code from conmon's sync pipe.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ConflictError, NotFoundError, errorMessage } from '../errors.js';
+import type { Conmon } from '../runtime/conmon.js';
+import { resolveExecUser } from '../runtime/user/exec-user.js';
+import { readHostBoundingSet, resolveCapabilities } from '../runtime/capabilities.js';
+import type { ContainerService } from './container-service.js';
+import type { ContainerPaths } from './container-paths.js';
+import { conmonUuid } from './container-paths.js';
+import { type LogEntry, readLogs } from './log-file.js';
+import { bridgeStdin } from './stdin-bridge.js';
+
+/** The process could not be started (not found, not executable): reported in the stream like docker. */
+export class ExecStartError extends ConflictError {}
+
+export interface ExecConfig {
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  DetachKeys?: string;
+  Tty?: boolean;
+  Env?: string[] | null;
+  Cmd?: string[];
+  Privileged?: boolean;
+  User?: string;
+  WorkingDir?: string;
+  ConsoleSize?: [number, number] | null;
+}
+
+interface ExecRecord {
+  id: string;
+  containerId: string;
+  config: ExecConfig;
+  running: boolean;
+  exitCode: number | null;
+  pid: number;
+  dir: string;
+  started: boolean;
+}
+
+export class ExecService {
+  private readonly execs = new Map<string, ExecRecord>();
+  private readonly bus = new EventEmitter();
+
+  constructor(private readonly containers: ContainerService, private readonly conmon: Conmon, private readonly paths: ContainerPaths) {
+    this.bus.setMaxListeners(0);
+  }
+
+  create(containerIdOrName: string, cfg: ExecConfig): { Id: string } {
+    const c = this.containers.store.resolve(containerIdOrName);
+    if (c.state.Status === 'paused') throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
+    if (c.state.Status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
+    if (!cfg.Cmd || cfg.Cmd.length === 0) throw new ConflictError('No exec command specified');
+    const id = randomBytes(32).toString('hex');
+    this.execs.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, dir: this.paths.execDir(c.id, id), started: false });
+    this.containers.emit(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
+    return { Id: id };
+  }
+
+  get(id: string): ExecRecord {
+    const e = this.execs.get(id);
+    if (!e) throw new NotFoundError(`No such exec instance: ${id}`);
+    return e;
+  }
+
+  idsOf(containerId: string): string[] {
+    return [...this.execs.values()].filter((e) => e.containerId === containerId && e.running).map((e) => e.id);
+  }
+
+  inspect(id: string): Record<string, unknown> {
+    const e = this.get(id);
+    return {
+      ID: e.id,
+      Running: e.running,
+      ExitCode: e.exitCode,
+      ProcessConfig: { tty: Boolean(e.config.Tty), entrypoint: e.config.Cmd![0], arguments: e.config.Cmd!.slice(1), privileged: Boolean(e.config.Privileged), user: e.config.User ?? '' },
+      OpenStdin: Boolean(e.config.AttachStdin),
+      OpenStderr: Boolean(e.config.AttachStderr),
+      OpenStdout: Boolean(e.config.AttachStdout),
+      CanRemove: false,
+      ContainerID: e.containerId,
+      DetachKeys: e.config.DetachKeys ?? '',
+      Pid: e.pid,
+    };
+  }
+
+  /** Starts the process; resolves once it runs. `exited` resolves with its exit code. */
+  async start(id: string, o: { tty?: boolean; stdin?: boolean } = {}): Promise<{ exited: Promise<number> }> {
+    const e = this.get(id);
+    if (e.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
+    const c = this.containers.store.resolve(e.containerId);
+    if (c.state.Status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
+    e.started = true;
+    const tty = o.tty ?? Boolean(e.config.Tty);
+    const bundle = this.paths.bundle(c.id);
+    const spec = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')) as { process: Record<string, unknown>; root: { path: string } };
+    const proc = { ...spec.process } as Record<string, unknown> & { env?: string[]; capabilities?: Record<string, string[]> };
+    proc.args = e.config.Cmd;
+    proc.terminal = tty;
+    if (e.config.WorkingDir) proc.cwd = e.config.WorkingDir;
+    const env = [...(proc.env ?? [])];
+    for (const kv of e.config.Env ?? []) {
+      const k = kv.split('=')[0];
+      const i = env.findIndex((x) => x.split('=')[0] === k);
+      if (i === -1) env.push(kv);
+      else env[i] = kv;
+    }
+    proc.env = env;
+    if (e.config.User) {
+      const u = await resolveExecUser(this.paths.rootfs(c.id), e.config.User);
+      proc.user = { uid: u.uid, gid: u.gid, ...(u.additionalGids.length ? { additionalGids: u.additionalGids } : {}) };
+    }
+    if (e.config.Privileged) {
+      const all = resolveCapabilities({ privileged: true, hostBounding: readHostBoundingSet() } as Parameters<typeof resolveCapabilities>[0]).capabilities;
+      proc.capabilities = { bounding: all, effective: all, permitted: all };
+    }
+    delete proc.consoleSize;
+    await mkdir(join(e.dir, 'exit'), { recursive: true });
+    const specPath = join(e.dir, 'process.json');
+    await writeFile(specPath, JSON.stringify(proc));
+    const uuid = conmonUuid(id);
+    let launched;
+    try {
+      launched = await this.conmon.launch({
+        containerId: c.id,
+        uuid,
+        name: c.name.slice(1),
+        bundle: e.dir,
+        pidFile: join(e.dir, 'pid'),
+        conmonPidFile: join(e.dir, 'conmon.pid'),
+        logPath: join(e.dir, 'log'),
+        exitDir: join(e.dir, 'exit'),
+        stdin: Boolean(o.stdin ?? e.config.AttachStdin),
+        tty,
+        execProcessSpec: specPath,
+      });
+    } catch (err) {
+      e.exitCode = /executable file not found|no such file/i.test(errorMessage(err)) ? 127 : 126;
+      this.bus.emit(`exit:${id}`, e.exitCode);
+      throw new ExecStartError(`OCI runtime exec failed: exec failed: ${errorMessage(err)}: unknown`);
+    }
+    e.running = true;
+    e.pid = launched.pid;
+    this.containers.emit(c, `exec_start: ${e.config.Cmd!.join(' ')}`, { execID: id });
+    const exited = (launched.exited ?? Promise.resolve(0)).then(
+      (code) => code,
+      () => 255,
+    ).then((code) => {
+      e.running = false;
+      e.exitCode = code;
+      this.containers.emit(c, 'exec_die', { execID: id, exitCode: String(code) });
+      this.bus.emit(`exit:${id}`, code);
+      return code;
+    });
+    return { exited };
+  }
+
+  /** The exec's output until it exits. */
+  async *output(id: string, exited: Promise<number>): AsyncGenerator<LogEntry> {
+    const e = this.get(id);
+    const stop = new AbortController();
+    void exited.finally(() => stop.abort());
+    yield* readLogs(join(e.dir, 'log'), { follow: true, signal: stop.signal });
+  }
+
+  async stdin(id: string, input: Readable): Promise<void> {
+    const bridge = bridgeStdin(join(this.paths.socketDir, conmonUuid(id), 'attach'), input);
+    this.bus.once(`exit:${id}`, () => bridge.close());
+    await bridge.done;
+  }
+
+  async resize(id: string, h: number, w: number): Promise<void> {
+    const e = this.get(id);
+    if (!e.running) throw new ConflictError(`Exec ${id} is not running`);
+    const { open } = await import('node:fs/promises');
+    const { constants } = await import('node:fs');
+    const fh = await open(join(e.dir, 'ctl'), constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      await fh.write(`1 ${h} ${w}\n`);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Forgets finished execs of a container (on its exit or removal). */
+  async forgetContainer(containerId: string): Promise<void> {
+    for (const [id, e] of this.execs) {
+      if (e.containerId === containerId) {
+        this.execs.delete(id);
+        await rm(e.dir, { recursive: true, force: true }).catch(() => undefined);
+      }
+    }
+  }
+}

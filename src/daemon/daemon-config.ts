@@ -1,0 +1,99 @@
+// berthd's settings: flags, then BERTH_* environment, then daemon.json (docker's keys where they
+// mean the same), then defaults.
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, isErrno } from '../errors.js';
+
+export interface DaemonConfig {
+  dataRoot: string;
+  execRoot: string;
+  /** Listen addresses: unix:///path, tcp://host:port. */
+  hosts: string[];
+  runtime: string;
+  conmon: string;
+  cgroupParent: string;
+  insecureRegistries: string[];
+  registryMirrors: Record<string, string[]>;
+  tls?: { cert: string; key: string; ca?: string; verify: boolean };
+  debug: boolean;
+  configFile: string;
+}
+
+export const DEFAULTS = {
+  dataRoot: '/var/lib/berth',
+  execRoot: '/run/berth',
+  configFile: '/etc/berth/daemon.json',
+};
+
+interface DaemonJson {
+  'data-root'?: string;
+  'exec-root'?: string;
+  hosts?: string[];
+  'default-runtime'?: string;
+  'cgroup-parent'?: string;
+  'insecure-registries'?: string[];
+  'registry-mirrors'?: string[] | Record<string, string[]>;
+  tls?: boolean;
+  tlsverify?: boolean;
+  tlscert?: string;
+  tlskey?: string;
+  tlscacert?: string;
+  debug?: boolean;
+}
+
+export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
+  const flags: Record<string, string[]> = {};
+  const bools = new Set(['tls', 'tlsverify', 'debug', 'D']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-')) throw new InvalidArgumentError(`berthd: unexpected argument ${a}`);
+    const eq = a.indexOf('=');
+    const name = (eq === -1 ? a : a.slice(0, eq)).replace(/^--?/, '');
+    let value: string;
+    if (eq !== -1) value = a.slice(eq + 1);
+    else if (bools.has(name)) value = 'true';
+    else {
+      value = argv[++i] ?? '';
+      if (value === '') throw new InvalidArgumentError(`flag needs an argument: ${a}`);
+    }
+    (flags[name] ??= []).push(value);
+  }
+  const known = new Set(['data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D']);
+  for (const k of Object.keys(flags)) if (!known.has(k)) throw new InvalidArgumentError(`unknown flag: --${k}`);
+  const one = (k: string): string | undefined => flags[k]?.[flags[k]!.length - 1];
+  const configFile = one('config-file') ?? env.BERTH_CONFIG ?? DEFAULTS.configFile;
+  let file: DaemonJson = {};
+  try {
+    file = JSON.parse(readFileSync(configFile, 'utf8')) as DaemonJson;
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw new InvalidArgumentError(`unable to configure the daemon with file ${configFile}: ${(err as Error).message}`);
+  }
+  const dataRoot = one('data-root') ?? env.BERTH_DATA_ROOT ?? file['data-root'] ?? DEFAULTS.dataRoot;
+  const execRoot = one('exec-root') ?? env.BERTH_EXEC_ROOT ?? file['exec-root'] ?? DEFAULTS.execRoot;
+  const hosts = [...(flags.H ?? []), ...(flags.host ?? [])];
+  if (hosts.length === 0 && env.BERTH_HOST) hosts.push(env.BERTH_HOST);
+  if (hosts.length === 0 && file.hosts) hosts.push(...file.hosts);
+  if (hosts.length === 0) hosts.push(`unix://${execRoot}/berth.sock`);
+  const mirrors: Record<string, string[]> = {};
+  const fm = file['registry-mirrors'];
+  if (Array.isArray(fm)) mirrors['docker.io'] = fm;
+  else if (fm) Object.assign(mirrors, fm);
+  for (const m of flags['registry-mirror'] ?? []) (mirrors['docker.io'] ??= []).push(m);
+  const tlsverify = one('tlsverify') === 'true' || (one('tlsverify') === undefined && file.tlsverify === true);
+  const tls = tlsverify || one('tls') === 'true' || file.tls === true;
+  const cert = one('tlscert') ?? file.tlscert;
+  const key = one('tlskey') ?? file.tlskey;
+  const ca = one('tlscacert') ?? file.tlscacert;
+  return {
+    dataRoot,
+    execRoot,
+    hosts,
+    runtime: one('runtime') ?? file['default-runtime'] ?? 'runc',
+    conmon: one('conmon') ?? 'conmon',
+    cgroupParent: one('cgroup-parent') ?? file['cgroup-parent'] ?? '/berth',
+    insecureRegistries: [...(file['insecure-registries'] ?? []), ...(flags['insecure-registry'] ?? [])],
+    registryMirrors: mirrors,
+    ...(tls && cert && key ? { tls: { cert, key, ...(ca ? { ca } : {}), verify: tlsverify } } : {}),
+    debug: one('debug') === 'true' || one('D') === 'true' || file.debug === true,
+    configFile,
+  };
+}

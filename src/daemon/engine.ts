@@ -1,0 +1,96 @@
+// The composition root: builds every service from the daemon config and wires them together.
+import { join } from 'node:path';
+import { mkdirSync, existsSync } from 'node:fs';
+import type { DaemonConfig } from './daemon-config.js';
+import { type Db, openDatabase } from './database.js';
+import { EventBus } from '../events/event-bus.js';
+import { LocalContentStore } from '../content/local-store.js';
+import { OverlaySnapshotter } from '../snapshot/overlay-snapshotter.js';
+import { ImageStore } from '../image/image-store.js';
+import { ImageService } from '../image/image-service.js';
+import { ContainerStore } from '../container/container-record.js';
+import { ContainerService } from '../container/container-service.js';
+import { ContainerPaths } from '../container/container-paths.js';
+import { ExecService } from '../container/exec-service.js';
+import { Runc } from '../runtime/runc.js';
+import { Conmon } from '../runtime/conmon.js';
+import { RegistryHosts } from '../registry/client/registry-hosts.js';
+import type { Digest } from '../oci/digest.js';
+import { findExecutable } from '../fsutil/find-executable.js';
+import { InvalidArgumentError } from '../errors.js';
+
+export interface Engine {
+  config: DaemonConfig;
+  db: Db;
+  events: EventBus;
+  content: LocalContentStore;
+  snapshots: OverlaySnapshotter;
+  images: ImageService;
+  containers: ContainerService;
+  execs: ExecService;
+  registryHosts: RegistryHosts;
+  startedAt: Date;
+  close(): Promise<void>;
+}
+
+/** The first of these that exists is tini for `--init`. */
+const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
+
+export async function createEngine(config: DaemonConfig): Promise<Engine> {
+  mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
+  mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
+  const db = openDatabase(join(config.dataRoot, 'berth.db'));
+  const events = new EventBus();
+  const content = await new LocalContentStore(join(config.dataRoot, 'content')).init();
+  await content.cleanStaleIngests(24 * 3600 * 1000);
+  const snapshots = new OverlaySnapshotter(db, join(config.dataRoot, 'snapshots'));
+  await snapshots.cleanup();
+  const imageStore = new ImageStore(db);
+  let containers: ContainerService | undefined;
+  const images = new ImageService({
+    store: imageStore,
+    content,
+    snapshots,
+    events,
+    tmpDir: join(config.dataRoot, 'tmp'),
+    imageInUse: (id: Digest) => containers?.imageUser(id),
+  });
+  const paths = new ContainerPaths({ dataRoot: config.dataRoot, execRoot: config.execRoot });
+  const runtimeBinary = findExecutable(config.runtime);
+  if (!runtimeBinary) throw new InvalidArgumentError(`OCI runtime ${config.runtime} not found in PATH`);
+  const conmonBinary = findExecutable(config.conmon);
+  if (!conmonBinary) throw new InvalidArgumentError(`conmon not found in PATH (install Debian's conmon package)`);
+  const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
+  const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
+  const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
+  containers = new ContainerService({
+    store: new ContainerStore(db),
+    images,
+    snapshots,
+    conmon,
+    runc,
+    events,
+    paths,
+    cgroupParent: config.cgroupParent,
+    ...(initPath ? { initPath } : {}),
+  });
+  await containers.init();
+  const execs = new ExecService(containers, conmon, paths);
+  const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
+  return {
+    config,
+    db,
+    events,
+    content,
+    snapshots,
+    images,
+    containers,
+    execs,
+    registryHosts,
+    startedAt: new Date(),
+    async close() {
+      containers?.shutdown();
+      db.close();
+    },
+  };
+}

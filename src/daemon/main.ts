@@ -1,0 +1,35 @@
+// berthd: reads its config, builds the engine, listens, and shuts down cleanly on signals.
+// Containers keep running when berthd stops (conmon monitors them); the next berthd picks them up.
+import { join } from 'node:path';
+import { parseDaemonArgs } from './daemon-config.js';
+import { createEngine } from './engine.js';
+import { buildRouter, listen, type Listener } from '../api/server.js';
+import { errorMessage } from '../errors.js';
+import { acquirePidLock } from './pid-lock.js';
+
+async function main(): Promise<void> {
+  const config = parseDaemonArgs(process.argv.slice(2));
+  const releaseLock = acquirePidLock(join(config.execRoot, 'berthd.pid'));
+  const engine = await createEngine(config);
+  const router = buildRouter(engine);
+  const listeners: Listener[] = [];
+  for (const h of config.hosts) listeners.push(await listen(engine, router, h));
+  console.error(`berthd: API listening on ${config.hosts.join(', ')}`);
+  let stopping = false;
+  const shutdown = async (sig: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`berthd: ${sig}, shutting down (containers keep running)`);
+    await Promise.race([Promise.all(listeners.map((l) => l.close())), new Promise((r) => setTimeout(r, 1000))]);
+    await engine.close();
+    releaseLock();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(`berthd: ${errorMessage(err)}`);
+  process.exit(1);
+});

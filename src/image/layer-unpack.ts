@@ -1,0 +1,57 @@
+// Unpacking a layer into a committed snapshot named by its chain ID: prepare over the parent chain,
+// apply the tar straight into the new upper dir, commit. Identical concurrent unpacks are fine:
+// the loser of the commit race throws its copy away.
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { ConflictError, DigestMismatchError, NotFoundError } from '../errors.js';
+import { type Digest, digestOf } from '../oci/digest.js';
+import type { Snapshotter } from '../snapshot/snapshotter.js';
+import { applyLayer } from '../snapshot/apply-layer.js';
+
+/** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
+export function chainIds(diffIds: Digest[]): Digest[] {
+  const out: Digest[] = [];
+  for (const d of diffIds) out.push(out.length === 0 ? d : digestOf(`${out[out.length - 1]} ${d}`));
+  return out;
+}
+
+export async function snapshotExists(snapshots: Snapshotter, name: string): Promise<boolean> {
+  try {
+    await snapshots.stat(name);
+    return true;
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Applies an uncompressed layer tar over `parent` and commits it as `chainId` (computed by the
+ * caller from the expected diffID, verified here). Returns the diffID and size.
+ */
+export async function unpackLayer(
+  snapshots: Snapshotter,
+  tar: Readable,
+  parent: Digest | undefined,
+  expected?: { diffId: Digest; chainId: Digest },
+): Promise<{ diffId: Digest; chainId: Digest; size: number }> {
+  const key = `extract-${randomBytes(8).toString('hex')}`;
+  await snapshots.prepare(key, parent, { labels: { 'berth.extracting': 'true' } });
+  try {
+    const { diffId, size } = await applyLayer(tar, await snapshots.upperDir(key));
+    if (expected && expected.diffId !== diffId) {
+      throw new DigestMismatchError(`layer diffID mismatch: expected ${expected.diffId}, got ${diffId}`);
+    }
+    const chainId = expected?.chainId ?? (parent ? digestOf(`${parent} ${diffId}`) : diffId);
+    try {
+      await snapshots.commit(chainId, key);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      await snapshots.remove(key);
+    }
+    return { diffId, chainId, size };
+  } catch (err) {
+    await snapshots.remove(key).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,90 @@
+// The OCI runtime binary (runc by default), driven through its CLI.
+import { execFile } from 'node:child_process';
+import { NotFoundError, ConflictError, BerthError } from '../errors.js';
+
+export interface RuncOptions {
+  /** The runtime binary: `runc`, `crun`, or a path. */
+  binary: string;
+  /** `--root`: where the runtime keeps its state for our containers. */
+  root: string;
+}
+
+export interface RuncState {
+  id: string;
+  pid: number;
+  status: 'created' | 'running' | 'pausing' | 'paused' | 'stopped';
+  bundle: string;
+}
+
+export class RuntimeError extends BerthError {}
+
+export class Runc {
+  constructor(readonly opts: RuncOptions) {}
+
+  /** Global args every call takes. */
+  globalArgs(): string[] {
+    return [`--root=${this.opts.root}`];
+  }
+
+  private run(args: string[], input?: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(this.opts.binary, [...this.globalArgs(), ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        if (err) {
+          const msg = (stderr || err.message).trim();
+          if (/does not exist|not found/i.test(msg)) reject(new NotFoundError(msg));
+          else if (/not running|is paused|is not paused|cannot (kill|pause)/i.test(msg)) reject(new ConflictError(msg));
+          else reject(new RuntimeError(msg));
+        } else resolve(stdout);
+      });
+      if (input !== undefined) child.stdin?.end(input);
+    });
+  }
+
+  async start(id: string): Promise<void> {
+    await this.run(['start', id]);
+  }
+
+  async kill(id: string, signal: string | number, all = false): Promise<void> {
+    await this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
+  }
+
+  async delete(id: string, force = false): Promise<void> {
+    try {
+      await this.run(['delete', ...(force ? ['--force'] : []), id]);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+
+  async state(id: string): Promise<RuncState | undefined> {
+    try {
+      return JSON.parse(await this.run(['state', id])) as RuncState;
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.run(['pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.run(['resume', id]);
+  }
+
+  /** `runc ps`: host pids of the container's processes. */
+  async pids(id: string): Promise<number[]> {
+    return JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[];
+  }
+
+  /** `runc update` with a resources JSON (linux.resources of the spec). */
+  async update(id: string, resources: object): Promise<void> {
+    await this.run(['update', '--resources', '-', id], JSON.stringify(resources));
+  }
+
+  /** `runc events --stats`: one stats sample. */
+  async stats(id: string): Promise<unknown> {
+    return JSON.parse(await this.run(['events', '--stats', id]));
+  }
+}
