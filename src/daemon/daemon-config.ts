@@ -14,6 +14,14 @@ export interface DaemonConfig {
   insecureRegistries: string[];
   registryMirrors: Record<string, string[]>;
   tls?: { cert: string; key: string; ca?: string; verify: boolean };
+  /** The default bridge's device (docker's --bridge) and subnet (docker's --bip, a CIDR). */
+  bridgeName: string;
+  bridgeSubnet?: string;
+  /** Prefix of user networks' bridge devices and of berth's iptables chains (tests use their own). */
+  bridgePrefix: string;
+  chainPrefix: string;
+  /** docker's --default-address-pool entries: base=CIDR,size=N. */
+  addressPools: Array<{ base: string; size: number }>;
   debug: boolean;
   configFile: string;
 }
@@ -32,6 +40,9 @@ interface DaemonJson {
   'cgroup-parent'?: string;
   'insecure-registries'?: string[];
   'registry-mirrors'?: string[] | Record<string, string[]>;
+  bridge?: string;
+  bip?: string;
+  'default-address-pools'?: Array<{ base: string; size: number }>;
   tls?: boolean;
   tlsverify?: boolean;
   tlscert?: string;
@@ -57,7 +68,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     (flags[name] ??= []).push(value);
   }
-  const known = new Set(['data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D']);
+  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new InvalidArgumentError(`unknown flag: --${k}`);
   const one = (k: string): string | undefined => flags[k]?.[flags[k]!.length - 1];
   const configFile = one('config-file') ?? env.BERTH_CONFIG ?? DEFAULTS.configFile;
@@ -93,7 +104,30 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     insecureRegistries: [...(file['insecure-registries'] ?? []), ...(flags['insecure-registry'] ?? [])],
     registryMirrors: mirrors,
     ...(tls && cert && key ? { tls: { cert, key, ...(ca ? { ca } : {}), verify: tlsverify } } : {}),
+    bridgeName: one('bridge') ?? one('b') ?? file.bridge ?? 'berth0',
+    ...((one('bip') ?? file.bip) ? { bridgeSubnet: networkOf((one('bip') ?? file.bip)!) } : {}),
+    bridgePrefix: one('bridge-prefix') ?? 'berth',
+    chainPrefix: one('iptables-chain-prefix') ?? 'BERTH',
+    addressPools: (flags['default-address-pool'] ?? []).map(parsePool).concat(file['default-address-pools'] ?? []),
     debug: one('debug') === 'true' || one('D') === 'true' || file.debug === true,
     configFile,
   };
+}
+
+/** `base=10.10.0.0/16,size=24` */
+function parsePool(s: string): { base: string; size: number } {
+  const kv = Object.fromEntries(s.split(',').map((p) => p.split('=') as [string, string]));
+  if (!kv.base || !kv.size) throw new InvalidArgumentError(`invalid default address pool: ${s}`);
+  return { base: kv.base, size: Number(kv.size) };
+}
+
+/** docker's --bip names the bridge's address (10.1.0.1/24); the network is 10.1.0.0/24. */
+function networkOf(cidr: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (!m) throw new InvalidArgumentError(`invalid --bip: ${cidr}`);
+  const ip = ((+m[1]! << 24) | (+m[2]! << 16) | (+m[3]! << 8) | +m[4]!) >>> 0;
+  const bits = Number(m[5]);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const net = (ip & mask) >>> 0;
+  return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${bits}`;
 }

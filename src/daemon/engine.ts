@@ -17,6 +17,8 @@ import { Conmon } from '../runtime/conmon.js';
 import { RegistryHosts } from '../registry/client/registry-hosts.js';
 import type { Digest } from '../oci/digest.js';
 import { findExecutable } from '../fsutil/find-executable.js';
+import { NetworkService } from '../network/network-service.js';
+import { networkingFor } from './container-networking.js';
 import { InvalidArgumentError } from '../errors.js';
 
 export interface Engine {
@@ -29,6 +31,7 @@ export interface Engine {
   containers: ContainerService;
   execs: ExecService;
   registryHosts: RegistryHosts;
+  networks: NetworkService;
   startedAt: Date;
   close(): Promise<void>;
 }
@@ -63,6 +66,17 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
   const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
   const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
   const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
+  const networks = new NetworkService({
+    db,
+    events,
+    runDir: join(config.execRoot, 'net'),
+    defaultBridgeName: config.bridgeName,
+    ...(config.bridgeSubnet ? { defaultSubnet: config.bridgeSubnet } : {}),
+    bridgePrefix: config.bridgePrefix,
+    chainPrefix: config.chainPrefix,
+    ...(config.addressPools.length ? { addressPools: config.addressPools } : {}),
+  });
+  await networks.init();
   containers = new ContainerService({
     store: new ContainerStore(db),
     images,
@@ -71,10 +85,12 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     runc,
     events,
     paths,
+    networking: networkingFor(networks, () => containers!),
     cgroupParent: config.cgroupParent,
     ...(initPath ? { initPath } : {}),
   });
   await containers.init();
+  await networks.reconcile(containers.store.list().filter((c) => containers!.isRunning(c)).map((c) => c.id));
   const execs = new ExecService(containers, conmon, paths);
   const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
   return {
@@ -87,9 +103,11 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     containers,
     execs,
     registryHosts,
+    networks,
     startedAt: new Date(),
     async close() {
       containers?.shutdown();
+      await networks.close();
       db.close();
     },
   };

@@ -41,11 +41,13 @@ export function containerRoutes(r: Router, engine: Engine): void {
     );
     list.sort((a, b) => (a.created < b.created ? 1 : -1));
     if (limit > 0) list = list.slice(0, limit);
-    sendJson(ctx.res!, 200, list.map((c) => summarizeContainer(c)));
+    sendJson(ctx.res!, 200, list.map((c) => summarizeContainer(c, cs.isRunning(c) ? (engine.networks.portsOf(c.id) as unknown as Array<Record<string, unknown>>) : [])));
   });
 
   r.add('GET', '/containers/:id/json', (ctx) => {
     const c = cs.store.resolve(ctx.params.id!);
+    const live = cs.isRunning(c) ? engine.networks.networkSettings(c.id) : undefined;
+    if (live) c.networkSettings = live as unknown as Record<string, unknown>;
     sendJson(ctx.res!, 200, inspectContainer(c, { execIds: engine.execs.idsOf(c.id) }));
   });
 

@@ -1,0 +1,33 @@
+// /networks routes: translation to the network service.
+import type { Engine } from '../../daemon/engine.js';
+import type { Router } from '../router.js';
+import { SERVER_HEADERS, sendJson } from '../server.js';
+import { boolParam, filtersParam, readJson } from '../request-body.js';
+import type { NetworkCreateRequest, EndpointSettings } from '../../network/api-types.js';
+
+export function networkRoutes(r: Router, engine: Engine): void {
+  const ns = engine.networks;
+  r.add('GET', '/networks', (ctx) => sendJson(ctx.res!, 200, ns.list(filtersParam(ctx.query))));
+  r.add('POST', '/networks/create', async (ctx) => {
+    const body = await readJson<NetworkCreateRequest>(ctx.req, false);
+    sendJson(ctx.res!, 201, await ns.create(body!));
+  });
+  r.add('POST', '/networks/prune', async (ctx) => sendJson(ctx.res!, 200, await ns.prune(filtersParam(ctx.query))));
+  r.add('GET', '/networks/:id', (ctx) => sendJson(ctx.res!, 200, ns.inspect(ctx.params.id!, { verbose: boolParam(ctx.query, 'verbose') })));
+  r.add('DELETE', '/networks/:id', async (ctx) => {
+    await ns.remove(ctx.params.id!);
+    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+  });
+  r.add('POST', '/networks/:id/connect', async (ctx) => {
+    const body = await readJson<{ Container: string; EndpointConfig?: EndpointSettings | null }>(ctx.req, false);
+    const c = engine.containers.store.resolve(body!.Container);
+    await ns.connect(ctx.params.id!, c.id, body!.EndpointConfig ?? null);
+    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+  });
+  r.add('POST', '/networks/:id/disconnect', async (ctx) => {
+    const body = await readJson<{ Container: string; Force?: boolean }>(ctx.req, false);
+    const c = engine.containers.store.resolve(body!.Container);
+    await ns.disconnect(ctx.params.id!, c.id, Boolean(body!.Force));
+    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+  });
+}

@@ -1,0 +1,40 @@
+// Adapts the network service to the container service's ContainerNetworking hook.
+import type { ContainerNetworking, ContainerService } from '../container/container-service.js';
+import type { NetworkService } from '../network/network-service.js';
+import type { SpecMount } from '../runtime/spec/spec-input.js';
+
+export function networkingFor(networks: NetworkService, containers: () => ContainerService): ContainerNetworking {
+  return {
+    async attach(c, filesDir) {
+      let mode = String(c.hostConfig.NetworkMode ?? 'bridge');
+      if (mode.startsWith('container:')) {
+        // Resolve the name now: the network service keys shared stacks by container id.
+        const other = containers().store.resolve(mode.slice('container:'.length));
+        mode = `container:${other.id}`;
+      }
+      const r = await networks.attachContainer({
+        id: c.id,
+        name: c.name.slice(1),
+        hostname: String(c.config.Hostname ?? c.id.slice(0, 12)),
+        ...(c.config.Domainname ? { domainname: String(c.config.Domainname) } : {}),
+        hostConfig: { ...(c.hostConfig as object), NetworkMode: mode },
+        exposedPorts: c.config.ExposedPorts ?? null,
+        endpointsConfig: ((c.networkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig ?? null),
+        filesDir,
+      });
+      const mounts: SpecMount[] = [
+        { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf' },
+        { type: 'bind', source: r.files.hostname, destination: '/etc/hostname' },
+        { type: 'bind', source: r.files.hosts, destination: '/etc/hosts' },
+      ];
+      return {
+        netns: r.netnsPath ? { path: r.netnsPath } : r.mode === 'host' ? 'host' : undefined,
+        mounts,
+        settings: r.networkSettings as unknown as Record<string, unknown>,
+      };
+    },
+    async detach(c) {
+      await networks.detachContainer(c.id);
+    },
+  };
+}
