@@ -15,6 +15,7 @@ import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
 import { execRoutes } from './routes/exec.js';
 import { authRoutes } from './routes/registry.js';
+import { volumeRoutes } from './routes/volumes.js';
 import { networkRoutes } from './routes/networks.js';
 
 export const SERVER_HEADERS: Record<string, string> = {
@@ -31,6 +32,7 @@ export function buildRouter(engine: Engine): Router {
   imageRoutes(router, engine);
   execRoutes(router, engine);
   authRoutes(router, engine);
+  volumeRoutes(router, engine);
   networkRoutes(router, engine);
   return router;
 }

@@ -38,6 +38,8 @@ export interface ContainerNetworking {
 export interface ContainerVolumes {
   mountsFor(c: ContainerRecord, rootfs: string): Promise<{ mounts: SpecMount[]; inspect: Array<Record<string, unknown>> }>;
   release?(c: ContainerRecord, removeAnonymous: boolean): Promise<void>;
+  /** At create: plans the mounts (makes the volumes they name) and returns inspect's Mounts. */
+  prepare?(c: ContainerRecord): Promise<Array<Record<string, unknown>>>;
 }
 
 export interface ContainerServiceDeps {
@@ -179,8 +181,10 @@ export class ContainerService {
     await mkdir(this.deps.paths.dataDir(id), { recursive: true });
     await this.deps.snapshots.prepare(id, this.deps.images.topChainId(image), { labels: { 'berth.container': id } });
     try {
+      if (this.deps.volumes?.prepare) rec.mounts = await this.deps.volumes.prepare(rec);
       this.store.insert(rec);
     } catch (err) {
+      await this.deps.volumes?.release?.(rec, true).catch(() => undefined);
       await this.deps.snapshots.remove(id).catch(() => undefined);
       await rm(this.deps.paths.dataDir(id), { recursive: true, force: true });
       throw err;

@@ -12,6 +12,7 @@ import { ContainerStore } from '../container/container-record.js';
 import { ContainerService } from '../container/container-service.js';
 import { ContainerPaths } from '../container/container-paths.js';
 import { ExecService } from '../container/exec-service.js';
+import { VolumeService } from '../volume/volume-service.js';
 import { Runc } from '../runtime/runc.js';
 import { Conmon } from '../runtime/conmon.js';
 import { RegistryHosts } from '../registry/client/registry-hosts.js';
@@ -30,6 +31,7 @@ export interface Engine {
   images: ImageService;
   containers: ContainerService;
   execs: ExecService;
+  volumes: VolumeService;
   registryHosts: RegistryHosts;
   networks: NetworkService;
   startedAt: Date;
@@ -66,6 +68,8 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
   const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
   const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
   const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
+  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.store.find(x) });
+  await volumes.init();
   const networks = new NetworkService({
     db,
     events,
@@ -85,6 +89,7 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     runc,
     events,
     paths,
+    volumes,
     networking: networkingFor(networks, () => containers!),
     cgroupParent: config.cgroupParent,
     ...(initPath ? { initPath } : {}),
@@ -102,6 +107,7 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     images,
     containers,
     execs,
+    volumes,
     registryHosts,
     networks,
     startedAt: new Date(),

@@ -1,0 +1,34 @@
+// /volumes routes: translation between HTTP and the volume service.
+import type { Engine } from '../../daemon/engine.js';
+import type { Router } from '../router.js';
+import { SERVER_HEADERS, sendJson } from '../server.js';
+import { boolParam, filtersParam, readJson } from '../request-body.js';
+import type { CreateVolumeRequest } from '../../volume/volume-service.js';
+
+export function volumeRoutes(r: Router, engine: Engine): void {
+  const vs = engine.volumes;
+
+  r.add('GET', '/volumes', (ctx) => {
+    const list = vs.list(filtersParam(ctx.query));
+    sendJson(ctx.res!, 200, { Volumes: list.map((v) => vs.view(v)), Warnings: [] });
+  });
+
+  r.add('POST', '/volumes/create', async (ctx) => {
+    const body = (await readJson<CreateVolumeRequest>(ctx.req)) ?? {};
+    const v = await vs.create(body);
+    sendJson(ctx.res!, 201, vs.view(v));
+  });
+
+  r.add('POST', '/volumes/prune', async (ctx) => {
+    sendJson(ctx.res!, 200, await vs.prune(filtersParam(ctx.query)));
+  });
+
+  r.add('GET', '/volumes/:name', (ctx) => {
+    sendJson(ctx.res!, 200, vs.view(vs.get(ctx.params.name!)));
+  });
+
+  r.add('DELETE', '/volumes/:name', async (ctx) => {
+    await vs.remove(ctx.params.name!, boolParam(ctx.query, 'force'));
+    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+  });
+}
