@@ -1,0 +1,155 @@
+// POST /build and POST /build/prune: the context tar unpacked into a scratch directory, the build
+// run, and its progress streamed as the classic builder's JSON messages, so `DOCKER_BUILDKIT=0
+// docker build` works unchanged against berthd.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { Engine } from '../../daemon/engine.js';
+import type { Router } from '../router.js';
+import { sendJson } from '../server.js';
+import { boolParam } from '../request-body.js';
+import { startJsonStream } from './images.js';
+import { pullIntoStore } from './registry.js';
+import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
+import { parseReference, type Reference } from '../../oci/reference.js';
+import { parsePlatform } from '../../oci/platform.js';
+import { shortId } from '../../oci/digest.js';
+import { sniffCompression } from '../../image/sniff-compression.js';
+import { BuildService, BuildStepError } from '../../build/build-service.js';
+import type { BuildEvent } from '../../build/build-progress.js';
+import { ClassicMessages } from '../../build/classic-messages.js';
+import { unpackContext } from '../../build/context/mod.js';
+import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
+
+const services = new WeakMap<Engine, BuildService>();
+
+/** The engine's builder (made on first use: its tables live in the engine's database). */
+export function buildServiceOf(engine: Engine): BuildService {
+  let s = services.get(engine);
+  if (!s) {
+    const runc = engine.containers.deps.runc.opts;
+    s = new BuildService({
+      db: engine.db,
+      images: engine.images,
+      snapshots: engine.snapshots,
+      runcBinary: runc.binary,
+      runcRoot: runc.root,
+      cgroupParent: engine.config.cgroupParent,
+      stateDir: join(engine.config.dataRoot, 'build'),
+      pull: async (ref, report) => {
+        report({ type: 'message', text: `Pulling ${ref}` });
+        await pullIntoStore(engine, parseReference(ref), {});
+      },
+    });
+    services.set(engine, s);
+  }
+  return s;
+}
+
+/** Build cache records for `GET /system/df`'s BuildCache list. */
+export function buildCacheUsage(engine: Engine): ReturnType<BuildService['usage']> {
+  return buildServiceOf(engine).usage();
+}
+
+function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
+  const v = q.get(name);
+  if (!v) return {};
+  try {
+    const obj = JSON.parse(v) as Record<string, string | null>;
+    const out: Record<string, string> = {};
+    for (const [k, val] of Object.entries(obj)) if (val !== null && val !== undefined) out[k] = String(val);
+    return out;
+  } catch {
+    throw new InvalidArgumentError(`invalid ${name} parameter: ${v}`);
+  }
+}
+
+async function decompressed(body: Readable): Promise<Readable> {
+  const { compression, stream } = await sniffCompression(body);
+  if (compression === 'none') return stream;
+  if (compression === 'gzip') return stream.pipe(createGunzip());
+  throw new InvalidArgumentError(`unsupported context compression: ${compression}`);
+}
+
+async function readDockerfile(dir: string, name: string): Promise<Buffer> {
+  for (const candidate of name === 'Dockerfile' ? ['Dockerfile', 'dockerfile'] : [name]) {
+    try {
+      return await readFile(join(dir, candidate));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
+    }
+  }
+  throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name}`);
+}
+
+export function buildRoutes(r: Router, engine: Engine): void {
+  r.add('POST', '/build', async (ctx) => {
+    const q = ctx.query;
+    if (q.get('remote')) throw new InvalidArgumentError('building from a remote context is not supported: send the context as the request body');
+    const tags: Reference[] = q.getAll('t').flatMap((t) => t.split(',')).filter(Boolean).map((t) => parseReference(t));
+    const quiet = boolParam(q, 'q');
+    const dfName = q.get('dockerfile') || 'Dockerfile';
+    const platform = q.get('platform') ? parsePlatform(q.get('platform')!) : undefined;
+    const buildArgs = jsonParam(q, 'buildargs');
+    const labels = jsonParam(q, 'labels');
+    const tmpRoot = join(engine.config.dataRoot, 'build', 'tmp');
+    await mkdir(tmpRoot, { recursive: true });
+    const ctxDir = await mkdtemp(join(tmpRoot, 'context-'));
+    const send = startJsonStream(ctx.res!);
+    const out = (text: string): void => {
+      if (!quiet) send({ stream: text });
+    };
+    let dockerfileText = '';
+    let classic: ClassicMessages | undefined;
+    try {
+      await unpackContext(await decompressed(ctx.req), ctxDir);
+      const df = await readDockerfile(ctxDir, dfName);
+      dockerfileText = df.toString('utf8');
+      classic = new ClassicMessages(out);
+      const printer = classic;
+      const onEvent = (ev: BuildEvent): void => printer.event(ev);
+      const result = await buildServiceOf(engine).build(
+        {
+          contextDir: ctxDir,
+          dockerfile: df,
+          dockerfileName: dfName,
+          buildArgs,
+          labels,
+          ...(q.get('target') ? { target: q.get('target')! } : {}),
+          tags,
+          noCache: boolParam(q, 'nocache'),
+          pull: boolParam(q, 'pull'),
+          ...(platform ? { platform } : {}),
+        },
+        onEvent,
+      ).finally(() => printer.flush());
+      send({ aux: { ID: result.imageId } });
+      if (quiet) send({ stream: `${result.imageId}\n` });
+      out(`Successfully built ${shortId(result.imageId)}\n`);
+      for (const t of result.tags) out(`Successfully tagged ${t}\n`);
+    } catch (err) {
+      const message = errorMessage(err);
+      if (err instanceof BuildStepError) {
+        const excerpt = formatErrorExcerpt({ file: dfName, line: err.step.line }, dockerfileText);
+        if (excerpt) send({ stream: `${excerpt}\n` });
+        send({ errorDetail: { ...(err.exitCode !== undefined ? { code: err.exitCode } : {}), message }, error: message });
+      } else if (err instanceof DockerfileError) {
+        const loc = err as DockerfileError & { file?: string; line?: number; endLine?: number };
+        const excerpt = loc.line ? formatErrorExcerpt({ file: dfName, line: loc.line, ...(loc.endLine ? { endLine: loc.endLine } : {}) }, dockerfileText) : '';
+        if (excerpt) send({ stream: `${excerpt}\n` });
+        send({ errorDetail: { message }, error: message });
+      } else {
+        send({ errorDetail: { message }, error: message });
+      }
+    } finally {
+      await rm(ctxDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    ctx.res!.end();
+  });
+
+  r.add('POST', '/build/prune', async (ctx) => {
+    const { deleted, spaceReclaimed } = await buildServiceOf(engine).prune({ all: boolParam(ctx.query, 'all') });
+    sendJson(ctx.res!, 200, { CachesDeleted: deleted.map((k) => k.slice('sha256:'.length, 'sha256:'.length + 25)), SpaceReclaimed: spaceReclaimed });
+  });
+}

@@ -1,0 +1,690 @@
+// The builder: a planned Dockerfile executed stage by stage. Stages the target needs start at
+// once and wait only for what they use (their base stage, COPY --from, RUN --mount from), so
+// independent stages run side by side; the rest are skipped. Every step ends in a result (image
+// config + layers; its ID is the config's digest, as an image's would be), and the build cache
+// maps the step's key — its parent result, the instruction after substitution, the content of
+// what it copies — to that result. A hit reuses the result as it is, `created` times included,
+// so an unchanged rebuild gives the same image ID. Only the final result becomes an image record.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
+import type { Db } from '../daemon/database.js';
+import type { ImageService } from '../image/image-service.js';
+import type { ImageRecord, LayerRecord } from '../image/image-store.js';
+import { applyConfigInstruction } from '../image/config-changes.js';
+import { commitSnapshotLayer } from '../image/commit-layer.js';
+import { type Digest, digestOf } from '../oci/digest.js';
+import type { ContainerConfig, HistoryEntry, ImageConfig, Platform } from '../oci/image-spec.js';
+import { hostPlatform } from '../oci/platform.js';
+import { type Reference, familiarString, withDefaultTag } from '../oci/reference.js';
+import type { SpecMount } from '../runtime/spec/spec-input.js';
+import type { Snapshotter } from '../snapshot/snapshotter.js';
+import {
+  type AddInstruction,
+  type BuildPlan,
+  type CopyInstruction,
+  DockerfileError,
+  type Instruction,
+  type PlannedStage,
+  type RunInstruction,
+  StageScope,
+  parseDockerfile,
+  planBuild,
+} from './dockerfile/mod.js';
+import { digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
+import { BuildCache, type StepResult } from './build-cache.js';
+import { snapshotExists } from '../image/layer-unpack.js';
+import type { BuildReporter, StepRef } from './build-progress.js';
+import { cacheKey } from './cache-key.js';
+import { copyIntoRoot, mkdirInRoot } from './copy-into-root.js';
+import { downloadSource, extractArchive, isArchive, isUrl } from './add-sources.js';
+import { parseChmod, resolveOwner } from './resolve-owner.js';
+import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
+import { RunFailedError, runStep } from './run-step.js';
+import { resolveInRoot } from '../fsutil/resolve-in-root.js';
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const HISTORY_COMMENT = 'buildkit.dockerfile.v0';
+
+export interface BuildServiceDeps {
+  db: Db;
+  images: ImageService;
+  snapshots: Snapshotter;
+  runcBinary: string;
+  runcRoot: string;
+  cgroupParent: string;
+  /** Where the builder keeps scratch dirs and cache mounts (on the data root's filesystem). */
+  stateDir: string;
+  /** Pulls an image into the store (absent: base images must be present). */
+  pull?: (ref: string, report: BuildReporter) => Promise<void>;
+}
+
+export interface BuildOptions {
+  /** The context, as a directory. */
+  contextDir: string;
+  dockerfile: string | Uint8Array;
+  /** The name messages use (`Dockerfile`). */
+  dockerfileName?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  target?: string;
+  tags?: Reference[];
+  noCache?: boolean;
+  pull?: boolean;
+  /** `--build-context name=dir`: directories COPY --from and FROM can name. */
+  buildContexts?: Record<string, string>;
+  /** `--secret id=…,src=…`: id → file on the daemon's host. */
+  secrets?: Record<string, string>;
+  platform?: Platform;
+}
+
+export interface BuildResult {
+  imageId: Digest;
+  tags: string[];
+  /** Steps that ran, and steps taken from the cache. */
+  executed: number;
+  cached: number;
+}
+
+/** A build failure at a step: docker's message plus where it happened. */
+export class BuildStepError extends BerthError {
+  constructor(
+    message: string,
+    readonly step: StepRef,
+    readonly exitCode: number | undefined,
+    readonly lastOutput: string[],
+  ) {
+    super(message);
+  }
+}
+
+interface StageResult {
+  config: ImageConfig;
+  layers: LayerRecord[];
+  /** The ID of the result so far (the config's digest), unless nothing happened on scratch yet. */
+  id?: Digest;
+  /** The base image's record ID (the built image's parent). */
+  baseImage?: Digest;
+  scope: StageScope;
+}
+
+interface State extends StageResult {
+  /** What the next step's key starts from: the current image's ID (or the empty base). */
+  parentKey: string;
+}
+
+function topChain(layers: readonly LayerRecord[]): Digest | undefined {
+  return layers[layers.length - 1]?.chainId;
+}
+
+function scratchConfig(p: Platform): ImageConfig {
+  return {
+    architecture: p.architecture,
+    os: p.os,
+    ...(p.variant ? { variant: p.variant } : {}),
+    config: { Env: [DEFAULT_PATH] },
+    rootfs: { type: 'layers', diff_ids: [] },
+    history: [],
+  };
+}
+
+/** Keeps the last `n` lines of a step's output for error messages. */
+class OutputTail {
+  private lines: string[] = [];
+  private partial = '';
+  constructor(private readonly n = 10) {}
+  push(data: Buffer): void {
+    const parts = (this.partial + data.toString('utf8')).split('\n');
+    this.partial = parts.pop() ?? '';
+    this.lines.push(...parts);
+    if (this.lines.length > this.n) this.lines = this.lines.slice(-this.n);
+  }
+  get(): string[] {
+    return this.partial ? [...this.lines, this.partial].slice(-this.n) : [...this.lines];
+  }
+}
+
+export class BuildService {
+  readonly cache: BuildCache;
+
+  constructor(readonly deps: BuildServiceDeps) {
+    this.cache = new BuildCache(deps.db);
+  }
+
+  async build(o: BuildOptions, report: BuildReporter = () => undefined): Promise<BuildResult> {
+    const df = parseDockerfile(o.dockerfile, { file: o.dockerfileName ?? 'Dockerfile' });
+    const plan = planBuild(df, {
+      buildArgs: o.buildArgs ?? {},
+      ...(o.target ? { target: o.target } : {}),
+      ...(o.platform ? { targetPlatform: o.platform } : {}),
+    });
+    await mkdir(join(this.deps.stateDir, 'tmp'), { recursive: true });
+    const workDir = await mkdtemp(join(this.deps.stateDir, 'tmp', 'build-'));
+    const run = new BuildRun(this, plan, o, report, workDir);
+    try {
+      const final = await run.execute();
+      return final;
+    } finally {
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** `builder prune`: forgets cached steps and removes the untagged images only they kept. */
+  async prune(o: { all?: boolean } = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    void o;
+    const entries = this.cache.list();
+    const before = await this.cachedLayerBytes();
+    this.cache.delete(entries.map((e) => e.key));
+    // Layers no image uses any more (only cache entries did) go with them.
+    await this.deps.images.pruneLayers();
+    const used = new Set(this.deps.images.store.list().flatMap((i) => i.layers.map((l) => l.chainId)));
+    const left = before.filter((l) => used.has(l.chainId)).reduce((n, l) => n + l.size, 0);
+    return { deleted: entries.map((e) => e.key), spaceReclaimed: Math.max(0, before.reduce((n, l) => n + l.size, 0) - left) };
+  }
+
+  /** Cache records for `system df`: each with the size of the layer its step made. */
+  usage(): Array<{ ID: string; Type: string; Description: string; InUse: boolean; Shared: boolean; Size: number; CreatedAt: string; LastUsedAt: string; UsageCount: number }> {
+    const used = new Set(this.deps.images.store.list().flatMap((i) => i.layers.map((l) => l.chainId)));
+    return this.cache.list().flatMap((e) => {
+      const r = e.result;
+      const last = r.config.history?.[r.config.history.length - 1];
+      const top = r.layers[r.layers.length - 1];
+      const size = last && !last.empty_layer ? (top?.size ?? 0) : 0;
+      return [{
+        ID: e.key.slice('sha256:'.length, 'sha256:'.length + 25),
+        Type: 'regular',
+        Description: e.description,
+        InUse: top !== undefined && used.has(top.chainId),
+        Shared: false,
+        Size: size,
+        CreatedAt: new Date(e.created).toISOString(),
+        LastUsedAt: new Date(e.lastUsed).toISOString(),
+        UsageCount: e.usageCount,
+      }];
+    });
+  }
+
+  /** Each layer the cache holds, once. */
+  private async cachedLayerBytes(): Promise<LayerRecord[]> {
+    const seen = new Map<string, LayerRecord>();
+    for (const e of this.cache.list()) for (const l of e.result.layers) seen.set(l.chainId, l);
+    return [...seen.values()];
+  }
+}
+
+/** One build: the plan, the stages' promises, the step counter. */
+class BuildRun {
+  private readonly stages = new Map<number, Promise<StageResult>>();
+  private vertex = 0;
+  private executed = 0;
+  private cachedSteps = 0;
+  private readonly offsets = new Map<number, number>();
+  private readonly globalTotal: number;
+  private readonly deps: BuildServiceDeps;
+
+  constructor(
+    private readonly svc: BuildService,
+    private readonly plan: BuildPlan,
+    private readonly o: BuildOptions,
+    private readonly report: BuildReporter,
+    private readonly workDir: string,
+  ) {
+    this.deps = svc.deps;
+    let n = 0;
+    for (const i of plan.order) {
+      this.offsets.set(i, n);
+      n += 1 + plan.stages[i]!.stage.instructions.length;
+    }
+    this.globalTotal = n;
+  }
+
+  async execute(): Promise<BuildResult> {
+    // Every stage the target needs starts now; each waits for what it uses.
+    for (const i of this.plan.order) this.stage(i);
+    const settled = await Promise.allSettled(this.plan.order.map((i) => this.stage(i)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const target = (settled[settled.length - 1] as PromiseFulfilledResult<StageResult>).value;
+    const labels = this.o.labels ?? {};
+    // Build labels go on the final image; its `created` stays the last step's.
+    const config: ImageConfig = structuredClone(target.config);
+    if (Object.keys(labels).length > 0) config.config = { ...(config.config ?? {}), Labels: { ...(config.config?.Labels ?? {}), ...labels } };
+    config.created ??= new Date(0).toISOString();
+    const image = await this.deps.images.commitImage({ config, layers: target.layers, ...(target.baseImage ? { parent: target.baseImage } : {}) });
+    const tags: string[] = [];
+    for (const t of this.o.tags ?? []) {
+      this.deps.images.tagImage(image.id, t);
+      tags.push(familiarString(withDefaultTag(t)));
+    }
+    return { imageId: image.id, tags, executed: this.executed, cached: this.cachedSteps };
+  }
+
+  private stage(i: number): Promise<StageResult> {
+    let p = this.stages.get(i);
+    if (!p) {
+      p = this.buildStage(this.plan.stages[i]!);
+      p.catch(() => undefined);
+      this.stages.set(i, p);
+    }
+    return p;
+  }
+
+  private stepRef(ps: PlannedStage, index: number, text: string, line: number): StepRef {
+    return {
+      vertex: ++this.vertex,
+      stage: ps.displayName,
+      index,
+      count: ps.stage.instructions.length + 1,
+      globalIndex: (this.offsets.get(ps.index) ?? 0) + index,
+      globalTotal: this.globalTotal,
+      text,
+      line,
+    };
+  }
+
+  /** The image for FROM/COPY --from: local, or pulled when missing (always with --pull). */
+  private async baseImage(ref: string, forcePull: boolean): Promise<ImageRecord> {
+    const local = this.deps.images.store.find(ref)?.image;
+    if (local && !(forcePull && this.deps.pull)) return local;
+    if (!this.deps.pull) {
+      if (local) return local;
+      throw new NotFoundError(`pull access denied for ${ref}, repository does not exist or may require 'docker login'`);
+    }
+    await this.deps.pull(ref, this.report);
+    const pulled = this.deps.images.store.find(ref)?.image;
+    if (!pulled) throw new NotFoundError(`No such image: ${ref}`);
+    return pulled;
+  }
+
+  private async buildStage(ps: PlannedStage): Promise<StageResult> {
+    const from = ps.stage.from;
+    const fromRef = this.stepRef(ps, 1, from.original, from.location.startLine);
+    const t0 = Date.now();
+    this.report({ type: 'start', step: fromRef, time: t0 });
+    let state: State;
+    try {
+      if (ps.base.kind === 'stage') {
+        const parent = await this.stage(ps.base.index);
+        state = { ...parent, scope: new StageScope(this.plan, ps.index, { parent: parent.scope }), parentKey: parent.id ?? `scratch:${parent.config.os}/${parent.config.architecture}` };
+      } else if (ps.base.kind === 'scratch') {
+        const config = scratchConfig(ps.platform ?? this.plan.targetPlatform);
+        state = { config, layers: [], scope: new StageScope(this.plan, ps.index, { imageEnv: config.config?.Env ?? [] }), parentKey: `scratch:${config.os}/${config.architecture}` };
+      } else {
+        const img = await this.baseImage(ps.base.ref, Boolean(this.o.pull));
+        const config: ImageConfig = structuredClone(img.config);
+        config.config ??= {};
+        if (!(config.config.Env ?? []).some((e) => e.startsWith('PATH='))) config.config.Env = [DEFAULT_PATH, ...(config.config.Env ?? [])];
+        state = { config, layers: img.layers, id: img.id, baseImage: img.id, scope: new StageScope(this.plan, ps.index, { imageEnv: config.config.Env ?? [] }), parentKey: img.id };
+      }
+    } catch (err) {
+      this.fail(fromRef, err, []);
+    }
+    this.report({ type: 'done', step: fromRef, ...(state.id ? { imageId: state.id } : {}), ms: Date.now() - t0, cached: false });
+
+    // ONBUILD triggers of the base image run first, then are not inherited further.
+    const triggers = ps.base.kind === 'image' ? (state.config.config?.OnBuild ?? []) : [];
+    if (triggers.length > 0) {
+      state.config.config!.OnBuild = null;
+      for (const t of triggers) {
+        const parsed = parseDockerfile(`FROM scratch\n${t}\n`, { file: 'ONBUILD' }).stages[0]!.instructions;
+        for (const instr of parsed) state = await this.step(ps, state, instr, 0, `ONBUILD ${t}`);
+      }
+    }
+    let index = 1;
+    for (const instr of ps.stage.instructions) {
+      index++;
+      state = await this.step(ps, state, instr, index, instr.original);
+    }
+    return state;
+  }
+
+  /** A cached result whose layers are all still there. */
+  private async cachedResult(key: string): Promise<StepResult | undefined> {
+    const hit = this.svc.cache.lookup(key, () => true);
+    if (!hit) return undefined;
+    const top = hit.layers[hit.layers.length - 1];
+    if (top && !(await snapshotExists(this.deps.snapshots, top.chainId))) {
+      this.svc.cache.delete([key]);
+      return undefined;
+    }
+    return hit;
+  }
+
+  private fail(ref: StepRef, err: unknown, lastOutput: string[]): never {
+    const message = errorMessage(err);
+    this.report({ type: 'error', step: ref, message, lastOutput });
+    if (err instanceof DockerfileError) throw err;
+    throw new BuildStepError(message, ref, err instanceof RunFailedError ? err.exitCode : undefined, lastOutput);
+  }
+
+  /** One instruction: expanded, looked up in the cache, else executed and recorded. */
+  private async step(ps: PlannedStage, state: State, instr: Instruction, index: number, text: string): Promise<State> {
+    const ref = this.stepRef(ps, index, text, instr.location.startLine);
+    const t0 = Date.now();
+    const tail = new OutputTail();
+    if (instr.kind === 'ARG') {
+      // ARG only changes the scope; its values reach RUN's key through the command string.
+      this.report({ type: 'start', step: ref, time: t0 });
+      try {
+        state.scope.expand(instr);
+      } catch (err) {
+        this.fail(ref, err, []);
+      }
+      this.report({ type: 'done', step: ref, ms: 0, cached: false });
+      return state;
+    }
+    this.report({ type: 'start', step: ref, time: t0 });
+    try {
+      const expanded = state.scope.expand(instr);
+      const plan = await this.planStep(state, expanded, ref, tail);
+      const key = cacheKey(state.parentKey, plan.keyParts);
+      if (!this.o.noCache) {
+        const hit = await this.cachedResult(key);
+        if (hit) {
+          await plan.release?.();
+          this.cachedSteps++;
+          this.report({ type: 'cached', step: ref, imageId: hit.id });
+          this.report({ type: 'done', step: ref, imageId: hit.id, ms: Date.now() - t0, cached: true });
+          return { config: hit.config, layers: hit.layers, id: hit.id, ...(state.baseImage ? { baseImage: state.baseImage } : {}), scope: state.scope, parentKey: hit.id };
+        }
+      }
+      let layer: LayerRecord | undefined;
+      try {
+        layer = await plan.execute();
+      } finally {
+        await plan.release?.();
+      }
+      const config: ImageConfig = structuredClone(state.config);
+      config.config ??= {};
+      plan.applyConfig?.(config);
+      const created = new Date().toISOString();
+      const history: HistoryEntry = { created, created_by: plan.createdBy, comment: HISTORY_COMMENT, ...(layer ? {} : { empty_layer: true }) };
+      config.history = [...(config.history ?? []), history];
+      config.created = created;
+      const layers = layer ? [...state.layers, layer] : state.layers;
+      if (layer) config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, layer.diffId] };
+      const result: StepResult = { id: digestOf(JSON.stringify(config)), config, layers };
+      this.svc.cache.record(key, result, text);
+      this.executed++;
+      this.report({ type: 'done', step: ref, imageId: result.id, ms: Date.now() - t0, cached: false });
+      return { ...result, ...(state.baseImage ? { baseImage: state.baseImage } : {}), scope: state.scope, parentKey: result.id };
+    } catch (err) {
+      this.fail(ref, err, tail.get());
+    }
+  }
+
+  private async planStep(state: State, instr: Instruction, ref: StepRef, tail: OutputTail): Promise<StepPlan> {
+    switch (instr.kind) {
+      case 'RUN':
+        return this.planRun(state, instr, ref, tail);
+      case 'COPY':
+      case 'ADD':
+        return this.planCopy(state, instr);
+      case 'MAINTAINER':
+        return {
+          keyParts: ['MAINTAINER', instr.maintainer],
+          createdBy: `MAINTAINER ${instr.maintainer}`,
+          execute: async () => undefined,
+          applyConfig: (c) => {
+            c.author = instr.maintainer;
+          },
+        };
+      default: {
+        const { location: _l, comments: _c, original: _o, keyword: _k, ...essence } = instr as Instruction & { trigger?: unknown };
+        void _l;
+        void _c;
+        void _o;
+        void _k;
+        if ('trigger' in essence) delete essence.trigger;
+        return {
+          keyParts: ['CONFIG', essence],
+          createdBy: configCreatedBy(instr),
+          execute: async () => undefined,
+          applyConfig: (c) => applyConfigInstruction(c.config!, instr),
+        };
+      }
+    }
+  }
+
+  private async planRun(state: State, instr: RunInstruction, ref: StepRef, tail: OutputTail): Promise<StepPlan> {
+    const cfg: ContainerConfig = state.config.config ?? {};
+    const shell = cfg.Shell ?? ['/bin/sh', '-c'];
+    let argv: string[];
+    if (instr.prependShell) {
+      let script = instr.command.join(' ');
+      const docs = instr.heredocs;
+      if (docs.length === 1 && /^\s*[0-9]*<<-?\s*["']?[^\s"']+["']?\s*$/.test(script)) script = docs[0]!.content;
+      else for (const h of docs) script += `\n${h.content}${h.name}`;
+      argv = [...shell, script];
+    } else argv = instr.command;
+    const createdBy = `RUN ${state.scope.runCommandString(argv)} # buildkit`;
+    const network = instr.network === 'none' ? 'none' : 'host';
+    const env = state.scope.runEnvironment();
+    const mountKey = instr.mounts.map((m) => ({ ...m, ...(m.type === 'secret' ? {} : {}) }));
+    const views: RootfsView[] = [];
+    return {
+      keyParts: ['RUN', createdBy, env, cfg.User ?? '', cfg.WorkingDir ?? '', network, mountKey],
+      createdBy,
+      release: async () => {
+        for (const v of views.splice(0)) await v.release();
+      },
+      execute: async () => {
+        const mounts: SpecMount[] = [];
+        for (const m of instr.mounts) {
+          const target = m.target ? (m.target.startsWith('/') ? m.target : posix.join(cfg.WorkingDir || '/', m.target)) : undefined;
+          if (m.type === 'cache') {
+            if (!target) throw new InvalidArgumentError('mount type cache requires a target');
+            const id = m.id ?? target;
+            const dir = join(this.deps.stateDir, 'cache-mounts', cacheKey('cache', [id]).slice(7, 39));
+            await mkdir(dir, { recursive: true, mode: m.mode ?? 0o755 });
+            mounts.push({ type: 'bind', source: dir, destination: target, readOnly: m.readOnly });
+          } else if (m.type === 'bind') {
+            if (!target) throw new InvalidArgumentError('mount type bind requires a target');
+            const root = await this.sourceRoot(m.from, views);
+            const src = await resolveInRoot(root, m.source ?? '/');
+            mounts.push({ type: 'bind', source: src, destination: target, readOnly: true });
+          } else if (m.type === 'secret') {
+            const id = m.id ?? (m.target ? posix.basename(m.target) : undefined);
+            const file = id !== undefined ? this.o.secrets?.[id] : undefined;
+            if (!file) {
+              if (m.required) throw new InvalidArgumentError(`secret ${id ?? ''} not found`);
+              continue;
+            }
+            mounts.push({ type: 'bind', source: file, destination: target ?? `/run/secrets/${id}`, readOnly: true });
+          } else if (m.type === 'tmpfs') {
+            if (!target) throw new InvalidArgumentError('mount type tmpfs requires a target');
+            mounts.push({ type: 'tmpfs', destination: target, options: m.sizeLimit ? [`size=${m.sizeLimit}`] : [] });
+          } else {
+            throw new InvalidArgumentError(`mount type ${m.type} is not supported by this builder`);
+          }
+        }
+        return runStep({
+          snapshots: this.deps.snapshots,
+          images: this.deps.images,
+          runcBinary: this.deps.runcBinary,
+          runcRoot: this.deps.runcRoot,
+          cgroupParent: this.deps.cgroupParent,
+          workDir: this.workDir,
+          parent: topChain(state.layers),
+          argv,
+          env,
+          user: cfg.User ?? '',
+          workingDir: cfg.WorkingDir ?? '/',
+          network,
+          mounts,
+          onOutput: (stream, data) => {
+            tail.push(data);
+            this.report({ type: 'output', step: ref, stream, data });
+          },
+        });
+      },
+    };
+  }
+
+  /** The tree COPY --from / RUN --mount from= reads: a stage, a named context, an image, or the context. */
+  private async sourceRoot(from: string | undefined, views: RootfsView[]): Promise<string> {
+    if (from === undefined || from === '') return this.o.contextDir;
+    const named = this.o.buildContexts?.[from];
+    if (named) return named;
+    const df = this.plan.dockerfile;
+    let index: number | undefined;
+    if (/^[0-9]+$/.test(from)) index = Number(from);
+    else {
+      const i = df.stages.findIndex((s) => s.name === from.toLowerCase());
+      if (i !== -1) index = i;
+    }
+    let layers: LayerRecord[];
+    if (index !== undefined) layers = (await this.stage(index)).layers;
+    else layers = (await this.baseImage(from, false)).layers;
+    const view = await openRootfsView(this.deps.snapshots, this.workDir, topChain(layers));
+    views.push(view);
+    return view.path;
+  }
+
+  private async planCopy(state: State, instr: CopyInstruction | AddInstruction): Promise<StepPlan> {
+    const views: RootfsView[] = [];
+    const cfg = state.config.config ?? {};
+    const from = instr.kind === 'COPY' ? instr.from : undefined;
+    let srcRoot = await this.sourceRoot(from, views);
+    let sources = instr.sources;
+    const urls = instr.kind === 'ADD' ? sources.filter(isUrl) : [];
+    if (instr.kind === 'COPY' && sources.some(isUrl)) throw new InvalidArgumentError('source can\'t be a URL for COPY');
+    // Heredoc bodies and downloads go into a directory of their own, copied like context files.
+    if (instr.inlineSources.length > 0 || urls.length > 0) {
+      const extra = await mkdtemp(join(this.workDir, 'src-'));
+      views.push({ path: extra, release: () => rm(extra, { recursive: true, force: true }) });
+      const names: string[] = [];
+      for (const s of instr.inlineSources) {
+        await writeFile(join(extra, s.path), s.data, { mode: 0o644 });
+        names.push(s.path);
+      }
+      for (const u of urls) names.push(await downloadSource(u, extra));
+      const local = sources.filter((s) => !isUrl(s));
+      if (local.length > 0) throw new InvalidArgumentError('mixing local sources with URLs or heredocs is not supported');
+      srcRoot = extra;
+      sources = names;
+    }
+    const excludes = instr.excludes;
+    const exclude = excludes.length ? (rel: string) => matchesPatterns(rel, excludes) : undefined;
+    let resolved: string[];
+    try {
+      resolved = await resolveCopySources(srcRoot, sources);
+    } catch (err) {
+      for (const v of views) await v.release();
+      if (err instanceof NotFoundError) throw new NotFoundError(`failed to compute cache key: failed to calculate checksum: ${err.message}`);
+      throw err;
+    }
+    if (resolved.length === 0) {
+      for (const v of views) await v.release();
+      throw new NotFoundError(`failed to compute cache key: no source files were specified or matched: ${sources.join(' ')}`);
+    }
+    const contentDigest = await digestEntries(srcRoot, resolved, exclude ? { exclude } : {});
+    const mode = instr.chmod ? parseChmod(instr.chmod) : undefined;
+    const dest = instr.dest.startsWith('/') ? instr.dest : posix.join(cfg.WorkingDir || '/', instr.dest) + (instr.dest.endsWith('/') || instr.dest === '.' ? '/' : '');
+    const flags = [
+      ...(from ? [`--from=${from}`] : []),
+      ...(instr.chown ? [`--chown=${instr.chown}`] : []),
+      ...(instr.chmod ? [`--chmod=${instr.chmod}`] : []),
+      ...(instr.link ? ['--link'] : []),
+    ];
+    const createdBy = `${instr.kind} ${[...flags, ...instr.sources, instr.dest].join(' ')} # buildkit`;
+    const preserveOwner = from !== undefined && !urls.length;
+    return {
+      keyParts: [instr.kind, flags, instr.sources, dest, excludes, contentDigest],
+      createdBy,
+      release: async () => {
+        for (const v of views.splice(0)) await v.release();
+      },
+      execute: async () => {
+        const parent = topChain(state.layers);
+        const key = `build-copy-${randomBytes(12).toString('hex')}`;
+        await this.deps.snapshots.prepare(key, parent, { labels: { 'berth.build': 'copy' } });
+        try {
+          const root = await mountActive(this.deps.snapshots, this.workDir, key);
+          try {
+            const owner = instr.chown ? await resolveOwner(instr.chown, root.path) : undefined;
+            const unpack = instr.kind === 'ADD' && urls.length === 0 && instr.unpack !== false;
+            const plain: string[] = [];
+            for (const rel of resolved) {
+              const full = await resolveInRoot(srcRoot, rel);
+              if (unpack && (await isFile(full)) && (await isArchive(full))) {
+                const real = await mkdirInRoot(root.path, dest, owner ?? { uid: 0, gid: 0 });
+                await extractArchive(full, real);
+              } else plain.push(rel);
+            }
+            if (plain.length > 0) {
+              await copyIntoRoot({
+                srcRoot,
+                sources: plain,
+                destRoot: root.path,
+                dest: resolved.length > 1 && !dest.endsWith('/') ? dest : dest,
+                ...(owner ? { owner } : {}),
+                preserveOwner,
+                ...(mode !== undefined ? { mode } : {}),
+                ...(exclude ? { exclude } : {}),
+              });
+            }
+          } finally {
+            await root.release();
+          }
+          return await commitSnapshotLayer(this.deps.images, this.deps.snapshots, key, parent);
+        } finally {
+          await this.deps.snapshots.remove(key).catch(() => undefined);
+        }
+      },
+    };
+  }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+interface StepPlan {
+  keyParts: unknown[];
+  createdBy: string;
+  /** Runs the step; the layer it made, or undefined for a config-only step. */
+  execute(): Promise<LayerRecord | undefined>;
+  applyConfig?(c: ImageConfig): void;
+  release?(): Promise<void>;
+}
+
+/** History's created_by for config-only steps, as BuildKit writes them. */
+function configCreatedBy(instr: Instruction): string {
+  switch (instr.kind) {
+    case 'ENV':
+      return `ENV ${instr.pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`;
+    case 'LABEL':
+      return `LABEL ${instr.pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`;
+    case 'WORKDIR':
+      return `WORKDIR ${instr.path}`;
+    case 'USER':
+      return `USER ${instr.user}`;
+    case 'CMD':
+      return `CMD ${JSON.stringify(instr.command)}`;
+    case 'ENTRYPOINT':
+      return `ENTRYPOINT ${JSON.stringify(instr.command)}`;
+    case 'EXPOSE':
+      return `EXPOSE map[${instr.ports.map((p) => `${p.includes('/') ? p : `${p}/tcp`}:{}`).join(' ')}]`;
+    case 'VOLUME':
+      return `VOLUME ${JSON.stringify(instr.volumes)}`;
+    case 'STOPSIGNAL':
+      return `STOPSIGNAL ${instr.signal}`;
+    case 'SHELL':
+      return `SHELL ${JSON.stringify(instr.shell)}`;
+    case 'ONBUILD':
+      return `ONBUILD ${instr.expression}`;
+    case 'HEALTHCHECK':
+      return `HEALTHCHECK &{${JSON.stringify(instr.health.test)}}`;
+    default:
+      return instr.original;
+  }
+}
+
+export { InvalidArgumentError };

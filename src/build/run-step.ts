@@ -1,0 +1,135 @@
+// A RUN step: the command run by the OCI runtime over a fresh snapshot of the step's parent layers,
+// its output handed to the caller as it comes, and on success the snapshot's changes committed as
+// a new layer. The builder drives runc directly (`runc run`, attached pipes) rather than through
+// the container service: a build step needs per-step mounts (cache, bind, secret) and is not a
+// container users see in `ps`. Mount points the runtime had to create (/etc/hosts, a secret's
+// file…) are taken out of the layer again, so they don't leak into the image.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { BerthError, isErrno } from '../errors.js';
+import { resolveInRoot } from '../fsutil/resolve-in-root.js';
+import { commitSnapshotLayer } from '../image/commit-layer.js';
+import type { ImageService } from '../image/image-service.js';
+import type { LayerRecord } from '../image/image-store.js';
+import type { Digest } from '../oci/digest.js';
+import { generateSpec } from '../runtime/spec/generate-spec.js';
+import { specToJson } from '../runtime/spec/spec-json.js';
+import type { SpecMount } from '../runtime/spec/spec-input.js';
+import { mountAll, unmount } from '../snapshot/mount.js';
+import type { Snapshotter } from '../snapshot/snapshotter.js';
+
+/** A RUN whose command exited non-zero (docker's message and code). */
+export class RunFailedError extends BerthError {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number,
+  ) {
+    super(`The command '${command}' returned a non-zero code: ${exitCode}`);
+  }
+}
+
+export interface RunStepOptions {
+  snapshots: Snapshotter;
+  images: ImageService;
+  runcBinary: string;
+  runcRoot: string;
+  cgroupParent: string;
+  /** Scratch directory for the bundle (removed afterwards). */
+  workDir: string;
+  parent: Digest | undefined;
+  argv: string[];
+  env: string[];
+  user: string;
+  workingDir: string;
+  network: 'host' | 'none';
+  mounts: SpecMount[];
+  onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return false;
+    throw err;
+  }
+}
+
+/** Every ancestor of an absolute path and the path itself: /a, /a/b, /a/b/c. */
+function pathAndAncestors(p: string): string[] {
+  const parts = posix.normalize(p).split('/').filter(Boolean);
+  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
+}
+
+/** Runs the step; returns the layer it made. Throws RunFailedError on a non-zero exit. */
+export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
+  const id = `build-${randomBytes(12).toString('hex')}`;
+  const bundle = join(o.workDir, id);
+  const rootfs = join(bundle, 'rootfs');
+  await mkdir(rootfs, { recursive: true });
+  await o.snapshots.prepare(id, o.parent, { labels: { 'berth.build': 'run' } });
+  let mounted = false;
+  try {
+    await mountAll(await o.snapshots.mounts(id), rootfs);
+    mounted = true;
+    const etc: SpecMount[] = [
+      { type: 'bind', source: '/etc/resolv.conf', destination: '/etc/resolv.conf', readOnly: true },
+      ...(o.network === 'host' ? [{ type: 'bind', source: '/etc/hosts', destination: '/etc/hosts', readOnly: true }] : []),
+    ];
+    const mounts = [...etc, ...o.mounts];
+    const { spec } = await generateSpec({
+      id,
+      rootfs,
+      config: { Env: o.env, Cmd: o.argv, Entrypoint: null, WorkingDir: o.workingDir || '/', User: o.user, Hostname: 'buildkitsandbox' },
+      hostConfig: { NetworkMode: o.network },
+      mounts,
+      ...(o.network === 'host' ? { netns: 'host' as const } : {}),
+      cgroupsPath: `${o.cgroupParent}/${id}`,
+      createWorkingDir: true,
+    });
+    // What existed before the runtime creates mount points: the rest is removed after the run.
+    const candidates = new Set<string>();
+    for (const m of spec.mounts ?? []) for (const p of pathAndAncestors(m.destination)) candidates.add(p);
+    const preexisting = new Set<string>();
+    for (const p of candidates) if (await exists(await resolveInRoot(rootfs, p))) preexisting.add(p);
+    await writeFile(join(bundle, 'config.json'), specToJson(spec));
+
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(o.runcBinary, [`--root=${o.runcRoot}`, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d: Buffer) => o.onOutput('stdout', d));
+      child.stderr.on('data', (d: Buffer) => o.onOutput('stderr', d));
+      child.once('error', reject);
+      child.once('close', (c, sig) => resolve(c ?? (sig ? 128 : 255)));
+    });
+    await unmount(rootfs);
+    mounted = false;
+    if (code !== 0) throw new RunFailedError(o.argv.join(' '), code);
+
+    const upper = await o.snapshots.upperDir(id);
+    const created = [...candidates].filter((p) => !preexisting.has(p)).sort((a, b) => b.length - a.length);
+    for (const p of created) await removeIfEmpty(join(upper, p));
+    return await commitSnapshotLayer(o.images, o.snapshots, id, o.parent);
+  } finally {
+    if (mounted) await unmount(rootfs, { lazy: true }).catch(() => undefined);
+    await o.snapshots.remove(id).catch(() => undefined);
+    await rm(bundle, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Removes an empty file or directory (a mount point the runtime made), nothing else. */
+async function removeIfEmpty(p: string): Promise<void> {
+  let st;
+  try {
+    st = await lstat(p);
+  } catch {
+    return;
+  }
+  if (st.isDirectory()) {
+    if ((await readdir(p)).length === 0) await rm(p, { recursive: true });
+  } else if (st.isFile() && st.size === 0) {
+    await rm(p);
+  }
+}
