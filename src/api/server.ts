@@ -12,13 +12,11 @@ import { statusOf } from './error-status.js';
 import { Router, type RequestContext } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
-import { containerOpsRoutes } from './routes/container-ops.js';
 import { imageRoutes } from './routes/images.js';
 import { execRoutes } from './routes/exec.js';
 import { authRoutes } from './routes/registry.js';
 import { buildRoutes } from './routes/build.js';
 import { volumeRoutes } from './routes/volumes.js';
-import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 
 export const SERVER_HEADERS: Record<string, string> = {
@@ -32,13 +30,11 @@ export function buildRouter(engine: Engine): Router {
   const router = new Router();
   systemRoutes(router, engine);
   containerRoutes(router, engine);
-  containerOpsRoutes(router, engine);
   imageRoutes(router, engine);
   execRoutes(router, engine);
   authRoutes(router, engine);
   buildRoutes(router, engine);
   volumeRoutes(router, engine);
-  containerFileRoutes(router, engine);
   networkRoutes(router, engine);
   return router;
 }
