@@ -17,6 +17,7 @@ import { execRoutes } from './routes/exec.js';
 import { authRoutes } from './routes/registry.js';
 import { buildRoutes } from './routes/build.js';
 import { volumeRoutes } from './routes/volumes.js';
+import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 
 export const SERVER_HEADERS: Record<string, string> = {
@@ -35,6 +36,7 @@ export function buildRouter(engine: Engine): Router {
   authRoutes(router, engine);
   buildRoutes(router, engine);
   volumeRoutes(router, engine);
+  containerFileRoutes(router, engine);
   networkRoutes(router, engine);
   return router;
 }
