@@ -12,6 +12,7 @@ import { statusOf } from './error-status.js';
 import { Router, type RequestContext } from './router.js';
 import { systemRoutes } from './routes/system.js';
 import { containerRoutes } from './routes/containers.js';
+import { containerOpsRoutes } from './routes/container-ops.js';
 import { imageRoutes } from './routes/images.js';
 import { execRoutes } from './routes/exec.js';
 import { authRoutes } from './routes/registry.js';
@@ -31,6 +32,7 @@ export function buildRouter(engine: Engine): Router {
   const router = new Router();
   systemRoutes(router, engine);
   containerRoutes(router, engine);
+  containerOpsRoutes(router, engine);
   imageRoutes(router, engine);
   execRoutes(router, engine);
   authRoutes(router, engine);

@@ -46,10 +46,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['rmi', 'image rm', 'image remove'], 'other', 'Remove one or more images', async () => (await import('./commands/rmi.js')).rmiCommand),
   entry(['save', 'image save'], 'other', 'Save one or more images to a tar archive (streamed to STDOUT by default)', async () => (await import('./commands/save.js')).saveCommand),
   entry(['start', 'container start'], 'other', 'Start one or more stopped containers', async () => (await import('./commands/start.js')).startCommand),
+  entry(['stats', 'container stats'], 'other', 'Display a live stream of container(s) resource usage statistics', async () => (await import('./commands/stats.js')).statsCommand),
   entry(['stop', 'container stop'], 'other', 'Stop one or more running containers', async () => (await import('./commands/stop.js')).stopCommand),
   entry(['tag', 'image tag'], 'other', 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', async () => (await import('./commands/tag.js')).tagCommand),
   entry(['top', 'container top'], 'other', 'Display the running processes of a container', async () => (await import('./commands/top.js')).topCommand),
   entry(['unpause', 'container unpause'], 'other', 'Unpause all processes within one or more containers', async () => (await import('./commands/pause.js')).unpauseCommand),
+  entry(['update', 'container update'], 'other', 'Update configuration of one or more containers', async () => (await import('./commands/update.js')).updateCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 

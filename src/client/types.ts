@@ -183,6 +183,8 @@ export interface HostConfig {
   ReadonlyPaths?: string[];
   // berth's own extension: mount lxcfs over /proc files (default true).
   Lxcfs?: boolean;
+  // berth's own extension: none | kill | restart | stop once the container turns unhealthy.
+  HealthOnFailure?: string;
 }
 
 export interface EndpointSettings {

@@ -42,6 +42,17 @@ export interface ContainerVolumes {
   prepare?(c: ContainerRecord): Promise<Array<Record<string, unknown>>>;
 }
 
+/**
+ * Lifecycle hooks (restart policy, health checks): called synchronously inside the container's lock
+ * with the record just written. `exited` may return 'restart' to keep the container in
+ * 'restarting' (the hook then starts it again) — its changes to the record are saved with the exit.
+ */
+export interface ContainerHooks {
+  started?(c: ContainerRecord): void;
+  exited?(c: ContainerRecord): 'restart' | void;
+  removed?(c: ContainerRecord): void;
+}
+
 export interface ContainerServiceDeps {
   store: ContainerStore;
   images: ImageService;
@@ -72,6 +83,7 @@ export class ContainerService {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Containers whose exit is being handled, so wait() sees a consistent state. */
   private readonly exiting = new Set<string>();
+  readonly hooks: ContainerHooks[] = [];
 
   constructor(readonly deps: ContainerServiceDeps) {
     this.store = deps.store;
@@ -278,6 +290,7 @@ export class ContainerService {
       this.store.update(c);
       this.emit(c, 'start');
       this.bus.emit(`started:${c.id}`);
+      for (const h of this.hooks) h.started?.(c);
       // The process may have exited before we recorded it running.
       void this.exits.check(c.id);
     } catch (err) {
@@ -337,6 +350,9 @@ export class ContainerService {
         await this.exits.consume(id);
         c.state = { ...c.state, Status: 'exited', Pid: 0, ExitCode: code, Error: error, FinishedAt: new Date().toISOString(), OOMKilled: oom };
         delete c.state.ConmonPid;
+        let restart = false;
+        for (const h of this.hooks) if (h.exited?.(c) === 'restart') restart = true;
+        if (restart) c.state.Status = 'restarting';
         this.store.update(c);
         if (oom) this.emit(c, 'oom');
         this.emit(c, 'die', { exitCode: String(code) });
@@ -389,6 +405,14 @@ export class ContainerService {
 
   async stop(idOrName: string, o: { timeout?: number; signal?: string } = {}): Promise<void> {
     const c = this.store.resolve(idOrName);
+    if (c.state.Status === 'restarting') {
+      // Waiting out the restart back-off: cancel the restart (the restart hook checks the flag).
+      c.manuallyStopped = true;
+      c.state.Status = 'exited';
+      this.store.update(c);
+      this.emit(c, 'stop');
+      return;
+    }
     if (c.state.Status !== 'running' && c.state.Status !== 'paused') throw new NotModifiedError('container already stopped');
     c.manuallyStopped = true;
     this.store.update(c);
@@ -487,6 +511,12 @@ export class ContainerService {
 
   async remove(idOrName: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = this.store.resolve(idOrName);
+    if (c.state.Status === 'restarting' && o.force) {
+      // No process to kill while the restart back-off runs; the flag cancels the restart.
+      c.manuallyStopped = true;
+      c.state.Status = 'exited';
+      this.store.update(c);
+    }
     if (c.state.Status === 'running' || c.state.Status === 'paused' || c.state.Status === 'restarting') {
       if (!o.force) {
         throw new ConflictError(`cannot remove container "${c.name}": container is ${c.state.Status}: stop the container before removing or force remove`);
@@ -513,6 +543,7 @@ export class ContainerService {
       });
       await rm(this.deps.paths.dataDir(cur.id), { recursive: true, force: true });
       this.store.delete(cur.id);
+      for (const h of this.hooks) h.removed?.(cur);
       this.emit(cur, 'destroy');
     });
     this.bus.emit(`removed:${c.id}`);

@@ -12,6 +12,9 @@ import { ContainerStore } from '../container/container-record.js';
 import { ContainerService } from '../container/container-service.js';
 import { ContainerPaths } from '../container/container-paths.js';
 import { ExecService } from '../container/exec-service.js';
+import { RestartManager } from '../container/restart-manager.js';
+import { HealthMonitor } from '../container/health-monitor.js';
+import { type LxcfsHandle, startLxcfs } from '../container/lxcfs-process.js';
 import { VolumeService } from '../volume/volume-service.js';
 import { Runc } from '../runtime/runc.js';
 import { Conmon } from '../runtime/conmon.js';
@@ -31,6 +34,10 @@ export interface Engine {
   images: ImageService;
   containers: ContainerService;
   execs: ExecService;
+  restarts: RestartManager;
+  health: HealthMonitor;
+  /** lxcfs serving the containers' /proc files, when it runs. */
+  lxcfs?: LxcfsHandle;
   volumes: VolumeService;
   registryHosts: RegistryHosts;
   networks: NetworkService;
@@ -81,6 +88,8 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     ...(config.addressPools.length ? { addressPools: config.addressPools } : {}),
   });
   await networks.init();
+  // BERTH_LXCFS=0 keeps berthd from starting lxcfs (HostConfig.Lxcfs=false does it per container).
+  const lxcfs = /^(0|false|no)$/i.test(process.env.BERTH_LXCFS ?? '') ? undefined : await startLxcfs(config.execRoot, { log: (m) => console.error(`berthd: ${m}`) });
   containers = new ContainerService({
     store: new ContainerStore(db),
     images,
@@ -93,10 +102,17 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     networking: networkingFor(networks, () => containers!),
     cgroupParent: config.cgroupParent,
     ...(initPath ? { initPath } : {}),
+    ...(lxcfs ? { lxcfsMountPoint: lxcfs.mountPoint } : {}),
   });
+  const logLine = (m: string): void => console.error(`berthd: ${m}`);
+  const restarts = new RestartManager(containers, logLine);
+  const health = new HealthMonitor(containers, logLine);
+  restarts.prepareRecovery();
   await containers.init();
   await networks.reconcile(containers.store.list().filter((c) => containers!.isRunning(c)).map((c) => c.id));
   const execs = new ExecService(containers, conmon, paths);
+  await restarts.startOnDaemonStart();
+  health.resume();
   const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
   return {
     config,
@@ -107,12 +123,18 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     images,
     containers,
     execs,
+    restarts,
+    health,
+    ...(lxcfs ? { lxcfs } : {}),
     volumes,
     registryHosts,
     networks,
     startedAt: new Date(),
     async close() {
+      restarts.close();
+      health.close();
       containers?.shutdown();
+      await lxcfs?.stop(containers?.store.list().some((c) => c.state.Status === 'running' || c.state.Status === 'paused') ?? false);
       await networks.close();
       db.close();
     },

@@ -39,6 +39,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   list('group-add', undefined, 'Add additional groups to join'),
   str('health-cmd', undefined, 'Command to run to check health'),
   typed('health-interval', undefined, 'duration', 'Time between running the check (ms|s|m|h) (default 0s)', parseGoDuration),
+  str('health-on-failure', undefined, 'Action to take once the container turns unhealthy (none, kill, restart, stop)', 'none'),
   int('health-retries', undefined, 'Consecutive failures needed to report unhealthy'),
   typed('health-start-interval', undefined, 'duration', 'Time between running the check during the start period (ms|s|m|h) (default 0s)', parseGoDuration),
   typed('health-start-period', undefined, 'duration', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)', parseGoDuration),

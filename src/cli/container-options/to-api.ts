@@ -268,6 +268,7 @@ export function buildCreatePlan(flags: FlagValues, set: ReadonlySet<string>, arg
     Ulimits: lst('ulimit').map(parseUlimit),
     Mounts: lst('mount').map(parseMount),
     ...(set.has('lxcfs') ? { Lxcfs: Boolean(f('lxcfs')) } : {}),
+    ...(set.has('health-on-failure') ? { HealthOnFailure: healthOnFailure(f<string>('health-on-failure') ?? 'none') } : {}),
   };
 
   // Endpoint settings for the first network (docker attaches to the others after create).
@@ -315,4 +316,10 @@ export function buildCreatePlan(flags: FlagValues, set: ReadonlySet<string>, arg
   if (f<string>('name')) plan.name = f<string>('name');
   if (f<string>('platform')) plan.platform = f<string>('platform');
   return plan;
+}
+
+/** berth's --health-on-failure: what happens once a container turns unhealthy. */
+function healthOnFailure(v: string): string {
+  if (!['none', 'kill', 'restart', 'stop'].includes(v)) throw new InvalidArgumentError(`invalid --health-on-failure value "${v}": must be one of none, kill, restart, stop`);
+  return v;
 }
