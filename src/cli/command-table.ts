@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['run', 'container run'], 'common', 'Create and run a new container from an image', async () => (await import('./commands/run.js')).runCommand),
   entry(['exec', 'container exec'], 'common', 'Execute a command in a running container', async () => (await import('./commands/exec.js')).execCommand),
   entry(['ps', 'container ls', 'container list', 'container ps'], 'common', 'List containers', async () => (await import('./commands/ps.js')).psCommand),
+  entry(['build', 'image build', 'builder build'], 'common', 'Build an image from a Dockerfile', async () => (await import('./commands/build.js')).buildCommand),
   entry(['pull', 'image pull'], 'common', 'Download an image from a registry', async () => (await import('./commands/pull.js')).pullCommand),
   entry(['push', 'image push'], 'common', 'Upload an image to a registry', async () => (await import('./commands/push.js')).pushCommand),
   entry(['images', 'image ls', 'image list'], 'common', 'List images', async () => (await import('./commands/images.js')).imagesCommand),

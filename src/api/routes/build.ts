@@ -19,6 +19,7 @@ import { sniffCompression } from '../../image/sniff-compression.js';
 import { BuildService, BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
+import { PlainMessages } from '../../build/plain-messages.js';
 import { unpackContext } from '../../build/context/mod.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
 
@@ -101,13 +102,15 @@ export function buildRoutes(r: Router, engine: Engine): void {
       if (!quiet) send({ stream: text });
     };
     let dockerfileText = '';
-    let classic: ClassicMessages | undefined;
+    let plainMode = false;
     try {
       await unpackContext(await decompressed(ctx.req), ctxDir);
       const df = await readDockerfile(ctxDir, dfName);
       dockerfileText = df.toString('utf8');
-      classic = new ClassicMessages(out);
-      const printer = classic;
+      // berth's own CLI asks for BuildKit's plain progress (`progress=plain`); docker gets the classic text.
+      const plain = q.get('progress') === 'plain' ? new PlainMessages(out) : undefined;
+      const printer = plain ? { event: (ev: BuildEvent) => plain.event(ev), flush: () => undefined } : new ClassicMessages(out);
+      plainMode = plain !== undefined;
       const onEvent = (ev: BuildEvent): void => printer.event(ev);
       const result = await buildServiceOf(engine).build(
         {
@@ -121,13 +124,21 @@ export function buildRoutes(r: Router, engine: Engine): void {
           noCache: boolParam(q, 'nocache'),
           pull: boolParam(q, 'pull'),
           ...(platform ? { platform } : {}),
+          // berth's CLI passes --build-context and --secret as paths on this host (the daemon is local).
+          buildContexts: jsonParam(q, 'berth.buildcontexts'),
+          secrets: jsonParam(q, 'berth.secrets'),
         },
         onEvent,
       ).finally(() => printer.flush());
       send({ aux: { ID: result.imageId } });
       if (quiet) send({ stream: `${result.imageId}\n` });
-      out(`Successfully built ${shortId(result.imageId)}\n`);
-      for (const t of result.tags) out(`Successfully tagged ${t}\n`);
+      if (plainMode) {
+        out(`writing image ${result.imageId} done\n`);
+        for (const t of result.tags) out(`naming to ${t} done\n`);
+      } else {
+        out(`Successfully built ${shortId(result.imageId)}\n`);
+        for (const t of result.tags) out(`Successfully tagged ${t}\n`);
+      }
     } catch (err) {
       const message = errorMessage(err);
       if (err instanceof BuildStepError) {
