@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { ApiClient } from '../../client/api-client.js';
 import { pullImage } from '../../client/images.js';
-import { familiarName, familiarString, formatReference, parseReference, withDefaultTag } from '../../oci/reference.js';
+import { familiarName, formatReference, parseReference, withDefaultTag } from '../../oci/reference.js';
 import { displayProgressStream } from '../progress/json-progress.js';
 import { registryAuthFor } from './registry-auth.js';
 
@@ -28,6 +28,5 @@ export async function pullWithProgress(client: ApiClient, image: string, out: Wr
   } else {
     await displayProgressStream(res, out);
   }
-  void familiarString;
   return formatReference(ref);
 }

@@ -22,7 +22,7 @@ export const importCommand: CommandDefinition = {
     if (target) {
       const ref = parseReference(target);
       repo = familiarName(ref);
-      tag = ref.tag ?? (ref.digest ? undefined : undefined);
+      tag = ref.tag;
     }
     let body: NodeJS.ReadableStream | undefined;
     let fromSrc = source;
