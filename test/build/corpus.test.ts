@@ -1,0 +1,196 @@
+// The Dockerfile corpus (test/build/corpus/*): each entry built against a test berthd — through the
+// real docker CLI's classic builder, or berth's CLI where a flag only it has is needed — and the
+// result checked by running the image and inspecting its config, not only by the build's success.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
+import { corpusCopy, dockerBuild, inspectImage, runIn } from './harness.js';
+
+describe('build corpus', () => {
+  let d: TestDaemon;
+  before(async () => {
+    d = await startTestDaemon();
+  });
+  after(async () => {
+    await d?.stop();
+  });
+
+  it('instructions: config, files, users and shells as written', async () => {
+    const c = corpusCopy('instructions');
+    try {
+      const b = await dockerBuild(d, ['-t', 'corpus/instructions:1', c.dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.match(b.stdout, /Successfully tagged corpus\/instructions:1/);
+      // Default entrypoint + cmd.
+      const r = await d.docker(['run', '--rm', 'corpus/instructions:1']);
+      assert.equal(r.stdout, 'hello from app\n');
+      const files = await runIn(d, 'corpus/instructions:1', 'cd /srv/app && cat shell.txt exec.txt shellopts.txt sub/n.txt /data/uid.txt; ls; pwd');
+      assert.equal(files, 'shell form: hello world\nexec form\n/bin/sh errexit\nnested\n65534\nexec.txt\nhello.txt\nshell.txt\nshellopts.txt\nsub\n/srv/app\n');
+      const img = await inspectImage(d, 'corpus/instructions:1');
+      const cfg = img.Config;
+      assert.deepEqual(cfg.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'APP_HOME=/srv/app', 'GREETING=hello world']);
+      assert.equal(cfg.WorkingDir, '/srv/app');
+      assert.equal(cfg.User, 'root');
+      assert.deepEqual(cfg.ExposedPorts, { '53/udp': {}, '8080/tcp': {} });
+      assert.deepEqual(cfg.Volumes, { '/data': {} });
+      assert.deepEqual(cfg.Labels, { 'org.example.name': 'corpus instructions', 'org.example.version': '1' });
+      assert.equal(cfg.StopSignal, 'SIGUSR1');
+      assert.deepEqual(cfg.Healthcheck, { Test: ['CMD-SHELL', 'test -f /srv/app/hello.txt'], Interval: 30e9, Timeout: 3e9, StartPeriod: 1e9, Retries: 2 });
+      assert.deepEqual(cfg.OnBuild, ['RUN echo child > /onbuild.txt']);
+      assert.deepEqual(cfg.Entrypoint, ['/bin/sh', '-c']);
+      assert.deepEqual(cfg.Cmd, ['cat /srv/app/hello.txt']);
+      assert.deepEqual(cfg.Shell, ['/bin/sh', '-ec']);
+      assert.equal(img.Author, 'berth tests');
+      // History: one entry per step, layers only for COPY/RUN, BuildKit's comment.
+      const h = await d.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Size}}', 'corpus/instructions:1']);
+      const rows = h.stdout.trim().split('\n');
+      assert.match(rows[0]!, /^CMD \["cat \/srv\/app\/hello.txt"\]\|0B$/);
+      assert.ok(rows.some((r) => /^RUN \/bin\/sh -c echo "shell form: \$GREETING" > shell.txt # buildkit\|/.test(r)), rows.join('\n'));
+      assert.ok(rows.some((r) => r.startsWith('COPY app/ ./ # buildkit|')), rows.join('\n'));
+      // ONBUILD fires in a child build and is not inherited further.
+      const child = await dockerBuild(d, ['-t', 'corpus/child', '-'], 'FROM corpus/instructions:1\n');
+      assert.equal(child.code, 0, child.stdout + child.stderr);
+      assert.equal(await runIn(d, 'corpus/child', 'cat /onbuild.txt'), 'child\n');
+      assert.equal((await inspectImage(d, 'corpus/child')).Config.OnBuild, null);
+    } finally {
+      c.remove();
+    }
+  });
+
+  it('instructions: .dockerignore keeps files out of the context', async () => {
+    assert.equal(await runIn(d, 'corpus/instructions:1', 'test -e /srv/app/secret.key && echo present || echo absent'), 'absent\n');
+  });
+
+  it('copy-flags: owners, modes, globs, directories, --from an image, symlinks kept inside the root', async () => {
+    const c = corpusCopy('copy-flags');
+    try {
+      const b = await dockerBuild(d, ['-t', 'corpus/copy', c.dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      const out = await runIn(
+        d,
+        'corpus/copy',
+        [
+          'stat -c "%n %u:%g %a" /owned/by-name.txt /owned/by-id.txt /usr/local/bin/run-script',
+          'run-script',
+          'ls /globbed; ls /contents',
+          'cat /etc/inner.txt; test -f /etc/passwd && echo passwd-kept',
+          'cat /from-image/group /linked.txt /heredoc.txt',
+          'cat /escape/a.txt',
+        ].join('; '),
+      );
+      assert.equal(
+        out,
+        [
+          '/owned/by-name.txt 1500:1600 644',
+          '/owned/by-id.txt 1234:1234 644',
+          '/usr/local/bin/run-script 0:0 750',
+          'script ran',
+          'a.txt',
+          'b.txt',
+          'inner.txt',
+          'in dir',
+          'passwd-kept',
+          'root:x:0:',
+          'nobody:x:65534:',
+          'a',
+          'inline body',
+          'a',
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      c.remove();
+    }
+  });
+
+  it('multistage (docker CLI): stages by name and index, scratch, unused stage skipped, --target', async () => {
+    const c = corpusCopy('multistage');
+    try {
+      const b = await dockerBuild(d, ['-t', 'corpus/multi', '--target', 'final', c.dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.doesNotMatch(b.stdout, /must not be built/);
+      assert.doesNotMatch(b.stdout, /FROM busybox AS unused/);
+      const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+      const r = await d.docker(['run', '--rm', 'corpus/multi']);
+      assert.equal(r.stdout, `tools for ${arch}\nbase\nbase\n`);
+      assert.equal(await runIn(d, 'corpus/multi', 'busybox-copy echo copied-binary'), 'copied-binary\n');
+      const other = await dockerBuild(d, ['-t', 'corpus/other', '--target', 'other-target', c.dir]);
+      assert.equal(other.code, 0, other.stdout + other.stderr);
+      assert.doesNotMatch(other.stdout, /FROM busybox AS base/);
+      assert.equal((await d.docker(['run', '--rm', 'corpus/other'])).stdout, 'other\n');
+    } finally {
+      c.remove();
+    }
+  });
+
+  it('run-mounts: cache, bind (context and stage), secret, tmpfs, --network=none; no mount point left in the image', async () => {
+    const c = corpusCopy('run-mounts');
+    const secretDir = mkdtempSync('/tmp/berth-build-secret-');
+    try {
+      writeFileSync(join(secretDir, 'token'), 's3cret');
+      const b = await d.berth(['build', '-t', 'corpus/mounts', '--secret', `id=token,src=${join(secretDir, 'token')}`, c.dir], { timeoutMs: 120_000 });
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      const out = await runIn(
+        d,
+        'corpus/mounts',
+        'cat /cache-runs.txt /from-context.txt /from-stage.txt /secret-copy.txt; echo; cat /netdevs.txt; for p in /cache /mnt /run/secrets /scratch; do test -e $p && echo "leak $p"; done; true',
+      );
+      assert.equal(out, '1\nbound file\nfrom a stage\ns3cret\n1\n');
+      // The cache mount outlives the build: a rebuild without the step cache sees the first run's file.
+      const again = await d.berth(['build', '--no-cache', '-t', 'corpus/mounts', '--secret', `id=token,src=${join(secretDir, 'token')}`, c.dir], { timeoutMs: 120_000 });
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.equal(await runIn(d, 'corpus/mounts', 'cat /cache-runs.txt'), '2\n');
+    } finally {
+      c.remove();
+      rmSync(secretDir, { recursive: true, force: true });
+    }
+  });
+
+  it('args: global ARGs, defaults, --build-arg, --label', async () => {
+    const c = corpusCopy('args');
+    try {
+      const plain = await dockerBuild(d, ['-t', 'corpus/args:default', c.dir]);
+      assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+      assert.equal((await d.docker(['run', '--rm', 'corpus/args:default'])).stdout, '1.0/plain\n1.0-plain\n');
+      const b = await dockerBuild(d, ['-t', 'corpus/args:set', '--build-arg', 'VERSION=2.5', '--build-arg', 'FLAVOR=extra', '--label', 'team=build', c.dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.equal((await d.docker(['run', '--rm', 'corpus/args:set'])).stdout, '2.5/extra\n2.5-extra\n');
+      const img = await inspectImage(d, 'corpus/args:set');
+      assert.deepEqual(img.Config.Labels, { team: 'build', version: '2.5' });
+      const h = await d.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'corpus/args:set']);
+      assert.match(h.stdout, /RUN \|2 VERSION=2\.5 FLAVOR=extra \/bin\/sh -c echo/);
+    } finally {
+      c.remove();
+    }
+  });
+
+  it('add: archives unpacked, files copied, URLs downloaded from a loopback server', async () => {
+    const c = corpusCopy('add');
+    let server: Server | undefined;
+    try {
+      execFileSync('tar', ['-czf', join(c.dir, 'payload.tar.gz'), '-C', join(c.dir, 'payload'), '.']);
+      execFileSync('tar', ['-cf', join(c.dir, 'payload.tar'), '-C', join(c.dir, 'payload'), 'inner']);
+      server = createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' });
+        res.end(`served ${req.url}\n`);
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const b = await dockerBuild(d, ['-t', 'corpus/add', '--build-arg', `URL=http://127.0.0.1:${port}/files/remote.txt`, c.dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      const out = await runIn(
+        d,
+        'corpus/add',
+        'cat /unpacked/inner/file.txt /unpacked-plain/inner/file.txt /plain/file.txt /downloaded/remote.txt /downloaded-named.txt; stat -c "%a %Y" /downloaded/remote.txt /downloaded-named.txt',
+      );
+      assert.equal(out, 'in archive\nin archive\nin archive\nserved /files/remote.txt\nserved /files/remote.txt\n600 1445412480\n644 1445412480\n');
+    } finally {
+      server?.close();
+      c.remove();
+    }
+  });
+});
