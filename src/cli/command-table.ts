@@ -39,6 +39,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['logs', 'container logs'], 'other', 'Fetch the logs of a container', async () => (await import('./commands/logs.js')).logsCommand),
   entry(['pause', 'container pause'], 'other', 'Pause all processes within one or more containers', async () => (await import('./commands/pause.js')).pauseCommand),
   entry(['port', 'container port'], 'other', 'List port mappings or a specific mapping for the container', async () => (await import('./commands/port.js')).portCommand),
+  entry(['builder prune'], 'other', 'Remove build cache', async () => (await import('./commands/build.js')).builderPruneCommand),
   entry(['container prune'], 'other', 'Remove all stopped containers', async () => (await import('./commands/prune.js')).containerPruneCommand),
   entry(['image prune'], 'other', 'Remove unused images', async () => (await import('./commands/prune.js')).imagePruneCommand),
   entry(['rename', 'container rename'], 'other', 'Rename a container', async () => (await import('./commands/rename.js')).renameCommand),
@@ -59,6 +60,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 /** Management commands: `container …`, `image …`, `system …`. */
 export const MANAGEMENT: Readonly<Record<string, string>> = {
   container: 'Manage containers',
+  builder: 'Manage builds',
   image: 'Manage images',
   system: 'Manage berth',
 };

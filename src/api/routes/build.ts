@@ -18,6 +18,8 @@ import { shortId } from '../../oci/digest.js';
 import { sniffCompression } from '../../image/sniff-compression.js';
 import { BuildService, BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
+import { applyDockerignore } from '../../build/apply-dockerignore.js';
+import { padTarStream } from '../../build/pad-tar.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
 import { PlainMessages } from '../../build/plain-messages.js';
 import { unpackContext } from '../../build/context/mod.js';
@@ -91,6 +93,8 @@ export function buildRoutes(r: Router, engine: Engine): void {
     const tags: Reference[] = q.getAll('t').flatMap((t) => t.split(',')).filter(Boolean).map((t) => parseReference(t));
     const quiet = boolParam(q, 'q');
     const dfName = q.get('dockerfile') || 'Dockerfile';
+    // A Dockerfile the CLI added from outside the context has a private name: messages say Dockerfile.
+    const dfShown = dfName.startsWith('.dockerfile.') ? 'Dockerfile' : dfName;
     const platform = q.get('platform') ? parsePlatform(q.get('platform')!) : undefined;
     const buildArgs = jsonParam(q, 'buildargs');
     const labels = jsonParam(q, 'labels');
@@ -104,8 +108,9 @@ export function buildRoutes(r: Router, engine: Engine): void {
     let dockerfileText = '';
     let plainMode = false;
     try {
-      await unpackContext(await decompressed(ctx.req), ctxDir);
+      await unpackContext((await decompressed(ctx.req)).pipe(padTarStream()), ctxDir);
       const df = await readDockerfile(ctxDir, dfName);
+      await applyDockerignore(ctxDir, dfName);
       dockerfileText = df.toString('utf8');
       // berth's own CLI asks for BuildKit's plain progress (`progress=plain`); docker gets the classic text.
       const plain = q.get('progress') === 'plain' ? new PlainMessages(out) : undefined;
@@ -116,7 +121,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
         {
           contextDir: ctxDir,
           dockerfile: df,
-          dockerfileName: dfName,
+          dockerfileName: dfShown,
           buildArgs,
           labels,
           ...(q.get('target') ? { target: q.get('target')! } : {}),
@@ -142,12 +147,12 @@ export function buildRoutes(r: Router, engine: Engine): void {
     } catch (err) {
       const message = errorMessage(err);
       if (err instanceof BuildStepError) {
-        const excerpt = formatErrorExcerpt({ file: dfName, line: err.step.line }, dockerfileText);
+        const excerpt = formatErrorExcerpt({ file: dfShown, line: err.step.line }, dockerfileText);
         if (excerpt) send({ stream: `${excerpt}\n` });
         send({ errorDetail: { ...(err.exitCode !== undefined ? { code: err.exitCode } : {}), message }, error: message });
       } else if (err instanceof DockerfileError) {
         const loc = err as DockerfileError & { file?: string; line?: number; endLine?: number };
-        const excerpt = loc.line ? formatErrorExcerpt({ file: dfName, line: loc.line, ...(loc.endLine ? { endLine: loc.endLine } : {}) }, dockerfileText) : '';
+        const excerpt = loc.line ? formatErrorExcerpt({ file: dfShown, line: loc.line, ...(loc.endLine ? { endLine: loc.endLine } : {}) }, dockerfileText) : '';
         if (excerpt) send({ stream: `${excerpt}\n` });
         send({ errorDetail: { message }, error: message });
       } else {

@@ -10,6 +10,7 @@ import { readJsonStream } from '../../client/json-stream.js';
 import { keepBuildFiles, loadDockerignore, packContext } from '../../build/context/mod.js';
 import { type CommandDefinition, ExitError, UsageError } from '../command.js';
 import { bool, list, str } from '../flags/flag-spec.js';
+import { humanSize } from '../format/units.js';
 
 interface BuildMessage {
   stream?: string;
@@ -159,5 +160,32 @@ export const buildCommand: CommandDefinition = {
     if (quiet) ctx.stdout.write(`${imageId}\n`);
     if (f.iidfile) await writeFile(f.iidfile as string, imageId);
     void join;
+  },
+};
+
+/** `berth builder prune`: POST /build/prune, printed as docker prints it. */
+export const builderPruneCommand: CommandDefinition = {
+  name: 'builder prune',
+  usage: '[OPTIONS]',
+  description: 'Remove build cache',
+  flags: [bool('all', 'a', 'Remove all unused build cache, not just dangling ones'), bool('force', 'f', 'Do not prompt for confirmation')],
+  args: { max: 0 },
+  async run(ctx, cmd) {
+    if (!cmd.flags.force) {
+      ctx.stdout.write('WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] ');
+      const { createInterface } = await import('node:readline');
+      const rl = createInterface({ input: ctx.stdin });
+      const answer = await new Promise<string>((resolve) => {
+        rl.once('line', resolve);
+        rl.once('close', () => resolve(''));
+      });
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) return 0;
+    }
+    const client = await ctx.client();
+    const res = await client.json<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/build/prune', { query: { all: cmd.flags.all ? '1' : undefined } });
+    const deleted = res.CachesDeleted ?? [];
+    if (deleted.length > 0) ctx.stdout.write(`Deleted build cache objects:\n${deleted.join('\n')}\n\n`);
+    ctx.stdout.write(`Total reclaimed space: ${humanSize(res.SpaceReclaimed ?? 0)}\n`);
   },
 };
