@@ -6,7 +6,7 @@
 // what it copies — to that result. A hit reuses the result as it is, `created` times included,
 // so an unchanged rebuild gives the same image ID. Only the final result becomes an image record.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
 import type { Db } from '../daemon/database.js';
@@ -41,7 +41,7 @@ import { copyIntoRoot, mkdirInRoot } from './copy-into-root.js';
 import { downloadSource, extractArchive, isArchive, isUrl } from './add-sources.js';
 import { parseChmod, resolveOwner } from './resolve-owner.js';
 import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
-import { RunFailedError, runStep } from './run-step.js';
+import { BuildCancelledError, RunFailedError, runStep } from './run-step.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -77,6 +77,8 @@ export interface BuildOptions {
   /** `--secret id=…,src=…`: id → file on the daemon's host. */
   secrets?: Record<string, string>;
   platform?: Platform;
+  /** Aborting stops the build at the next step (and kills a running RUN). */
+  signal?: AbortSignal;
 }
 
 export interface BuildResult {
@@ -152,7 +154,25 @@ export class BuildService {
     this.cache = new BuildCache(deps.db);
   }
 
+  private ready?: Promise<void>;
+  private readonly startedAt = Date.now();
+
+  /** Removes what builds cut short by a daemon crash left: their snapshots and scratch dirs. */
+  private async cleanupInterrupted(): Promise<void> {
+    for (const s of await this.deps.snapshots.list()) {
+      if (s.kind !== 'committed' && s.labels['berth.build']) await this.deps.snapshots.remove(s.name).catch(() => undefined);
+    }
+    // Scratch dirs from before this service existed (contexts being received now are newer).
+    const tmp = join(this.deps.stateDir, 'tmp');
+    for (const name of await readdir(tmp).catch(() => [] as string[])) {
+      const st = await lstat(join(tmp, name)).catch(() => undefined);
+      if (st && st.mtimeMs < this.startedAt) await rm(join(tmp, name), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
   async build(o: BuildOptions, report: BuildReporter = () => undefined): Promise<BuildResult> {
+    this.ready ??= this.cleanupInterrupted();
+    await this.ready;
     const df = parseDockerfile(o.dockerfile, { file: o.dockerfileName ?? 'Dockerfile' });
     const plan = planBuild(df, {
       buildArgs: o.buildArgs ?? {},
@@ -362,6 +382,7 @@ class BuildRun {
   private async step(ps: PlannedStage, state: State, instr: Instruction, index: number, text: string): Promise<State> {
     const ref = this.stepRef(ps, index, text, instr.location.startLine);
     const t0 = Date.now();
+    if (this.o.signal?.aborted) this.fail(ref, new BuildCancelledError('build cancelled'), []);
     const tail = new OutputTail();
     if (instr.kind === 'ARG') {
       // ARG only changes the scope; its values reach RUN's key through the command string.
@@ -513,6 +534,7 @@ class BuildRun {
           workingDir: cfg.WorkingDir ?? '/',
           network,
           mounts,
+          ...(this.o.signal ? { signal: this.o.signal } : {}),
           onOutput: (stream, data) => {
             tail.push(data);
             this.report({ type: 'output', step: ref, stream, data });

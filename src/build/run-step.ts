@@ -4,7 +4,7 @@
 // the container service: a build step needs per-step mounts (cache, bind, secret) and is not a
 // container users see in `ps`. Mount points the runtime had to create (/etc/hosts, a secret's
 // file…) are taken out of the layer again, so they don't leak into the image.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -19,6 +19,8 @@ import { specToJson } from '../runtime/spec/spec-json.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 import { mountAll, unmount } from '../snapshot/mount.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
+
+export class BuildCancelledError extends BerthError {}
 
 /** A RUN whose command exited non-zero (docker's message and code). */
 export class RunFailedError extends BerthError {
@@ -46,6 +48,8 @@ export interface RunStepOptions {
   network: 'host' | 'none';
   mounts: SpecMount[];
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
+  /** Aborting kills the step's processes (the client went away). */
+  signal?: AbortSignal;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -101,9 +105,17 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
       const child = spawn(o.runcBinary, [`--root=${o.runcRoot}`, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.on('data', (d: Buffer) => o.onOutput('stdout', d));
       child.stderr.on('data', (d: Buffer) => o.onOutput('stderr', d));
+      const onAbort = (): void => {
+        execFile(o.runcBinary, [`--root=${o.runcRoot}`, 'kill', '--all', id, 'KILL'], () => undefined);
+      };
+      o.signal?.addEventListener('abort', onAbort);
       child.once('error', reject);
-      child.once('close', (c, sig) => resolve(c ?? (sig ? 128 : 255)));
+      child.once('close', (c, sig) => {
+        o.signal?.removeEventListener('abort', onAbort);
+        resolve(c ?? (sig ? 128 : 255));
+      });
     });
+    if (o.signal?.aborted) throw new BuildCancelledError('build cancelled');
     await unmount(rootfs);
     mounted = false;
     if (code !== 0) throw new RunFailedError(o.argv.join(' '), code);

@@ -102,6 +102,11 @@ export function buildRoutes(r: Router, engine: Engine): void {
     await mkdir(tmpRoot, { recursive: true });
     const ctxDir = await mkdtemp(join(tmpRoot, 'context-'));
     const send = startJsonStream(ctx.res!);
+    // A client that goes away (Ctrl-C) cancels the build.
+    const cancel = new AbortController();
+    ctx.res!.once('close', () => {
+      if (!ctx.res!.writableFinished) cancel.abort();
+    });
     const out = (text: string): void => {
       if (!quiet) send({ stream: text });
     };
@@ -132,6 +137,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
           // berth's CLI passes --build-context and --secret as paths on this host (the daemon is local).
           buildContexts: jsonParam(q, 'berth.buildcontexts'),
           secrets: jsonParam(q, 'berth.secrets'),
+          signal: cancel.signal,
         },
         onEvent,
       ).finally(() => printer.flush());
