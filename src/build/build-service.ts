@@ -170,9 +170,14 @@ export class BuildService {
     }
   }
 
-  async build(o: BuildOptions, report: BuildReporter = () => undefined): Promise<BuildResult> {
+  /** Call before receiving a build's context: the first call clears what interrupted builds left. */
+  init(): Promise<void> {
     this.ready ??= this.cleanupInterrupted();
-    await this.ready;
+    return this.ready;
+  }
+
+  async build(o: BuildOptions, report: BuildReporter = () => undefined): Promise<BuildResult> {
+    await this.init();
     const df = parseDockerfile(o.dockerfile, { file: o.dockerfileName ?? 'Dockerfile' });
     const plan = planBuild(df, {
       buildArgs: o.buildArgs ?? {},

@@ -98,6 +98,8 @@ export function buildRoutes(r: Router, engine: Engine): void {
     const platform = q.get('platform') ? parsePlatform(q.get('platform')!) : undefined;
     const buildArgs = jsonParam(q, 'buildargs');
     const labels = jsonParam(q, 'labels');
+    const builder = buildServiceOf(engine);
+    await builder.init();
     const tmpRoot = join(engine.config.dataRoot, 'build', 'tmp');
     await mkdir(tmpRoot, { recursive: true });
     const ctxDir = await mkdtemp(join(tmpRoot, 'context-'));
@@ -122,7 +124,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
       const printer = plain ? { event: (ev: BuildEvent) => plain.event(ev), flush: () => undefined } : new ClassicMessages(out);
       plainMode = plain !== undefined;
       const onEvent = (ev: BuildEvent): void => printer.event(ev);
-      const result = await buildServiceOf(engine).build(
+      const result = await builder.build(
         {
           contextDir: ctxDir,
           dockerfile: df,

@@ -1,0 +1,81 @@
+// bench/build: `docker build` (classic builder API) against a test berthd for a Dockerfile FROM
+// busybox with ENV/WORKDIR, a 50 MB COPY and 10 RUN steps: a cold build, a fully cached rebuild,
+// and a rebuild after one copied file changed (the COPY and everything after it run again).
+// Where a docker daemon answers on /var/run/docker.sock, the same builds there for comparison.
+//   node dist/bench/build/run.js [--rounds 3]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startTestDaemon } from '../../test/support/test-daemon.js';
+
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3);
+
+function makeContext(): string {
+  const dir = mkdtempSync('/tmp/berth-bench-build-');
+  mkdirSync(join(dir, 'big'));
+  // 50 MB in 10 files of incompressible data.
+  for (let i = 0; i < 10; i++) writeFileSync(join(dir, 'big', `blob-${i}.bin`), randomBytes(5 << 20));
+  writeFileSync(join(dir, 'app.txt'), 'version 1\n');
+  const runs = Array.from({ length: 10 }, (_, i) => `RUN echo step ${i} > /srv/app/step-${i}.txt && ls /srv/app > /dev/null`);
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    ['FROM busybox', 'ENV APP=bench', 'WORKDIR /srv/app', 'COPY big/ /srv/data/', 'COPY app.txt ./', ...runs, 'CMD ["cat", "/srv/app/app.txt"]', ''].join('\n'),
+  );
+  return dir;
+}
+
+interface Figures {
+  cold: number[];
+  cached: number[];
+  changed: number[];
+}
+
+function timeBuild(host: string, dir: string, tag: string, extra: string[] = []): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('docker', ['build', '-q', '-t', tag, ...extra, dir], { env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' }, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`build failed on ${host}: ${r.stderr}`);
+  return ms;
+}
+
+function benchOn(host: string, dir: string, prepare: () => void): Figures {
+  const f: Figures = { cold: [], cached: [], changed: [] };
+  for (let i = 0; i < rounds; i++) {
+    prepare();
+    writeFileSync(join(dir, 'app.txt'), `version ${i}-${Date.now()}\n`);
+    f.cold.push(timeBuild(host, dir, 'bench/build', ['--no-cache']));
+    f.cached.push(timeBuild(host, dir, 'bench/build'));
+    writeFileSync(join(dir, 'app.txt'), `changed ${i}-${Date.now()}\n`);
+    f.changed.push(timeBuild(host, dir, 'bench/build'));
+  }
+  return f;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function print(name: string, f: Figures): void {
+  const row = (label: string, xs: number[]): string => `  ${label.padEnd(34)} median ${median(xs).toFixed(0).padStart(6)} ms   (${xs.map((x) => x.toFixed(0)).join(', ')})`;
+  console.log(`${name}:`);
+  console.log(row('cold build (--no-cache)', f.cold));
+  console.log(row('fully cached rebuild', f.cached));
+  console.log(row('rebuild after one copied file', f.changed));
+}
+
+const dir = makeContext();
+const d = await startTestDaemon();
+try {
+  console.log(`bench/build: FROM busybox, ENV, WORKDIR, 50 MB COPY, 1 small COPY, 10 RUN; ${rounds} rounds`);
+  print('berth', benchOn(d.host, dir, () => undefined));
+  if (existsSync('/var/run/docker.sock')) {
+    const host = 'unix:///var/run/docker.sock';
+    const ping = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' });
+    if (ping.status === 0) {
+      print(`docker ${ping.stdout.trim()}`, benchOn(host, dir, () => undefined));
+      spawnSync('docker', ['rmi', '-f', 'bench/build'], { env: { ...process.env, DOCKER_HOST: host } });
+    } else console.log('docker: /var/run/docker.sock does not answer; no comparison');
+  } else console.log('docker: no daemon here; no comparison');
+} finally {
+  await d.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
