@@ -477,17 +477,22 @@ class BuildRun {
     const cfg: ContainerConfig = state.config.config ?? {};
     const shell = cfg.Shell ?? ['/bin/sh', '-c'];
     let argv: string[];
+    // A heredoc with a #! line that is the whole command runs as a program, as BuildKit does: the
+    // body is mounted as an executable file under /dev/pipes.
+    let program: { path: string; body: string } | undefined;
     if (instr.prependShell) {
       let script = instr.command.join(' ');
       const docs = instr.heredocs;
-      if (docs.length === 1 && /^\s*[0-9]*<<-?\s*["']?[^\s"']+["']?\s*$/.test(script)) script = docs[0]!.content;
-      else for (const h of docs) script += `\n${h.content}${h.name}`;
-      argv = [...shell, script];
+      if (docs.length === 1 && /^\s*[0-9]*<<-?\s*["']?[^\s"']+["']?\s*$/.test(script)) {
+        script = docs[0]!.content;
+        if (script.startsWith('#!')) program = { path: `/dev/pipes/${docs[0]!.name}`, body: script };
+      } else for (const h of docs) script += `\n${h.content}${h.name}`;
+      argv = program ? [program.path] : [...shell, script];
     } else argv = instr.command;
     const createdBy = `RUN ${state.scope.runCommandString(argv)} # buildkit`;
     const network = instr.network === 'none' ? 'none' : 'host';
     const env = state.scope.runEnvironment();
-    const mountKey = instr.mounts.map((m) => ({ ...m, ...(m.type === 'secret' ? {} : {}) }));
+    const mountKey = [...instr.mounts, ...(program ? [program.body] : [])];
     const views: RootfsView[] = [];
     return {
       keyParts: ['RUN', createdBy, env, cfg.User ?? '', cfg.WorkingDir ?? '', network, mountKey],
@@ -497,6 +502,11 @@ class BuildRun {
       },
       execute: async () => {
         const mounts: SpecMount[] = [];
+        if (program) {
+          const file = join(this.workDir, `program-${randomBytes(8).toString('hex')}`);
+          await writeFile(file, program.body, { mode: 0o755 });
+          mounts.push({ type: 'bind', source: file, destination: program.path, readOnly: true });
+        }
         for (const m of instr.mounts) {
           const target = m.target ? (m.target.startsWith('/') ? m.target : posix.join(cfg.WorkingDir || '/', m.target)) : undefined;
           if (m.type === 'cache') {
@@ -576,6 +586,7 @@ class BuildRun {
     let srcRoot = await this.sourceRoot(from, views);
     let sources = instr.sources;
     const urls = instr.kind === 'ADD' ? sources.filter(isUrl) : [];
+    if (instr.kind === 'COPY' && instr.parents) throw new InvalidArgumentError('COPY --parents is not supported by this builder');
     if (instr.kind === 'COPY' && sources.some(isUrl)) throw new InvalidArgumentError('source can\'t be a URL for COPY');
     // Heredoc bodies and downloads go into a directory of their own, copied like context files.
     if (instr.inlineSources.length > 0 || urls.length > 0) {

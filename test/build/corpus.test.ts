@@ -168,6 +168,18 @@ describe('build corpus', () => {
     }
   });
 
+  it('heredocs: shell scripts, #! programs, heredocs inside commands, COPY bodies', async () => {
+    const c = corpusCopy('heredocs');
+    try {
+      const b = await dockerBuild(d, ['-t', 'corpus/heredocs', c.dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      const out = await runIn(d, 'corpus/heredocs', 'cat /script.txt /program.txt /inline.txt /copied.txt /literal.txt; test -e /dev/pipes/EOF || echo no-leftover');
+      assert.equal(out, 'shell script for corpus\nprogram /dev/pipes/EOF\ninline body\nexpanded for corpus\nkept as ${WHO}\nno-leftover\n');
+    } finally {
+      c.remove();
+    }
+  });
+
   it('add: archives unpacked, files copied, URLs downloaded from a loopback server', async () => {
     const c = corpusCopy('add');
     let server: Server | undefined;
