@@ -647,8 +647,16 @@ class BuildRun {
             for (const rel of resolved) {
               const full = await resolveInRoot(srcRoot, rel);
               if (unpack && (await isFile(full)) && (await isArchive(full))) {
-                const real = await mkdirInRoot(root.path, dest, owner ?? { uid: 0, gid: 0 });
-                await extractArchive(full, real);
+                // Unpacked into an empty directory first, then copied in with every path resolved
+                // inside the root: a symlink in the image can't steer the archive's files out of it.
+                await mkdirInRoot(root.path, dest, owner ?? { uid: 0, gid: 0 });
+                const unpacked = await mkdtemp(join(this.workDir, 'unpack-'));
+                try {
+                  await extractArchive(full, unpacked);
+                  await copyIntoRoot({ srcRoot: unpacked, sources: ['.'], destRoot: root.path, dest: dest.endsWith('/') ? dest : `${dest}/`, preserveOwner: true });
+                } finally {
+                  await rm(unpacked, { recursive: true, force: true });
+                }
               } else plain.push(rel);
             }
             if (plain.length > 0) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
-import { builtId, dockerBuild, runIn, stepCacheStates } from './harness.js';
+import { builtId, dockerBuild, dockerRun, runIn, stepCacheStates } from './harness.js';
 
 const CACHE_DOCKERFILE = `FROM busybox
 ENV MODE=test
@@ -61,9 +61,9 @@ describe('build cache, graph and errors', () => {
     assert.equal(b.code, 0, b.stdout + b.stderr);
     assert.deepEqual(stepCacheStates(b.stdout).map((s) => s.cached), [false, true, true, false, false, false]);
     assert.notEqual(builtId(b.stdout), firstId);
-    assert.equal((await d.docker(['run', '--rm', 'cache:b'])).stdout, 'version 2\n');
+    assert.equal((await dockerRun(d, ['cache:b'])).stdout, 'version 2\n');
     // The old image is untouched.
-    assert.equal((await d.docker(['run', '--rm', 'cache:a'])).stdout, 'version 1\n');
+    assert.equal((await dockerRun(d, ['cache:a'])).stdout, 'version 1\n');
   });
 
   it('--no-cache runs every step again', async () => {
@@ -90,7 +90,7 @@ describe('build cache, graph and errors', () => {
     const b = await dockerBuild(d, ['-t', 'cache:b', ctx]);
     assert.equal(b.code, 0);
     assert.ok(stepCacheStates(b.stdout).every((s) => !s.cached));
-    assert.equal((await d.docker(['run', '--rm', 'cache:b'])).stdout, 'version 2\n');
+    assert.equal((await dockerRun(d, ['cache:b'])).stdout, 'version 2\n');
   });
 
   it('independent stages run at the same time; the target waits for both', async () => {
@@ -119,12 +119,12 @@ describe('build cache, graph and errors', () => {
       writeFileSync(join(dir, 'elsewhere.Dockerfile'), 'FROM busybox\nCOPY . /ctx/\nCMD ["cat", "/ctx/file.txt"]\n');
       const b = await dockerBuild(d, ['-f', join(dir, 'elsewhere.Dockerfile'), '-t', 'fout', join(dir, 'context')]);
       assert.equal(b.code, 0, b.stdout + b.stderr);
-      assert.equal((await d.docker(['run', '--rm', 'fout'])).stdout, 'ctx file\n');
+      assert.equal((await dockerRun(d, ['fout'])).stdout, 'ctx file\n');
       // The Dockerfile the CLI added under a private name is not part of the context the build sees.
       assert.equal(await runIn(d, 'fout', 'ls -A /ctx'), 'file.txt\n');
       const s = await dockerBuild(d, ['-f', '-', '-t', 'fstdin', join(dir, 'context')], 'FROM busybox\nCOPY file.txt /stdin.txt\nCMD ["cat", "/stdin.txt"]\n');
       assert.equal(s.code, 0, s.stdout + s.stderr);
-      assert.equal((await d.docker(['run', '--rm', 'fstdin'])).stdout, 'ctx file\n');
+      assert.equal((await dockerRun(d, ['fstdin'])).stdout, 'ctx file\n');
       // berth's CLI: -q prints the ID, --iidfile writes it.
       const iid = join(dir, 'iid');
       const q = await d.berth(['build', '-q', '--iidfile', iid, '-f', join(dir, 'elsewhere.Dockerfile'), join(dir, 'context')], { timeoutMs: 60_000 });

@@ -5,10 +5,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
-import { corpusCopy, dockerBuild, inspectImage, runIn } from './harness.js';
+import { corpusCopy, dockerBuild, dockerRun, inspectImage, runIn } from './harness.js';
 
 describe('build corpus', () => {
   let d: TestDaemon;
@@ -26,7 +26,7 @@ describe('build corpus', () => {
       assert.equal(b.code, 0, b.stdout + b.stderr);
       assert.match(b.stdout, /Successfully tagged corpus\/instructions:1/);
       // Default entrypoint + cmd.
-      const r = await d.docker(['run', '--rm', 'corpus/instructions:1']);
+      const r = await dockerRun(d, ['corpus/instructions:1']);
       assert.equal(r.stdout, 'hello from app\n');
       const files = await runIn(d, 'corpus/instructions:1', 'cd /srv/app && cat shell.txt exec.txt shellopts.txt sub/n.txt /data/uid.txt; ls; pwd');
       assert.equal(files, 'shell form: hello world\nexec form\n/bin/sh errexit\nnested\n65534\nexec.txt\nhello.txt\nshell.txt\nshellopts.txt\nsub\n/srv/app\n');
@@ -115,13 +115,13 @@ describe('build corpus', () => {
       assert.doesNotMatch(b.stdout, /must not be built/);
       assert.doesNotMatch(b.stdout, /FROM busybox AS unused/);
       const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
-      const r = await d.docker(['run', '--rm', 'corpus/multi']);
+      const r = await dockerRun(d, ['corpus/multi']);
       assert.equal(r.stdout, `tools for ${arch}\nbase\nbase\n`);
       assert.equal(await runIn(d, 'corpus/multi', 'busybox-copy echo copied-binary'), 'copied-binary\n');
       const other = await dockerBuild(d, ['-t', 'corpus/other', '--target', 'other-target', c.dir]);
       assert.equal(other.code, 0, other.stdout + other.stderr);
       assert.doesNotMatch(other.stdout, /FROM busybox AS base/);
-      assert.equal((await d.docker(['run', '--rm', 'corpus/other'])).stdout, 'other\n');
+      assert.equal((await dockerRun(d, ['corpus/other'])).stdout, 'other\n');
     } finally {
       c.remove();
     }
@@ -155,10 +155,10 @@ describe('build corpus', () => {
     try {
       const plain = await dockerBuild(d, ['-t', 'corpus/args:default', c.dir]);
       assert.equal(plain.code, 0, plain.stdout + plain.stderr);
-      assert.equal((await d.docker(['run', '--rm', 'corpus/args:default'])).stdout, '1.0/plain\n1.0-plain\n');
+      assert.equal((await dockerRun(d, ['corpus/args:default'])).stdout, '1.0/plain\n1.0-plain\n');
       const b = await dockerBuild(d, ['-t', 'corpus/args:set', '--build-arg', 'VERSION=2.5', '--build-arg', 'FLAVOR=extra', '--label', 'team=build', c.dir]);
       assert.equal(b.code, 0, b.stdout + b.stderr);
-      assert.equal((await d.docker(['run', '--rm', 'corpus/args:set'])).stdout, '2.5/extra\n2.5-extra\n');
+      assert.equal((await dockerRun(d, ['corpus/args:set'])).stdout, '2.5/extra\n2.5-extra\n');
       const img = await inspectImage(d, 'corpus/args:set');
       assert.deepEqual(img.Config.Labels, { team: 'build', version: '2.5' });
       const h = await d.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'corpus/args:set']);
@@ -192,7 +192,13 @@ describe('build corpus', () => {
       });
       await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
       const port = (server.address() as { port: number }).port;
-      const b = await dockerBuild(d, ['-t', 'corpus/add', '--build-arg', `URL=http://127.0.0.1:${port}/files/remote.txt`, c.dir]);
+      const probe = mkdtempSync('/tmp/berth-add-probe-');
+      const b = await dockerBuild(d, ['-t', 'corpus/add', '--build-arg', `URL=http://127.0.0.1:${port}/files/remote.txt`, '--build-arg', `PROBE=${probe}`, c.dir]).finally(() => {
+        // Nothing may have been written on the host through the image's symlink.
+        const leaked = readdirSync(probe);
+        rmSync(probe, { recursive: true, force: true });
+        assert.deepEqual(leaked, []);
+      });
       assert.equal(b.code, 0, b.stdout + b.stderr);
       const out = await runIn(
         d,
@@ -200,6 +206,7 @@ describe('build corpus', () => {
         'cat /unpacked/inner/file.txt /unpacked-plain/inner/file.txt /plain/file.txt /downloaded/remote.txt /downloaded-named.txt; stat -c "%a %Y" /downloaded/remote.txt /downloaded-named.txt',
       );
       assert.equal(out, 'in archive\nin archive\nin archive\nserved /files/remote.txt\nserved /files/remote.txt\n600 1445412480\n644 1445412480\n');
+      assert.equal(await runIn(d, 'corpus/add', 'cat /trap/inner/file.txt'), 'in archive\n');
     } finally {
       server?.close();
       c.remove();
