@@ -150,6 +150,20 @@ describe('build corpus', () => {
     }
   });
 
+  it('--build-context: COPY --from and RUN --mount from= a named directory (berth CLI)', async () => {
+    const dir = mkdtempSync('/tmp/berth-build-ctx-');
+    try {
+      for (const sub of ['main', 'extra']) execFileSync('mkdir', ['-p', join(dir, sub)]);
+      writeFileSync(join(dir, 'extra', 'shared.txt'), 'from the named context\n');
+      writeFileSync(join(dir, 'main', 'Dockerfile'), 'FROM busybox\nCOPY --from=extra shared.txt /copied.txt\nRUN --mount=type=bind,from=extra,target=/mnt/extra cp /mnt/extra/shared.txt /mounted.txt\n');
+      const b = await d.berth(['build', '-t', 'corpus/ctx', '--build-context', `extra=${join(dir, 'extra')}`, join(dir, 'main')], { timeoutMs: 60_000 });
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.equal(await runIn(d, 'corpus/ctx', 'cat /copied.txt /mounted.txt'), 'from the named context\nfrom the named context\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('args: global ARGs, defaults, --build-arg, --label', async () => {
     const c = corpusCopy('args');
     try {
