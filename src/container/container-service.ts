@@ -24,6 +24,8 @@ import { type ApiConfig, type ApiHostConfig, type ContainerRecord, ContainerStor
 import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import { ExitWatcher } from './exit-watcher.js';
+import { validateRestartPolicy } from './restart-policy.js';
+import { validateHealthOnFailure } from './health-monitor.js';
 import { type LogEntry, logSize, readLogs } from './log-file.js';
 import { bridgeStdin } from './stdin-bridge.js';
 import { signalNumber } from './signals.js';
@@ -152,6 +154,8 @@ export class ContainerService {
     if (hostConfig.AutoRemove && hostConfig.RestartPolicy?.Name && !['', 'no'].includes(hostConfig.RestartPolicy.Name)) {
       throw new InvalidArgumentError("conflicting options: cannot specify both --restart and --rm");
     }
+    const policyError = validateRestartPolicy(hostConfig.RestartPolicy) ?? validateHealthOnFailure(hostConfig.HealthOnFailure);
+    if (policyError) throw new InvalidArgumentError(policyError);
     if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
     if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'k8s-file', Config: hostConfig.LogConfig?.Config ?? {} };
     if (!hostConfig.RestartPolicy) hostConfig.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };

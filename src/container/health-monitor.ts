@@ -16,6 +16,12 @@ export const HEALTH_LOG_MAX = 5;
 export type HealthOnFailure = 'none' | 'kill' | 'restart' | 'stop';
 export const HEALTH_ON_FAILURE_ACTIONS: readonly HealthOnFailure[] = ['none', 'kill', 'restart', 'stop'];
 
+/** An error message for a HostConfig.HealthOnFailure berth does not know, else undefined. */
+export function validateHealthOnFailure(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return (HEALTH_ON_FAILURE_ACTIONS as readonly unknown[]).includes(v) ? undefined : `invalid HealthOnFailure "${String(v)}": must be one of none, kill, restart, stop`;
+}
+
 export interface HealthSettings {
   test: string[];
   intervalMs: number;

@@ -63,6 +63,10 @@ describe('container operations', () => {
     const r = await d.docker(['run', '--rm', '--restart', 'always', 'busybox', 'true']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /--restart and --rm/);
+    const create = (hostConfig: object): Promise<string> => apiCall('POST', d.socket, '/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: hostConfig });
+    await assert.rejects(create({ RestartPolicy: { Name: 'sometimes' } }), /^Error: 400: .*unknown policy 'sometimes'/);
+    await assert.rejects(create({ RestartPolicy: { Name: 'always', MaximumRetryCount: 2 } }), /^Error: 400: .*only be used with 'on-failure'/);
+    await assert.rejects(create({ HealthOnFailure: 'explode' }), /^Error: 400: .*invalid HealthOnFailure/);
   });
 
   it('keeps stopped unless-stopped containers down, brings always ones back after kill -9 of berthd', async () => {
@@ -181,16 +185,16 @@ describe('container operations', () => {
   });
 });
 
-function apiCall(method: string, socketPath: string, path: string): Promise<string> {
+function apiCall(method: string, socketPath: string, path: string, body?: unknown): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method }, (res) => {
+    const req = request({ socketPath, path, method, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => ((res.statusCode ?? 500) < 400 ? resolve(body) : reject(new Error(`${res.statusCode}: ${body}`))));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body ? JSON.stringify(body) : undefined);
   });
 }
 
