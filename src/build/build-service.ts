@@ -492,8 +492,22 @@ class BuildRun {
     const createdBy = `RUN ${state.scope.runCommandString(argv)} # buildkit`;
     const network = instr.network === 'none' ? 'none' : 'host';
     const env = state.scope.runEnvironment();
-    const mountKey = [...instr.mounts, ...(program ? [program.body] : [])];
     const views: RootfsView[] = [];
+    // What a bind mount shows is part of the step's input: its content goes into the key.
+    const bindRoots = new Map<RunInstruction['mounts'][number], string>();
+    const bindDigests: string[] = [];
+    try {
+      for (const m of instr.mounts) {
+        if (m.type !== 'bind') continue;
+        const root = await this.sourceRoot(m.from, views);
+        bindRoots.set(m, root);
+        bindDigests.push(await digestEntries(root, [m.source ?? '/']));
+      }
+    } catch (err) {
+      for (const v of views.splice(0)) await v.release();
+      throw err;
+    }
+    const mountKey = [...instr.mounts, ...bindDigests, ...(program ? [program.body] : [])];
     return {
       keyParts: ['RUN', createdBy, env, cfg.User ?? '', cfg.WorkingDir ?? '', network, mountKey],
       createdBy,
@@ -517,7 +531,7 @@ class BuildRun {
             mounts.push({ type: 'bind', source: dir, destination: target, readOnly: m.readOnly });
           } else if (m.type === 'bind') {
             if (!target) throw new InvalidArgumentError('mount type bind requires a target');
-            const root = await this.sourceRoot(m.from, views);
+            const root = bindRoots.get(m) ?? (await this.sourceRoot(m.from, views));
             const src = await resolveInRoot(root, m.source ?? '/');
             mounts.push({ type: 'bind', source: src, destination: target, readOnly: true });
           } else if (m.type === 'secret') {

@@ -72,6 +72,22 @@ describe('build cache, graph and errors', () => {
     assert.ok(stepCacheStates(b.stdout).every((s) => !s.cached));
   });
 
+  it('a bound file that changed invalidates the RUN that mounts it', async () => {
+    const dir = mkdtempSync('/tmp/berth-build-bind-');
+    try {
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nRUN --mount=type=bind,source=input.txt,target=/in.txt cp /in.txt /out.txt\n');
+      writeFileSync(join(dir, 'input.txt'), 'one\n');
+      assert.equal((await dockerBuild(d, ['-t', 'bind', dir])).code, 0);
+      writeFileSync(join(dir, 'input.txt'), 'two\n');
+      const b = await dockerBuild(d, ['-t', 'bind', dir]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.deepEqual(stepCacheStates(b.stdout).map((s) => s.cached), [false, false]);
+      assert.equal(await runIn(d, 'bind', 'cat /out.txt'), 'two\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the cache survives a daemon restart', async () => {
     const before = await dockerBuild(d, ['-t', 'cache:b', ctx]);
     const id = builtId(before.stdout);
