@@ -58,7 +58,9 @@ export class ContainerFiles {
     const dir = abs.slice(0, cut);
     const base = abs.slice(cut);
     const hostDir = await resolveInRoot(root, dir);
-    return { abs, host: base === '' ? hostDir : `${hostDir}/${base}` };
+    // A trailing '/' follows the last link (docker lstats "dir/"); so does the root itself,
+    // which for a running container is the /proc/<pid>/root link.
+    return { abs, host: base === '' ? `${hostDir}/` : `${hostDir}/${base}` };
   }
 
   private async statIn(root: string, c: ContainerRecord, idOrName: string, path: string): Promise<{ stat: ContainerPathStat; host: string; abs: string }> {
