@@ -398,7 +398,9 @@ export class ContainerService {
       throw new ConflictError(`Cannot kill container: ${idOrName}: container ${c.id} is not running`);
     }
     this.emit(c, 'kill', { signal: String(sig) });
-    if (sig === 9) {
+    // As docker: SIGKILL or the stop signal (any signal when none is set) ends the run for good,
+    // so no restart policy brings it back.
+    if (sig === 9 || !c.config.StopSignal || signalNumber(c.config.StopSignal) === sig) {
       c.manuallyStopped = true;
       this.store.update(c);
     }
