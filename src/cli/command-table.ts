@@ -54,6 +54,15 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['top', 'container top'], 'other', 'Display the running processes of a container', async () => (await import('./commands/top.js')).topCommand),
   entry(['unpause', 'container unpause'], 'other', 'Unpause all processes within one or more containers', async () => (await import('./commands/pause.js')).unpauseCommand),
   entry(['update', 'container update'], 'other', 'Update configuration of one or more containers', async () => (await import('./commands/update.js')).updateCommand),
+  entry(['commit', 'container commit'], 'other', "Create a new image from a container's changes", async () => (await import('./commands/commit.js')).commitCommand),
+  entry(['cp', 'container cp'], 'other', 'Copy files/folders between a container and the local filesystem', async () => (await import('./commands/cp.js')).cpCommand),
+  entry(['diff', 'container diff'], 'other', "Inspect changes to files or directories on a container's filesystem", async () => (await import('./commands/diff.js')).diffCommand),
+  entry(['export', 'container export'], 'other', "Export a container's filesystem as a tar archive", async () => (await import('./commands/export.js')).exportCommand),
+  entry(['volume create'], 'other', 'Create a volume', async () => (await import('./commands/volume.js')).volumeCreateCommand),
+  entry(['volume inspect'], 'other', 'Display detailed information on one or more volumes', async () => (await import('./commands/volume.js')).volumeInspectCommand),
+  entry(['volume ls', 'volume list'], 'other', 'List volumes', async () => (await import('./commands/volume.js')).volumeLsCommand),
+  entry(['volume prune'], 'other', 'Remove unused local volumes', async () => (await import('./commands/volume.js')).volumePruneCommand),
+  entry(['volume rm', 'volume remove'], 'other', 'Remove one or more volumes', async () => (await import('./commands/volume.js')).volumeRmCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 
@@ -63,6 +72,7 @@ export const MANAGEMENT: Readonly<Record<string, string>> = {
   builder: 'Manage builds',
   image: 'Manage images',
   system: 'Manage berth',
+  volume: 'Manage volumes',
 };
 
 /** Finds the command an argv starts with: returns it and how many words its path took. */
