@@ -1,6 +1,7 @@
 // Health checks: for every running container with a HEALTHCHECK, probes at the configured interval
 // and keeps State.Health (starting → healthy/unhealthy, FailingStreak, the last 5 results) with
 // docker's rules, emits `health_status: …` events, and applies berth's --health-on-failure.
+import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { ApiConfig, ContainerRecord, HealthState } from './container-record.js';
 import type { ContainerHooks, ContainerService } from './container-service.js';
@@ -132,7 +133,13 @@ export class HealthMonitor implements ContainerHooks {
       return;
     }
     if (c.state.Status !== 'running') return;
+    // docker reports each probe as an exec of the container.
+    const execID = randomBytes(32).toString('hex');
+    const shown = s.test.join(' ');
+    this.containers.emit(c, `exec_create: ${shown}`, { execID });
+    this.containers.emit(c, `exec_start: ${shown}`, { execID });
     const r = await runHealthProbe(this.containers.deps.runc, id, s.test, s.timeoutMs);
+    this.containers.emit(c, 'exec_die', { execID, exitCode: String(r.ExitCode) });
     // Read again: the record may have changed while the probe ran.
     const cur = this.containers.store.get(id);
     if (m.stopped || !cur || cur.state.Status !== 'running' || cur.state.StartedAt !== m.startedAt) return;

@@ -139,6 +139,11 @@ describe('container operations', () => {
     assert.equal(s.memory_stats.limit, 64 * 1024 * 1024);
     assert.ok('cache' in s.memory_stats.stats && 'rss' in s.memory_stats.stats);
     assert.ok(s.networks?.eth0, 'eth0 counters');
+    const table = await d.berth(['stats', '--no-stream', 'busy']);
+    assert.equal(table.code, 0, table.stderr);
+    const [head, row] = table.stdout.split('\n');
+    assert.match(head!, /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
+    assert.match(row!, new RegExp(`^${id.slice(0, 12)}\\s+busy\\s+[\\d.]+%\\s+[\\d.]+[KM]iB / 64MiB\\s+[\\d.]+%\\s+\\S+ / \\S+\\s+\\S+ / \\S+\\s+1$`));
   });
 
   it('changes limits of a running container with docker update', async () => {
@@ -149,6 +154,9 @@ describe('container operations', () => {
     assert.equal(cgroup('cpu', id, 'cpu.cfs_quota_us'), '25000');
     assert.equal(cgroup('pids', id, 'pids.max'), '20');
     assert.equal(await inspect('busy', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.RestartPolicy.Name}}'), `${100 * 1024 * 1024} 250000000 on-failure`);
+    const viaBerth = await d.berth(['update', '--cpus', '0.5', 'busy']);
+    assert.equal(viaBerth.stdout, 'busy\n');
+    assert.equal(cgroup('cpu', id, 'cpu.cfs_quota_us'), '50000');
     const bad = await d.docker(['update', '--memory', '300m', 'busy']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /memoryswap/);
