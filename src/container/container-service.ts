@@ -25,7 +25,7 @@ import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { validateRestartPolicy } from './restart-policy.js';
-import { validateHealthOnFailure } from './health-monitor.js';
+import { mergeHealthcheck, validateHealthOnFailure } from './health-monitor.js';
 import { type LogEntry, logSize, readLogs } from './log-file.js';
 import { bridgeStdin } from './stdin-bridge.js';
 import { signalNumber } from './signals.js';
@@ -725,7 +725,7 @@ function mergeImageConfig(req: CreateRequest, image: ImageRecord): ApiConfig {
   if (ic.ExposedPorts || cfg.ExposedPorts) out.ExposedPorts = { ...(ic.ExposedPorts ?? {}), ...(cfg.ExposedPorts ?? {}) };
   if (ic.Volumes || cfg.Volumes) out.Volumes = { ...(ic.Volumes ?? {}), ...(cfg.Volumes ?? {}) };
   if (!cfg.StopSignal && ic.StopSignal) out.StopSignal = ic.StopSignal;
-  if (!cfg.Healthcheck && ic.Healthcheck) out.Healthcheck = ic.Healthcheck;
+  if (ic.Healthcheck) out.Healthcheck = mergeHealthcheck(cfg.Healthcheck, ic.Healthcheck);
   if (ic.OnBuild) out.OnBuild = ic.OnBuild;
   out.Image = String(req.Image);
   return out;

@@ -53,6 +53,22 @@ export function healthSettings(config: ApiConfig): HealthSettings | undefined {
   };
 }
 
+/** docker's merge of a container's health settings over the image's: what is unset comes from the image. */
+export function mergeHealthcheck(user: ApiConfig['Healthcheck'], image: ApiConfig['Healthcheck']): ApiConfig['Healthcheck'] {
+  if (!user) return image;
+  if (!image) return user;
+  return {
+    ...image,
+    ...user,
+    Test: user.Test && user.Test.length > 0 ? user.Test : image.Test,
+    Interval: user.Interval || image.Interval,
+    Timeout: user.Timeout || image.Timeout,
+    StartPeriod: user.StartPeriod || image.StartPeriod,
+    StartInterval: user.StartInterval || image.StartInterval,
+    Retries: user.Retries || image.Retries,
+  } as ApiConfig['Healthcheck'];
+}
+
 /** docker's handleProbeResult: the next health state after one probe. */
 export function nextHealth(prev: HealthState, r: ProbeResult, s: HealthSettings, startedAt: string): HealthState {
   const log = [...prev.Log, r].slice(-HEALTH_LOG_MAX);

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestartBackoff, policyWantsRestart, validateRestartPolicy } from '../../src/container/restart-policy.js';
-import { healthSettings, nextHealth, HEALTH_LOG_MAX } from '../../src/container/health-monitor.js';
+import { healthSettings, mergeHealthcheck, nextHealth, HEALTH_LOG_MAX } from '../../src/container/health-monitor.js';
 import { parseBlkio, parseKeyValues, parseNetDev, parseProcStat } from '../../src/container/stats-sample.js';
 import { planUpdate } from '../../src/container/update-resources.js';
 import { statsRow } from '../../src/cli/commands/stats.js';
@@ -70,6 +70,16 @@ describe('health checks', () => {
     assert.equal(h.Log.length, HEALTH_LOG_MAX);
     h = nextHealth(h, at(20, 0), settings, started);
     assert.deepEqual([h.Status, h.FailingStreak], ['healthy', 0]);
+  });
+
+  it("takes what the container leaves unset from the image's HEALTHCHECK", () => {
+    const image = { Test: ['CMD-SHELL', 'check'], Interval: 5e9, Retries: 4 };
+    assert.deepEqual(mergeHealthcheck(undefined, image), image);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(mergeHealthcheck({ Test: [], Interval: 0, Timeout: 2e9, Retries: 0 }, image))),
+      { Test: ['CMD-SHELL', 'check'], Interval: 5e9, Timeout: 2e9, Retries: 4 },
+    );
+    assert.deepEqual(mergeHealthcheck({ Test: ['NONE'] }, image)!.Test, ['NONE']);
   });
 
   it('counts failures after the start period even without a success', () => {
