@@ -100,7 +100,14 @@ export class VolumeService {
     };
     // Files first, then the row that points to them.
     await this.driver.create(name);
-    this.store.insert(rec);
+    try {
+      this.store.insert(rec);
+    } catch (err) {
+      // Made meanwhile by another request (two containers naming the same new volume).
+      const raced = this.store.get(name);
+      if (raced) return raced;
+      throw err;
+    }
     this.deps.events.emit('volume', 'create', name, { driver });
     return rec;
   }
