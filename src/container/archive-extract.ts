@@ -3,7 +3,8 @@
 // never out to the host), existing symlinks at an entry's own place are replaced, not followed,
 // and names that climb above the extraction point are refused.
 import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
@@ -83,16 +84,24 @@ export async function extractArchive(root: string, dir: string, body: Readable, 
       continue;
     }
     if (h.type === 'file' || h.type === 'contiguous-file' || h.type === undefined || h.type === null) {
-      // O_EXCL|O_NOFOLLOW: the place was just emptied; never write through a link made meanwhile.
-      const fh = await open(host, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      // 'wx' is O_CREAT|O_EXCL: the place was just emptied, and a link made there meanwhile fails it.
+      const ws = createWriteStream(host, { flags: 'wx', mode: 0o600 });
+      const closed = new Promise<void>((res, rej) => {
+        ws.once('close', res);
+        ws.once('error', rej);
+      });
+      for await (const chunk of entry) if (!ws.write(chunk as Buffer)) await once(ws, 'drain');
+      ws.end();
+      await closed;
+      // Owner, mode and times through a descriptor that cannot follow a link swapped in since.
+      const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
-        for await (const chunk of entry) await fh.write(chunk as Buffer);
         await fh.chown(uid, gid);
         await fh.chmod(mode);
+        if (h.mtime) await fh.utimes(h.mtime, h.mtime);
       } finally {
         await fh.close();
       }
-      if (h.mtime) await utimes(host, h.mtime, h.mtime);
       continue;
     }
     // Devices and fifos: docker's cp carries them; make fifos, skip devices (no mknod here).

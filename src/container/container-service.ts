@@ -104,15 +104,36 @@ export class ContainerService {
     return next;
   }
 
+  private sweepTimer?: NodeJS.Timeout;
+
   async init(): Promise<void> {
     await mkdir(this.deps.paths.exitDir, { recursive: true });
     await mkdir(this.deps.paths.socketDir, { recursive: true });
     this.exits.start();
     await this.recover();
+    // Safety net: a conmon that dies without writing its exit file (killed, or crashed) must not
+    // leave a container "running" forever and its waiters hanging.
+    this.sweepTimer = setInterval(() => void this.sweepLost(), 2000);
+    this.sweepTimer.unref();
   }
 
   shutdown(): void {
     this.exits.stop();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  private async sweepLost(): Promise<void> {
+    for (const c of this.store.list()) {
+      if (c.state.Status !== 'running' && c.state.Status !== 'paused') continue;
+      if (!c.state.ConmonPid || processAlive(c.state.ConmonPid) || this.exiting.has(c.id)) continue;
+      if (await this.exits.check(c.id)) continue;
+      await delay(200);
+      if (await this.exits.check(c.id)) continue;
+      const cur = this.store.get(c.id);
+      if (cur && cur.state.ConmonPid === c.state.ConmonPid && (cur.state.Status === 'running' || cur.state.Status === 'paused')) {
+        await this.onExit(c.id, 255, 'container monitor (conmon) exited without an exit status');
+      }
+    }
   }
 
   /** After a daemon restart: containers whose conmon lives stay running; the rest get their exit. */
@@ -229,8 +250,11 @@ export class ContainerService {
     await mkdir(rootfs, { recursive: true });
     let mounted = false;
     let netAttached = false;
+    const trace = process.env.BERTH_TRACE ? (label: string, t0 = performance.now()) => () => console.error(`trace ${label} ${(performance.now() - t0).toFixed(1)}ms`) : () => () => undefined;
     try {
+      let done = trace('mount');
       await mountAll(await this.deps.snapshots.mounts(c.id), rootfs);
+      done();
       mounted = true;
       const mounts: SpecMount[] = [];
       if (this.deps.volumes) {
@@ -239,6 +263,7 @@ export class ContainerService {
         c.mounts = v.inspect;
       }
       let netns: { path?: string } | 'host' | undefined;
+      done = trace('network');
       if (this.deps.networking) {
         const n = await this.deps.networking.attach(c, p.dataDir(c.id));
         netAttached = true;
@@ -249,6 +274,8 @@ export class ContainerService {
         mounts.push(...(await this.writeEtcFiles(c)));
         if (c.hostConfig.NetworkMode === 'host') netns = 'host';
       }
+      done();
+      done = trace('spec');
       const { spec } = await generateSpec({
         id: c.id,
         rootfs,
@@ -261,6 +288,8 @@ export class ContainerService {
         ...(this.deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? { lxcfs: { mountPoint: this.deps.lxcfsMountPoint } } : {}),
       });
       await writeFile(join(bundle, 'config.json'), specToJson(spec));
+      done();
+      done = trace('conmon');
       await this.exits.consume(c.id);
       const logMax = Number(c.hostConfig.LogConfig?.Config?.['max-size'] ? parseSize(c.hostConfig.LogConfig.Config['max-size']) : 0);
       const { pid } = await this.deps.conmon.launch({
@@ -277,7 +306,10 @@ export class ContainerService {
         tty: Boolean(c.config.Tty),
       });
       const conmonPid = Number.parseInt(await readFile(join(bundle, 'conmon.pid'), 'utf8').catch(() => '0'), 10);
+      done();
+      done = trace('runc start');
       await this.deps.runc.start(c.id);
+      done();
       c.state = {
         ...c.state,
         Status: 'running',

@@ -25,6 +25,8 @@ export class ExitWatcher {
 
   /** Reads an exit file if present; calls onExit once per file. */
   async check(id: string): Promise<boolean> {
+    // conmon writes `<id>.XXXXXX` and renames it to `<id>`: only the final name is an exit file.
+    if (!/^[0-9a-f]{64}$/.test(id)) return false;
     if (this.seen.has(id)) return true;
     let text: string;
     try {
