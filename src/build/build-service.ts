@@ -6,7 +6,7 @@
 // what it copies — to that result. A hit reuses the result as it is, `created` times included,
 // so an unchanged rebuild gives the same image ID. Only the final result becomes an image record.
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
 import type { Db } from '../daemon/database.js';
@@ -447,6 +447,8 @@ class BuildRun {
       case 'COPY':
       case 'ADD':
         return this.planCopy(state, instr);
+      case 'WORKDIR':
+        return this.planWorkdir(state, instr);
       case 'MAINTAINER':
         return {
           keyParts: ['MAINTAINER', instr.maintainer],
@@ -593,6 +595,42 @@ class BuildRun {
     return view.path;
   }
 
+  /** WORKDIR sets the config and, as docker does, makes the directory when the image lacks it. */
+  private async planWorkdir(state: State, instr: Extract<Instruction, { kind: 'WORKDIR' }>): Promise<StepPlan> {
+    const probe: ContainerConfig = { ...(state.config.config ?? {}) };
+    applyConfigInstruction(probe, instr);
+    const path = probe.WorkingDir || '/';
+    const parent = topChain(state.layers);
+    const view = await openRootfsView(this.deps.snapshots, this.workDir, parent);
+    let exists: boolean;
+    try {
+      exists = await stat(await resolveInRoot(view.path, path)).then((st) => st.isDirectory(), () => false);
+    } finally {
+      await view.release();
+    }
+    return {
+      keyParts: ['WORKDIR', path, exists],
+      createdBy: `WORKDIR ${instr.path}`,
+      applyConfig: (c) => applyConfigInstruction(c.config!, instr),
+      execute: async () => {
+        if (exists) return undefined;
+        const key = `build-workdir-${randomBytes(12).toString('hex')}`;
+        await this.deps.snapshots.prepare(key, parent, { labels: { 'berth.build': 'workdir' } });
+        try {
+          const root = await mountActive(this.deps.snapshots, this.workDir, key);
+          try {
+            await mkdirInRoot(root.path, path, { uid: 0, gid: 0 });
+          } finally {
+            await root.release();
+          }
+          return await commitSnapshotLayer(this.deps.images, this.deps.snapshots, key, parent);
+        } finally {
+          await this.deps.snapshots.remove(key).catch(() => undefined);
+        }
+      },
+    };
+  }
+
   private async planCopy(state: State, instr: CopyInstruction | AddInstruction): Promise<StepPlan> {
     const views: RootfsView[] = [];
     const cfg = state.config.config ?? {};
@@ -698,7 +736,6 @@ class BuildRun {
 }
 
 async function isFile(p: string): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
   try {
     return (await stat(p)).isFile();
   } catch {

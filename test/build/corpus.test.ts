@@ -61,6 +61,10 @@ describe('build corpus', () => {
     }
   });
 
+  it('instructions: WORKDIR makes its directory', async () => {
+    assert.equal(await runIn(d, 'corpus/instructions:1', 'stat -c "%F %u %a" /made/by/workdir'), 'directory 0 755\n');
+  });
+
   it('instructions: .dockerignore keeps files out of the context', async () => {
     assert.equal(await runIn(d, 'corpus/instructions:1', 'test -e /srv/app/secret.key && echo present || echo absent'), 'absent\n');
   });

@@ -19,19 +19,21 @@ export function dockerBuild(d: TestDaemon, args: string[], input?: string): Prom
 }
 
 /**
- * `docker run --rm …`. The container service now and then misses a container's exit and `docker
- * run` waits on (seen with plain busybox runs too, outside builds): such a run is cut short and
+ * `docker run --rm …`. The container service now and then misses the exit of a container that ends
+ * at once (seen with plain busybox runs too, outside builds; it looks like an exit that arrives
+ * before the start is recorded is dropped) and `docker run` waits on: such a run is cut short and
  * tried once more, so these tests check the images, not that.
  */
 export async function dockerRun(d: TestDaemon, args: string[]): Promise<RunResult> {
-  const r = await d.docker(['run', '--rm', ...args], { timeoutMs: 10_000 });
+  const r = await d.docker(['run', '--rm', ...args], { timeoutMs: 5_000 });
   if (r.code !== 137) return r;
   return d.docker(['run', '--rm', ...args], { timeoutMs: 30_000 });
 }
 
 /** Runs a command in an image and returns its stdout (throws on a non-zero exit). */
 export async function runIn(d: TestDaemon, image: string, script: string): Promise<string> {
-  const r = await dockerRun(d, ['--network', 'none', '--entrypoint', '/bin/sh', image, '-c', script]);
+  // The short pause keeps the process alive until its start is recorded (see dockerRun).
+  const r = await dockerRun(d, ['--network', 'none', '--entrypoint', '/bin/sh', image, '-c', `${script}\nstatus=$?; sleep 0.3; exit $status`]);
   if (r.code !== 0) throw new Error(`run in ${image} failed (${r.code}): ${r.stderr}`);
   return r.stdout;
 }
