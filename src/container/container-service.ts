@@ -415,9 +415,13 @@ export class ContainerService {
 
   /** Deletes the runtime's container, unmounts the rootfs and releases the network. Idempotent. */
   private async cleanupRuntime(c: ContainerRecord): Promise<void> {
-    await this.deps.runc.delete(c.id, true).catch(() => undefined);
-    await unmount(this.deps.paths.rootfs(c.id), { lazy: true }).catch(() => undefined);
-    if (this.deps.networking) await this.deps.networking.detach(c).catch(() => undefined);
+    if (!this.bundleExists(c.id)) return; // already cleaned up after its exit
+    // The runtime's state, the rootfs mount and the network are independent: release them together.
+    await Promise.all([
+      this.deps.runc.delete(c.id, true).catch(() => undefined),
+      unmount(this.deps.paths.rootfs(c.id), { lazy: true }).catch(() => undefined),
+      this.deps.networking ? this.deps.networking.detach(c).catch(() => undefined) : undefined,
+    ]);
     await rm(this.deps.paths.bundle(c.id), { recursive: true, force: true }).catch(() => undefined);
   }
 
