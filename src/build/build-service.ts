@@ -6,7 +6,7 @@
 // what it copies — to that result. A hit reuses the result as it is, `created` times included,
 // so an unchanged rebuild gives the same image ID. Only the final result becomes an image record.
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
 import type { Db } from '../daemon/database.js';
@@ -77,6 +77,8 @@ export interface BuildOptions {
   /** `--secret id=…,src=…`: id → file on the daemon's host. */
   secrets?: Record<string, string>;
   platform?: Platform;
+  /** The API's `networkmode` for RUN steps without --network: `none` or `host` (default: host). */
+  networkMode?: string;
   /** Aborting stops the build at the next step (and kills a running RUN). */
   signal?: AbortSignal;
 }
@@ -492,7 +494,9 @@ class BuildRun {
       argv = program ? [program.path] : [...shell, script];
     } else argv = instr.command;
     const createdBy = `RUN ${state.scope.runCommandString(argv)} # buildkit`;
-    const network = instr.network === 'none' ? 'none' : 'host';
+    // RUN --network, else the build's network mode (the API's networkmode), else the host's.
+    const wanted = instr.network === 'default' ? (this.o.networkMode ?? 'default') : instr.network;
+    const network = wanted === 'none' ? 'none' : 'host';
     const env = state.scope.runEnvironment();
     const views: RootfsView[] = [];
     // What a bind mount shows is part of the step's input: its content goes into the key.
@@ -518,6 +522,7 @@ class BuildRun {
       },
       execute: async () => {
         const mounts: SpecMount[] = [];
+        const runEnv = [...env];
         if (program) {
           const file = join(this.workDir, `program-${randomBytes(8).toString('hex')}`);
           await writeFile(file, program.body, { mode: 0o755 });
@@ -543,7 +548,10 @@ class BuildRun {
               if (m.required) throw new InvalidArgumentError(`secret ${id ?? ''} not found`);
               continue;
             }
-            mounts.push({ type: 'bind', source: file, destination: target ?? `/run/secrets/${id}`, readOnly: true });
+            // env= puts the secret in a variable (of this step only, never in the image or the key);
+            // with env= and no target, nothing is mounted.
+            if (m.env) runEnv.push(`${m.env}=${(await readFile(file, 'utf8')).replace(/\n$/, '')}`);
+            if (!m.env || m.target) mounts.push({ type: 'bind', source: file, destination: target ?? `/run/secrets/${id}`, readOnly: true });
           } else if (m.type === 'tmpfs') {
             if (!target) throw new InvalidArgumentError('mount type tmpfs requires a target');
             mounts.push({ type: 'tmpfs', destination: target, options: m.sizeLimit ? [`size=${m.sizeLimit}`] : [] });
@@ -560,7 +568,7 @@ class BuildRun {
           workDir: this.workDir,
           parent: topChain(state.layers),
           argv,
-          env,
+          env: runEnv,
           user: cfg.User ?? '',
           workingDir: cfg.WorkingDir ?? '/',
           network,

@@ -141,9 +141,10 @@ describe('build corpus', () => {
       const out = await runIn(
         d,
         'corpus/mounts',
-        'cat /cache-runs.txt /from-context.txt /from-stage.txt /secret-copy.txt; echo; cat /netdevs.txt; for p in /cache /mnt /run/secrets /scratch; do test -e $p && echo "leak $p"; done; true',
+        'cat /cache-runs.txt /from-context.txt /from-stage.txt /secret-copy.txt; echo; cat /secret-env.txt /netdevs.txt; for p in /cache /mnt /run/secrets /scratch; do test -e $p && echo "leak $p"; done; true',
       );
-      assert.equal(out, '1\nbound file\nfrom a stage\ns3cret\n1\n');
+      assert.equal(out, '1\nbound file\nfrom a stage\ns3cret\ns3cret\n1\n');
+      assert.ok(!(await inspectImage(d, 'corpus/mounts')).Config.Env.some((e: string) => e.startsWith('TOKEN=')));
       // The cache mount outlives the build: a rebuild without the step cache sees the first run's file.
       const again = await d.berth(['build', '--no-cache', '-t', 'corpus/mounts', '--secret', `id=token,src=${join(secretDir, 'token')}`, c.dir], { timeoutMs: 120_000 });
       assert.equal(again.code, 0, again.stdout + again.stderr);

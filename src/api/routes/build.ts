@@ -140,6 +140,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
           buildContexts: jsonParam(q, 'berth.buildcontexts'),
           secrets: jsonParam(q, 'berth.secrets'),
           signal: cancel.signal,
+          ...(q.get('networkmode') ? { networkMode: q.get('networkmode')! } : {}),
         },
         onEvent,
       ).finally(() => printer.flush());
