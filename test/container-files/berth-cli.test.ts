@@ -10,7 +10,6 @@ describe('berth CLI: volume, cp, diff, export, commit', () => {
   let d: TestDaemon;
   let tmp: string;
   before(async () => {
-    process.env.BERTH_LXCFS = '0';
     d = await startTestDaemon();
     tmp = mkdtempSync('/tmp/bt-cli-files-');
   });

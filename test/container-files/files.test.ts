@@ -9,8 +9,6 @@ describe('container files (docker CLI)', () => {
   let d: TestDaemon;
   let tmp: string;
   before(async () => {
-    // These tests are about files, not /proc; lxcfs is left out of their daemon.
-    process.env.BERTH_LXCFS = '0';
     d = await startTestDaemon();
     tmp = mkdtempSync('/tmp/bt-cp-');
   });

@@ -11,8 +11,6 @@ describe('volumes and mounts (docker CLI)', () => {
   let d: TestDaemon;
   let host: string;
   before(async () => {
-    // These tests are about mounts, not /proc; lxcfs is left out of their daemon.
-    process.env.BERTH_LXCFS = '0';
     d = await startTestDaemon();
     host = mkdtempSync('/tmp/bt-vol-host-');
     // An image with a VOLUME over a directory that has content.
