@@ -6,6 +6,7 @@ import { open, lstat, mkdir, readdir, readlink, stat, symlink, unlink, chmod, ut
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import tarStream from 'tar-stream';
 import { ApiError } from '../../client/api-error.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -126,10 +127,21 @@ export const cpCommand: CommandDefinition = {
     const follow = Boolean(cmd.flags['follow-link']);
     if (src.container) {
       let path = src.path;
-      const st = await statInContainer(client, src.container, path);
-      if (!st) throw new Error(`Error response from daemon: Could not find the file ${path} in container ${src.container}`);
-      if (follow && st.linkTarget) path = st.linkTarget;
-      const res = await client.send('GET', `/containers/${encodeURIComponent(src.container)}/archive`, { query: { path } });
+      const get = async (p: string): Promise<{ res: IncomingMessage; st: PathStat }> => {
+        try {
+          const res = await client.send('GET', `/containers/${encodeURIComponent(src.container!)}/archive`, { query: { path: p } });
+          return { res, st: JSON.parse(Buffer.from(String(res.headers['x-docker-container-path-stat']), 'base64').toString('utf8')) as PathStat };
+        } catch (err) {
+          if (err instanceof ApiError) throw new Error(`Error response from daemon: ${err.message}`);
+          throw err;
+        }
+      };
+      let { res, st } = await get(path);
+      if (follow && st.linkTarget) {
+        res.resume();
+        path = st.linkTarget;
+        ({ res, st } = await get(path));
+      }
       if (dst.path === '-') {
         await pipeline(res, ctx.stdout);
         return;
