@@ -57,7 +57,7 @@ export interface BuildServiceDeps {
   /** Where the builder keeps scratch dirs and cache mounts (on the data root's filesystem). */
   stateDir: string;
   /** Pulls an image into the store (absent: base images must be present). */
-  pull?: (ref: string, report: BuildReporter) => Promise<void>;
+  pull?: (ref: string, report: BuildReporter, auth?: ReadonlyMap<string, unknown>) => Promise<void>;
 }
 
 export interface BuildOptions {
@@ -79,6 +79,8 @@ export interface BuildOptions {
   platform?: Platform;
   /** The API's `networkmode` for RUN steps without --network: `none` or `host` (default: host). */
   networkMode?: string;
+  /** Registry credentials by registry domain, handed to `pull` as they are. */
+  registryAuth?: ReadonlyMap<string, unknown>;
   /** Aborting stops the build at the next step (and kills a running RUN). */
   signal?: AbortSignal;
 }
@@ -318,7 +320,7 @@ class BuildRun {
       if (local) return local;
       throw new NotFoundError(`pull access denied for ${ref}, repository does not exist or may require 'docker login'`);
     }
-    await this.deps.pull(ref, this.report);
+    await this.deps.pull(ref, this.report, this.o.registryAuth);
     const pulled = this.deps.images.store.find(ref)?.image;
     if (!pulled) throw new NotFoundError(`No such image: ${ref}`);
     return pulled;

@@ -51,6 +51,27 @@ describe('build base images from a registry', () => {
     assert.equal(await runIn(d, 'repulled', 'cat /seen3'), 'second\n');
   });
 
+  it('pulls a private base image with the credentials the CLI sends (X-Registry-Config)', async () => {
+    const secured = await new RegistryProcess({ htpasswd: { username: 'builder', password: 'pa55word' } }).start();
+    const config = mkdtempSync('/tmp/berth-build-dockercfg-');
+    const env = { DOCKER_CONFIG: config };
+    try {
+      const login = await d.docker(['login', '-u', 'builder', '--password-stdin', secured.host], { input: 'pa55word\n', env });
+      assert.equal(login.code, 0, login.stderr);
+      const b = await dockerBuild(d, ['-t', `${secured.host}/private:1`, '-'], 'FROM busybox\nRUN echo private > /marker\n');
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.equal((await d.docker(['push', `${secured.host}/private:1`], { env, timeoutMs: 60_000 })).code, 0);
+      assert.equal((await d.docker(['rmi', `${secured.host}/private:1`])).code, 0);
+      const built = await d.docker(['build', '-t', 'from-private', '-'], { input: `FROM ${secured.host}/private:1\nRUN cat /marker > /seen\n`, env: { ...env, DOCKER_BUILDKIT: '0' }, timeoutMs: 60_000 });
+      assert.equal(built.code, 0, built.stdout + built.stderr);
+      assert.equal(await runIn(d, 'from-private', 'cat /seen'), 'private\n');
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+      await secured.stop();
+      await secured.cleanup();
+    }
+  });
+
   it('a base image nobody has: a clear error', async () => {
     const b = await dockerBuild(d, ['-'], `FROM ${reg.host}/nothing-here:1\nRUN true\n`);
     assert.equal(b.code, 1);

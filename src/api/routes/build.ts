@@ -15,6 +15,7 @@ import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
 import { parseReference, type Reference } from '../../oci/reference.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { shortId } from '../../oci/digest.js';
+import { type AuthConfig, registryDomainOf, resolveAuth } from '../../registry/client/auth-config.js';
 import { sniffCompression } from '../../image/sniff-compression.js';
 import { BuildService, BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
@@ -27,10 +28,28 @@ import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.
 
 const services = new WeakMap<Engine, BuildService>();
 
+/**
+ * `X-Registry-Config`: base64 JSON of registry address → AuthConfig, every credential the CLI has
+ * (the classic builder pulls base images with them).
+ */
+function registryConfig(header: string | string[] | undefined): Map<string, AuthConfig> {
+  const out = new Map<string, AuthConfig>();
+  const h = Array.isArray(header) ? header[0] : header;
+  if (!h) return out;
+  try {
+    const obj = JSON.parse(Buffer.from(h.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as Record<string, AuthConfig>;
+    for (const [addr, auth] of Object.entries(obj ?? {})) if (auth && typeof auth === 'object') out.set(registryDomainOf(addr), resolveAuth(auth));
+  } catch {
+    // unreadable credentials: pull anonymously, as docker would fail later with a clear error
+  }
+  return out;
+}
+
 /** The engine's builder (made on first use: its tables live in the engine's database). */
 export function buildServiceOf(engine: Engine): BuildService {
   let s = services.get(engine);
   if (!s) {
+    // Credentials belong to a request; the pull hook reads them from the build's options.
     const runc = engine.containers.deps.runc.opts;
     s = new BuildService({
       db: engine.db,
@@ -40,9 +59,11 @@ export function buildServiceOf(engine: Engine): BuildService {
       runcRoot: runc.root,
       cgroupParent: engine.config.cgroupParent,
       stateDir: join(engine.config.dataRoot, 'build'),
-      pull: async (ref, report) => {
+      pull: async (ref, report, auths) => {
         report({ type: 'message', text: `Pulling ${ref}` });
-        await pullIntoStore(engine, parseReference(ref), {});
+        const parsed = parseReference(ref);
+        const auth = auths?.get(parsed.domain) as AuthConfig | undefined;
+        await pullIntoStore(engine, parsed, auth ? { auth } : {});
       },
     });
     services.set(engine, s);
@@ -140,6 +161,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
           buildContexts: jsonParam(q, 'berth.buildcontexts'),
           secrets: jsonParam(q, 'berth.secrets'),
           signal: cancel.signal,
+          registryAuth: registryConfig(ctx.req.headers['x-registry-config']),
           ...(q.get('networkmode') ? { networkMode: q.get('networkmode')! } : {}),
         },
         onEvent,
