@@ -1,7 +1,8 @@
 // Where the daemon listens: `unix:///path` or `tcp://host:port`, as in -H / BERTH_HOST / DOCKER_HOST.
 import { InvalidArgumentError } from '../errors.js';
 
-export const DEFAULT_SOCKET = '/run/berth/berth.sock';
+/** berthd's default socket: `<exec root>/berth.sock`, the exec root moved by BERTH_EXEC_ROOT as berthd's is. */
+export const DEFAULT_SOCKET = `${process.env.BERTH_EXEC_ROOT || '/run/berth'}/berth.sock`;
 export const DEFAULT_HOST = `unix://${DEFAULT_SOCKET}`;
 
 export type DaemonHost =

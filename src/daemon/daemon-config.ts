@@ -42,6 +42,8 @@ interface DaemonJson {
   'registry-mirrors'?: string[] | Record<string, string[]>;
   bridge?: string;
   bip?: string;
+  'bridge-prefix'?: string;
+  'iptables-chain-prefix'?: string;
   'default-address-pools'?: Array<{ base: string; size: number }>;
   tls?: boolean;
   tlsverify?: boolean;
@@ -106,8 +108,8 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     ...(tls && cert && key ? { tls: { cert, key, ...(ca ? { ca } : {}), verify: tlsverify } } : {}),
     bridgeName: one('bridge') ?? one('b') ?? file.bridge ?? 'berth0',
     ...((one('bip') ?? file.bip) ? { bridgeSubnet: networkOf((one('bip') ?? file.bip)!) } : {}),
-    bridgePrefix: one('bridge-prefix') ?? 'berth',
-    chainPrefix: one('iptables-chain-prefix') ?? 'BERTH',
+    bridgePrefix: one('bridge-prefix') ?? file['bridge-prefix'] ?? 'berth',
+    chainPrefix: one('iptables-chain-prefix') ?? file['iptables-chain-prefix'] ?? 'BERTH',
     addressPools: (flags['default-address-pool'] ?? []).map(parsePool).concat(file['default-address-pools'] ?? []),
     debug: one('debug') === 'true' || one('D') === 'true' || file.debug === true,
     configFile,

@@ -177,6 +177,20 @@ async function quiet(cmd: string, args: string[]): Promise<string> {
 
 /** Best-effort teardown of everything a test daemon under `dir` may have left. */
 export async function cleanupRoot(dir: string, tag: string, bridge: string): Promise<void> {
+  // A daemon started by the CLI (auto-start) names the root only in its pid file.
+  try {
+    const pid = Number(readFileSync(join(dir, 'run', 'berthd.pid'), 'utf8'));
+    if (pid) {
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 50; i++) {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(pid, 'SIGKILL');
+    }
+  } catch {
+    // no daemon, or it is gone
+  }
   // conmon processes monitoring our containers, and the containers' runc state.
   const runcRoot = join(dir, 'run', 'runc');
   if (existsSync(runcRoot)) {
