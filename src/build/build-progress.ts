@@ -17,6 +17,8 @@ export interface StepRef {
   text: string;
   /** Dockerfile line. */
   line: number;
+  /** An ONBUILD trigger of the base image (counted with the FROM step). */
+  trigger?: boolean;
 }
 
 export type BuildEvent =

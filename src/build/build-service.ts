@@ -357,7 +357,7 @@ class BuildRun {
       state.config.config!.OnBuild = null;
       for (const t of triggers) {
         const parsed = parseDockerfile(`FROM scratch\n${t}\n`, { file: 'ONBUILD' }).stages[0]!.instructions;
-        for (const instr of parsed) state = await this.step(ps, state, instr, 0, `ONBUILD ${t}`);
+        for (const instr of parsed) state = await this.step(ps, state, { ...instr, location: from.location }, 1, `ONBUILD ${t}`, true);
       }
     }
     let index = 1;
@@ -388,8 +388,8 @@ class BuildRun {
   }
 
   /** One instruction: expanded, looked up in the cache, else executed and recorded. */
-  private async step(ps: PlannedStage, state: State, instr: Instruction, index: number, text: string): Promise<State> {
-    const ref = this.stepRef(ps, index, text, instr.location.startLine);
+  private async step(ps: PlannedStage, state: State, instr: Instruction, index: number, text: string, trigger = false): Promise<State> {
+    const ref = { ...this.stepRef(ps, index, text, instr.location.startLine), ...(trigger ? { trigger } : {}) };
     const t0 = Date.now();
     if (this.o.signal?.aborted) this.fail(ref, new BuildCancelledError('build cancelled'), []);
     const tail = new OutputTail();

@@ -24,7 +24,8 @@ export class ClassicMessages {
     }
     switch (ev.type) {
       case 'start':
-        s.text.push(`Step ${ev.step.globalIndex}/${ev.step.globalTotal} : ${ev.step.text}\n`);
+        if (ev.step.trigger) s.text.push(`# Executing build trigger: ${ev.step.text.replace(/^ONBUILD /, '')}\n`);
+        else s.text.push(`Step ${ev.step.globalIndex}/${ev.step.globalTotal} : ${ev.step.text}\n`);
         break;
       case 'cached':
         s.text.push(' ---> Using cache\n');
@@ -34,7 +35,7 @@ export class ClassicMessages {
         break;
       case 'done':
         if (ev.imageId) s.text.push(` ---> ${shortId(ev.imageId)}\n`);
-        if (ev.step.index === ev.step.count) s.done = true;
+        if (ev.step.index === ev.step.count && !ev.step.trigger) s.done = true;
         break;
       case 'error':
         s.done = true;
