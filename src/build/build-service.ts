@@ -31,6 +31,7 @@ import {
   StageScope,
   parseDockerfile,
   planBuild,
+  unusedBuildArgs,
 } from './dockerfile/mod.js';
 import { digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
 import { BuildCache, type StepResult } from './build-cache.js';
@@ -91,6 +92,8 @@ export interface BuildResult {
   /** Steps that ran, and steps taken from the cache. */
   executed: number;
   cached: number;
+  /** --build-arg names no stage built declares (docker warns about them). */
+  unusedBuildArgs: string[];
 }
 
 /** A build failure at a step: docker's message plus where it happened. */
@@ -286,7 +289,7 @@ class BuildRun {
       this.deps.images.tagImage(image.id, t);
       tags.push(familiarString(withDefaultTag(t)));
     }
-    return { imageId: image.id, tags, executed: this.executed, cached: this.cachedSteps };
+    return { imageId: image.id, tags, executed: this.executed, cached: this.cachedSteps, unusedBuildArgs: unusedBuildArgs(this.plan) };
   }
 
   private stage(i: number): Promise<StageResult> {

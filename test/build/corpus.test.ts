@@ -175,8 +175,9 @@ describe('build corpus', () => {
       const plain = await dockerBuild(d, ['-t', 'corpus/args:default', c.dir]);
       assert.equal(plain.code, 0, plain.stdout + plain.stderr);
       assert.equal((await dockerRun(d, ['corpus/args:default'])).stdout, '1.0/plain\n1.0-plain\n');
-      const b = await dockerBuild(d, ['-t', 'corpus/args:set', '--build-arg', 'VERSION=2.5', '--build-arg', 'FLAVOR=extra', '--label', 'team=build', c.dir]);
+      const b = await dockerBuild(d, ['-t', 'corpus/args:set', '--build-arg', 'VERSION=2.5', '--build-arg', 'FLAVOR=extra', '--build-arg', 'NOBODY=x', '--label', 'team=build', c.dir]);
       assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.match(b.stdout, /\[Warning\] One or more build-args \[NOBODY\] were not consumed/);
       assert.equal((await dockerRun(d, ['corpus/args:set'])).stdout, '2.5/extra\n2.5-extra\n');
       const img = await inspectImage(d, 'corpus/args:set');
       assert.deepEqual(img.Config.Labels, { team: 'build', version: '2.5' });

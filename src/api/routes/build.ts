@@ -166,6 +166,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
         },
         onEvent,
       ).finally(() => printer.flush());
+      if (result.unusedBuildArgs.length) out(`[Warning] One or more build-args [${result.unusedBuildArgs.join(' ')}] were not consumed\n`);
       send({ aux: { ID: result.imageId } });
       if (quiet) send({ stream: `${result.imageId}\n` });
       if (plainMode) {
