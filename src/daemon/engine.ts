@@ -105,6 +105,8 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     ...(lxcfs ? { lxcfsMountPoint: lxcfs.mountPoint } : {}),
   });
   const logLine = (m: string): void => console.error(`berthd: ${m}`);
+  // Volume unmount events and driver-mounted volumes released when a container's run ends.
+  containers.hooks.push({ exited: (c) => void volumes.exited(c).catch(() => undefined) });
   const restarts = new RestartManager(containers, logLine);
   const health = new HealthMonitor(containers, logLine);
   restarts.prepareRecovery();

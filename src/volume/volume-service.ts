@@ -33,8 +33,8 @@ export interface VolumeServiceDeps {
   /** Where volumes live: <data-root>/volumes. */
   root: string;
   events: EventBus;
-  /** Finds a container by id, name or id prefix (for --volumes-from). */
-  findContainer: (idOrName: string) => { id: string } | undefined;
+  /** Finds a container by id, name or id prefix (for --volumes-from, and whether users still run). */
+  findContainer: (idOrName: string) => { id: string; state?: { Status: string } } | undefined;
 }
 
 export interface CreateVolumeRequest {
@@ -305,6 +305,26 @@ export class VolumeService {
       if (!v || this.usersOf(v.name).length > 0) continue;
       if (removeAnonymous && m.anonymous) await this.remove(v.name).catch(() => undefined);
       else await this.driver.unmount(v.name, v.options ?? {}).catch(() => undefined);
+    }
+  }
+
+  /**
+   * After a container's run: docker's `unmount` events, and volumes with a filesystem of their own
+   * (--opt type=…) unmounted once no running container uses them.
+   */
+  async exited(c: { id: string }): Promise<void> {
+    const plan = this.store.plan<MountPlan>(c.id);
+    for (const m of plan?.mounts ?? []) {
+      if (m.type !== 'volume') continue;
+      const v = this.store.get(m.source);
+      if (!v) continue;
+      this.deps.events.emit('volume', 'unmount', v.name, { container: c.id, driver: v.driver });
+      if (!v.options?.type) continue;
+      const running = this.usersOf(v.name).some((id) => {
+        const s = id === c.id ? undefined : this.deps.findContainer(id)?.state?.Status;
+        return s === 'running' || s === 'paused' || s === 'restarting';
+      });
+      if (!running) await this.driver.unmount(v.name, v.options).catch(() => undefined);
     }
   }
 
