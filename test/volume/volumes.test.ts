@@ -125,6 +125,10 @@ describe('volumes and mounts (docker CLI)', () => {
     const out = await ok(['run', '--rm', '-v', 'tmpvol:/t', 'busybox', 'sh', '-c', 'grep " /t " /proc/mounts']);
     assert.match(out, /^tmpfs \/t tmpfs .*size=4096k/);
     await ok(['volume', 'rm', 'tmpvol']);
+    const since = String(Math.floor(Date.now() / 1000) - 60);
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const events = await ok(['events', '--since', since, '--until', until, '--filter', 'volume=tmpvol', '--format', '{{.Type}} {{.Action}}']);
+    assert.deepEqual(events.trim().split('\n'), ['volume create', 'volume mount', 'volume unmount', 'volume destroy']);
     const bad = await d.docker(['volume', 'create', '--opt', 'nope=1', 'badopt']);
     assert.match(bad.stderr, /invalid option: "nope"/);
   });
