@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
 import { corpusCopy, dockerBuild, dockerRun, inspectImage, runIn } from './harness.js';
@@ -185,6 +185,33 @@ describe('build corpus', () => {
       assert.match(h.stdout, /RUN \|2 VERSION=2\.5 FLAVOR=extra \/bin\/sh -c echo/);
     } finally {
       c.remove();
+    }
+  });
+
+  it('remote contexts: a tar or a Dockerfile fetched by the daemon (docker build URL)', async () => {
+    const dir = mkdtempSync('/tmp/berth-build-remote-');
+    let server: Server | undefined;
+    try {
+      execFileSync('mkdir', ['-p', join(dir, 'ctx')]);
+      writeFileSync(join(dir, 'ctx', 'Dockerfile'), 'FROM busybox\nCOPY msg.txt /\nCMD ["cat", "/msg.txt"]\n');
+      writeFileSync(join(dir, 'ctx', 'msg.txt'), 'from a remote tar\n');
+      execFileSync('tar', ['-czf', join(dir, 'ctx.tar.gz'), '-C', join(dir, 'ctx'), '.']);
+      const tar = readFileSync(join(dir, 'ctx.tar.gz'));
+      server = createServer((req, res) => {
+        if (req.url === '/ctx.tar.gz') res.end(tar);
+        else res.end('FROM busybox\nCMD ["echo", "from a remote Dockerfile"]\n');
+      });
+      await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const a = await dockerBuild(d, ['-t', 'remote/tar', `${base}/ctx.tar.gz`]);
+      assert.equal(a.code, 0, a.stdout + a.stderr);
+      assert.equal((await dockerRun(d, ['remote/tar'])).stdout, 'from a remote tar\n');
+      const b = await dockerBuild(d, ['-t', 'remote/df', `${base}/Dockerfile`]);
+      assert.equal(b.code, 0, b.stdout + b.stderr);
+      assert.equal((await dockerRun(d, ['remote/df'])).stdout, 'from a remote Dockerfile\n');
+    } finally {
+      server?.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -20,6 +20,7 @@ import { sniffCompression } from '../../image/sniff-compression.js';
 import { BuildService, BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
+import { fetchRemoteContext } from '../../build/remote-context.js';
 import { padTarStream } from '../../build/pad-tar.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
 import { PlainMessages } from '../../build/plain-messages.js';
@@ -110,7 +111,6 @@ async function readDockerfile(dir: string, name: string): Promise<Buffer> {
 export function buildRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/build', async (ctx) => {
     const q = ctx.query;
-    if (q.get('remote')) throw new InvalidArgumentError('building from a remote context is not supported: send the context as the request body');
     const tags: Reference[] = q.getAll('t').flatMap((t) => t.split(',')).filter(Boolean).map((t) => parseReference(t));
     const quiet = boolParam(q, 'q');
     const dfName = q.get('dockerfile') || 'Dockerfile';
@@ -136,7 +136,11 @@ export function buildRoutes(r: Router, engine: Engine): void {
     let dockerfileText = '';
     let plainMode = false;
     try {
-      await unpackContext((await decompressed(ctx.req)).pipe(padTarStream()), ctxDir);
+      const remote = q.get('remote');
+      if (remote) {
+        ctx.req.resume();
+        await fetchRemoteContext(remote, ctxDir, tmpRoot);
+      } else await unpackContext((await decompressed(ctx.req)).pipe(padTarStream()), ctxDir);
       const df = await readDockerfile(ctxDir, dfName);
       await applyDockerignore(ctxDir, dfName);
       dockerfileText = df.toString('utf8');
