@@ -33,10 +33,15 @@ describe('build cache, graph and errors', () => {
   let firstId: string | undefined;
 
   it('an unchanged rebuild is all cache hits with the same image ID', async () => {
-    const a = await dockerBuild(d, ['-t', 'cache:a', ctx]);
+    const iid = join(ctx, '..', `${ctx.split('/').pop()}.iid`);
+    const a = await dockerBuild(d, ['-t', 'cache:a', '-t', 'cache:alias', '--iidfile', iid, ctx]);
     assert.equal(a.code, 0, a.stdout + a.stderr);
     firstId = builtId(a.stdout);
     assert.ok(firstId);
+    // Several tags, and docker's --iidfile (written by the CLI from the aux message).
+    assert.match(a.stdout, /Successfully tagged cache:a\nSuccessfully tagged cache:alias\n/);
+    assert.equal(readFileSync(iid, 'utf8').slice('sha256:'.length, 'sha256:'.length + 12), firstId);
+    rmSync(iid, { force: true });
     assert.ok(stepCacheStates(a.stdout).every((s) => !s.cached));
     const b = await dockerBuild(d, ['-t', 'cache:a', ctx]);
     assert.equal(b.code, 0);
