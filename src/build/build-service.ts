@@ -729,7 +729,7 @@ class BuildRun {
                 srcRoot,
                 sources: plain,
                 destRoot: root.path,
-                dest: resolved.length > 1 && !dest.endsWith('/') ? dest : dest,
+                dest,
                 ...(owner ? { owner } : {}),
                 preserveOwner,
                 ...(mode !== undefined ? { mode } : {}),
@@ -797,4 +797,3 @@ function configCreatedBy(instr: Instruction): string {
   }
 }
 
-export { InvalidArgumentError };

@@ -2,7 +2,7 @@
 // applied, owners 0:0), a Dockerfile from outside the context (or stdin) added to the tar under a
 // private name, and the daemon's progress printed as BuildKit's plain output.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
@@ -159,7 +159,6 @@ export const buildCommand: CommandDefinition = {
     if (!imageId) throw new ExitError('ERROR: the build ended without an image', 1);
     if (quiet) ctx.stdout.write(`${imageId}\n`);
     if (f.iidfile) await writeFile(f.iidfile as string, imageId);
-    void join;
   },
 };
 

@@ -1,0 +1,11 @@
+// The builder: Dockerfile → stages run as a graph → cached steps → image. Re-exports only.
+export { BuildService, BuildStepError, type BuildOptions, type BuildResult, type BuildServiceDeps } from './build-service.js';
+export type { BuildEvent, BuildReporter, StepRef } from './build-progress.js';
+export { BuildCache, type CacheEntry, type StepResult } from './build-cache.js';
+export { ClassicMessages } from './classic-messages.js';
+export { PlainMessages } from './plain-messages.js';
+export { RunFailedError, BuildCancelledError } from './run-step.js';
+export { copyIntoRoot, type CopyIntoRootOptions, type Owner } from './copy-into-root.js';
+export { fetchRemoteContext } from './remote-context.js';
+export { applyDockerignore } from './apply-dockerignore.js';
+export { padTarStream } from './pad-tar.js';
