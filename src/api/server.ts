@@ -21,6 +21,8 @@ import { volumeRoutes } from './routes/volumes.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 
+const TRACE = Boolean(process.env.BERTH_TRACE);
+
 export const SERVER_HEADERS: Record<string, string> = {
   'Api-Version': MAX_API_VERSION,
   'Docker-Experimental': 'false',
@@ -87,7 +89,10 @@ export async function handle(router: Router, req: IncomingMessage, res: ServerRe
       return;
     }
     const ctx: RequestContext = { req, params: m.params, query: url.searchParams, version, ...(res ? { res } : {}), ...(upgrade ? { upgrade } : {}) };
+    const t0 = TRACE ? performance.now() : 0;
+    if (TRACE) console.error(`trace ${Date.now() % 100000} > ${req.method} ${url.pathname}`);
     await m.handler(ctx);
+    if (TRACE) console.error(`trace ${Date.now() % 100000} < ${req.method} ${url.pathname} ${(performance.now() - t0).toFixed(1)}ms`);
   } catch (err) {
     if (res) sendError(res, err, debug);
     else if (upgrade) rawError(upgrade.socket, err);
