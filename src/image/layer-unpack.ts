@@ -34,17 +34,21 @@ export async function unpackLayer(
   tar: Readable,
   parent: Digest | undefined,
   expected?: { diffId: Digest; chainId: Digest },
+  /** When given, the layer is applied without waiting for its parent, which must be committed once this resolves. */
+  parentReady?: Promise<void>,
 ): Promise<{ diffId: Digest; chainId: Digest; size: number }> {
   const key = `extract-${randomBytes(8).toString('hex')}`;
-  await snapshots.prepare(key, parent, { labels: { 'berth.extracting': 'true' } });
+  const early = parentReady !== undefined && parent !== undefined;
+  await snapshots.prepare(key, early ? undefined : parent, { labels: { 'berth.extracting': 'true' } });
   try {
     const { diffId, size } = await applyLayer(tar, await snapshots.upperDir(key));
     if (expected && expected.diffId !== diffId) {
       throw new DigestMismatchError(`layer diffID mismatch: expected ${expected.diffId}, got ${diffId}`);
     }
     const chainId = expected?.chainId ?? (parent ? digestOf(`${parent} ${diffId}`) : diffId);
+    if (early) await parentReady;
     try {
-      await snapshots.commit(chainId, key);
+      await snapshots.commit(chainId, key, early ? { parent } : {});
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       await snapshots.remove(key);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import { bindMount, overlayMount, type Mount } from './mount.js';
-import type { SnapshotInfo, SnapshotKind, SnapshotOptions, SnapshotUsage, Snapshotter } from './snapshotter.js';
+import type { CommitOptions, SnapshotInfo, SnapshotKind, SnapshotOptions, SnapshotUsage, Snapshotter } from './snapshotter.js';
 
 interface Row {
   id: number;
@@ -60,6 +60,7 @@ export class OverlaySnapshotter implements Snapshotter {
         'INSERT INTO snapshots (name, kind, parent_id, labels, created, updated) VALUES (?, ?, ?, ?, ?, ?)'),
       commit: db.prepare<[string, string, number, number]>(
         "UPDATE snapshots SET name = ?, kind = 'committed', labels = ?, updated = ? WHERE id = ?"),
+      reparent: db.prepare<[number, number]>('UPDATE snapshots SET parent_id = ? WHERE id = ?'),
       hasChild: db.prepare<[number], { n: number }>('SELECT 1 AS n FROM snapshots WHERE parent_id = ? LIMIT 1'),
       delete: db.prepare<[number]>('DELETE FROM snapshots WHERE id = ?'),
       setUsage: db.prepare<[number, number, number]>('UPDATE snapshots SET size = ?, inodes = ? WHERE id = ?'),
@@ -145,11 +146,17 @@ export class OverlaySnapshotter implements Snapshotter {
     return this.create('view', key, parent, opts);
   }
 
-  async commit(name: string, key: string, opts: SnapshotOptions = {}): Promise<void> {
+  async commit(name: string, key: string, opts: CommitOptions = {}): Promise<void> {
     this.db.transaction(() => {
       const row = this.get(key);
       if (row.kind !== 'active') throw new InvalidArgumentError(`snapshot ${key} is not active: only active snapshots can be committed`);
       if (this.q.byName.get(name)) throw new ConflictError(`snapshot ${name} already exists`);
+      if (opts.parent !== undefined) {
+        if (row.parent_id !== null) throw new InvalidArgumentError(`snapshot ${key} already has a parent`);
+        const parent = this.get(opts.parent);
+        if (parent.kind !== 'committed') throw new InvalidArgumentError(`parent ${opts.parent} is not committed`);
+        this.q.reparent.run(parent.id, row.id);
+      }
       const labels = { ...(JSON.parse(row.labels) as Record<string, string>), ...opts.labels };
       this.q.commit.run(name, JSON.stringify(labels), Date.now(), row.id);
     })();

@@ -26,6 +26,15 @@ export interface SnapshotOptions {
   labels?: Record<string, string>;
 }
 
+export interface CommitOptions extends SnapshotOptions {
+  /**
+   * Re-parents the snapshot at commit (a committed snapshot). An overlay layer's directory does not
+   * depend on what lies under it, so layers of an image can be unpacked side by side, each without
+   * a parent, and chained when they are committed in order.
+   */
+  parent?: string;
+}
+
 export interface Snapshotter {
   /**
    * Creates an active snapshot `key` over the committed `parent` (none: an empty tree) and returns
@@ -36,7 +45,7 @@ export interface Snapshotter {
   /** Like prepare, but read-only and never committable. */
   view(key: string, parent?: string, opts?: SnapshotOptions): Promise<Mount[]>;
   /** Turns the active snapshot `key` into the committed snapshot `name` (ConflictError if taken). */
-  commit(name: string, key: string, opts?: SnapshotOptions): Promise<void>;
+  commit(name: string, key: string, opts?: CommitOptions): Promise<void>;
   /** The mounts of an active snapshot or view. */
   mounts(key: string): Promise<Mount[]>;
   /** Removes a snapshot; ConflictError while other snapshots have it as parent. */
