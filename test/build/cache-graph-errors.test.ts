@@ -214,6 +214,17 @@ describe('build cache, graph and errors', () => {
       }
     });
 
+    it('several COPY sources into a path without a trailing slash; an unknown USER for RUN', async () => {
+      const a = await build('FROM busybox\nCOPY a.txt b.txt /dest\n', { 'a.txt': 'a', 'b.txt': 'b' });
+      assert.equal(a.code, 1);
+      assert.match(a.stderr, /When using COPY with more than one source file, the destination must be a directory and end with a \//);
+      const u = await build('FROM busybox\nUSER nosuchuser\nRUN true\n');
+      assert.equal(u.code, 1);
+      assert.match(u.stderr, /nosuchuser/);
+      assert.match(u.stdout, /Dockerfile:3/);
+      await assertNothingTagged();
+    });
+
     it('unknown --target: clear message', async () => {
       const dir = mkdtempSync('/tmp/berth-build-err-');
       try {
