@@ -4,6 +4,7 @@
 // reading + decompressing the same blobs with no engine (one after another, and 3 at once as the
 // pull runs them). Where a docker daemon answers, `docker pull` of the same image too.
 //   node dist/bench/pull/run.js [--layers 5] [--layer-mb 40] [--sink apply-layer|tar-stream] [--dir /dev/shm]
+import { startTestDaemon } from '../../test/support/test-daemon.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -81,6 +82,8 @@ async function startProfile(): Promise<() => Promise<void>> {
   };
 }
 
+const DOCKERD = 'unix:///var/run/docker.sock';
+
 async function main(): Promise<void> {
   const registry = await new RegistryProcess().start();
   const hosts = new RegistryHosts();
@@ -151,13 +154,33 @@ async function main(): Promise<void> {
     const best = Math.min(...runs);
     console.log(`berth pull best: ${(mb / best).toFixed(0)} MB/s; ${(best / rawSeq).toFixed(2)}x the sequential raw limit, ${(best / rawPar).toFixed(2)}x the 3-at-once raw limit`);
 
-    const docker = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 5000 });
-    if (docker.status === 0) {
-      const [, s] = await timed(async () => void execFileSync('docker', ['pull', '-q', ref], { stdio: 'ignore' }));
-      console.log(`docker ${docker.stdout.trim()} pull: ${s.toFixed(2)} s = ${(mb / s).toFixed(0)} MB/s`);
-      spawnSync('docker', ['rmi', ref], { stdio: 'ignore' });
-    } else {
-      console.log('docker: no daemon answering; skipped');
+    // The engines, interleaved: berthd (through the docker CLI, the whole daemon path: API, content
+    // store, snapshots) and, where one answers, dockerd.
+    const berthd = await startTestDaemon({ busybox: false });
+    try {
+      const docker = spawnSync('docker', ['-H', DOCKERD, 'info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 5000 });
+      const engineRuns: Record<string, number[]> = { berthd: [] };
+      if (docker.status === 0) engineRuns[`dockerd ${docker.stdout.trim()}`] = [];
+      for (let run = 0; run < 3; run++) {
+        for (const name of Object.keys(engineRuns)) {
+          const host = name === 'berthd' ? berthd.host : DOCKERD;
+          const [, s] = await timed(async () => void execFileSync('docker', ['-H', host, 'pull', '-q', ref], { stdio: 'ignore' }));
+          engineRuns[name]!.push(s);
+          spawnSync('docker', ['-H', host, 'rmi', ref], { stdio: 'ignore' });
+          if (name !== 'berthd') spawnSync('docker', ['-H', host, 'image', 'prune', '-f'], { stdio: 'ignore' });
+        }
+      }
+      for (const [name, xs] of Object.entries(engineRuns)) {
+        const b = Math.min(...xs);
+        console.log(`${name} pull (docker CLI), best of 3: ${b.toFixed(2)} s = ${(mb / b).toFixed(0)} MB/s (${(b / rawSeq).toFixed(2)}x the sequential raw limit)`);
+      }
+      if (docker.status === 0) {
+        const bb = Math.min(...engineRuns.berthd!);
+        const dd = Math.min(...Object.entries(engineRuns).find(([n]) => n !== 'berthd')![1]);
+        console.log(`berthd / dockerd throughput: ${(dd / bb).toFixed(2)}x (target >= 1.5x)`);
+      } else console.log('docker: no daemon answering on /var/run/docker.sock; skipped');
+    } finally {
+      await berthd.stop();
     }
   } finally {
     await hosts.close();
@@ -167,3 +190,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+
