@@ -118,7 +118,7 @@ describe('build cache, graph and errors', () => {
     const dir = mkdtempSync('/tmp/berth-build-par-');
     try {
       // Each stage notes the host's uptime before and after a sleep; overlapping spans mean parallel runs.
-      const span = 'cut -d" " -f1 /proc/uptime > /start && sleep 1 && cut -d" " -f1 /proc/uptime > /end';
+      const span = 'cut -d" " -f1 /proc/uptime > /start && sleep 2 && cut -d" " -f1 /proc/uptime > /end';
       writeFileSync(
         join(dir, 'Dockerfile'),
         `FROM busybox AS one\nRUN ${span}\nFROM busybox AS two\nRUN ${span}\nFROM busybox\nCOPY --from=one /start /one.start\nCOPY --from=one /end /one.end\nCOPY --from=two /start /two.start\nCOPY --from=two /end /two.end\n`,
