@@ -16,7 +16,7 @@ done
 # image, socat (stdin bridge to conmon's seqpacket attach socket), tini (--init), lxcfs, and the
 # reference peers the tests use (the CNCF registry, skopeo, htpasswd).
 packages=(runc conmon containernetworking-plugins iptables iproute2 busybox-static socat tini lxcfs
-  skopeo docker-registry apache2-utils ca-certificates)
+  skopeo docker-registry apache2-utils ca-certificates git)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

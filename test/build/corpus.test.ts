@@ -3,8 +3,8 @@
 // result checked by running the image and inspecting its config, not only by the build's success.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
 import { writeFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
@@ -211,6 +211,42 @@ describe('build corpus', () => {
       assert.equal((await dockerRun(d, ['remote/df'])).stdout, 'from a remote Dockerfile\n');
     } finally {
       server?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('remote contexts: a git repository cloned by the daemon (POST /build?remote=git://…#ref:dir)', async () => {
+    const dir = mkdtempSync('/tmp/berth-build-git-');
+    let daemon: ReturnType<typeof spawn> | undefined;
+    try {
+      const repo = join(dir, 'repo');
+      execFileSync('mkdir', ['-p', join(repo, 'sub')]);
+      writeFileSync(join(repo, 'sub', 'Dockerfile'), 'FROM busybox\nCOPY note.txt /\nCMD ["cat", "/note.txt"]\n');
+      writeFileSync(join(repo, 'sub', 'note.txt'), 'from git\n');
+      const g = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args]);
+      g('init', '-q', '-b', 'release');
+      g('add', '-A');
+      g('commit', '-qm', 'context');
+      const port = 20000 + (process.pid % 20000);
+      daemon = spawn('git', ['daemon', '--export-all', `--base-path=${dir}`, `--port=${port}`, '--listen=127.0.0.1', '--reuseaddr'], { stdio: 'ignore' });
+      const remote = `git://127.0.0.1:${port}/repo#release:sub`;
+      let body = '';
+      for (let attempt = 0; attempt < 20 && !/Successfully tagged/.test(body); attempt++) {
+        await new Promise((r) => setTimeout(r, 100)); // git daemon listening
+        body = await new Promise<string>((resolve, reject) => {
+          const req = request({ socketPath: d.socket, method: 'POST', path: `/v1.47/build?t=remote/git&remote=${encodeURIComponent(remote)}` }, (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve(text));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      }
+      assert.match(body, /Successfully tagged remote\/git:latest/, body);
+      assert.equal((await dockerRun(d, ['remote/git'])).stdout, 'from git\n');
+    } finally {
+      daemon?.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   });
