@@ -35,10 +35,15 @@ export async function tarOf(files: Record<string, string | Buffer>): Promise<Buf
     pack.on('end', () => resolve());
     pack.on('error', reject);
   });
+  const madeDirs = new Set<string>();
   for (const [name, content] of Object.entries(files)) {
     const dirs = name.split('/').slice(0, -1);
     for (let i = 1; i <= dirs.length; i++) {
-      pack.entry({ name: dirs.slice(0, i).join('/') + '/', type: 'directory', mode: 0o755, mtime: new Date(0) });
+      // Each directory once: docker refuses layers with duplicate paths.
+      const dir = dirs.slice(0, i).join('/') + '/';
+      if (madeDirs.has(dir)) continue;
+      madeDirs.add(dir);
+      pack.entry({ name: dir, type: 'directory', mode: 0o755, mtime: new Date(0) });
     }
     pack.entry({ name, mode: 0o644, mtime: new Date(0) }, typeof content === 'string' ? Buffer.from(content) : content);
   }
