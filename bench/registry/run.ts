@@ -1,6 +1,7 @@
 // Registry benchmark (on demand): the same load against `berth registry` and the CNCF registry
 // (Debian's docker-registry) in one run.
 //   node dist/bench/registry/run.js [--size-mb 256] [--gets 2000] [--concurrency 16] [--rounds 3]
+//     [--only berth|cncf] [--berth-log FILE] [--berth-prof DIR]
 // Figures: upload and download of one large blob (MB/s), manifest GETs by tag (requests/s, p99).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
     'berth-log': { type: 'string' },
+    /** Directory for a V8 CPU profile of the berth server (written when it exits). */
+    'berth-prof': { type: 'string' },
   },
 });
 const SIZE_MB = Number(values['size-mb']);
@@ -70,7 +73,8 @@ async function startBerth(): Promise<Target> {
   const port = await freePort();
   const main = resolve(import.meta.dirname, '../../src/registry/server/main.js');
   const log = values['berth-log'] ? openSync(values['berth-log'], 'w') : 'ignore';
-  const child = spawn(process.execPath, [main, 'serve', '--addr', `127.0.0.1:${port}`, '--root', dir], { stdio: ['ignore', log, log] });
+  const prof = values['berth-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['berth-prof']] : [];
+  const child = spawn(process.execPath, [...prof, main, 'serve', '--addr', `127.0.0.1:${port}`, '--root', dir], { stdio: ['ignore', log, log] });
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url);
   return { name: 'berth registry', url, child, dir };

@@ -1,9 +1,9 @@
 // GET/HEAD/DELETE /v2/<name>/blobs/<digest>: blob bytes straight from the file, with Range.
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { isDigest, type Digest } from '../../../oci/digest.js';
 import { isErrno } from '../../../errors.js';
 import { type Ctx, assertWritable, send } from '../context.js';
+import { sendFileRange } from '../file-sender.js';
 import { parseRange } from '../range.js';
 import { RegistryError, blobUnknown, unsupported } from '../registry-error.js';
 import type { Route } from '../routes.js';
@@ -56,8 +56,7 @@ export async function getBlob(ctx: BlobCtx): Promise<void> {
     ctx.res.end();
     return;
   }
-  const stream = fh.createReadStream({ start, end, highWaterMark: 4 << 20 });
-  await pipeline(stream, ctx.res);
+  await sendFileRange(fh, start, end, ctx.res);
 }
 
 export async function deleteBlob(ctx: BlobCtx): Promise<void> {
