@@ -344,6 +344,13 @@ class BuildRun {
         state = { config, layers: [], scope: new StageScope(this.plan, ps.index, { imageEnv: config.config?.Env ?? [] }), parentKey: `scratch:${config.os}/${config.architecture}` };
       } else {
         const img = await this.baseImage(ps.base.ref, Boolean(this.o.pull));
+        // Only images of the wanted platform (there is no emulation): docker's message otherwise.
+        const want = ps.platform ?? this.plan.targetPlatform;
+        if (img.config.os !== want.os || img.config.architecture !== want.architecture) {
+          throw new InvalidArgumentError(
+            `image with reference ${ps.base.ref} was found but does not match the specified platform: wanted ${want.os}/${want.architecture}, actual: ${img.config.os}/${img.config.architecture}`,
+          );
+        }
         const config: ImageConfig = structuredClone(img.config);
         config.config ??= {};
         if (!(config.config.Env ?? []).some((e) => e.startsWith('PATH='))) config.config.Env = [DEFAULT_PATH, ...(config.config.Env ?? [])];

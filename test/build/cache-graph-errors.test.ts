@@ -225,6 +225,12 @@ describe('build cache, graph and errors', () => {
       await assertNothingTagged();
     });
 
+    it('a base image of another platform: docker\'s mismatch message', async () => {
+      const r = await build('FROM --platform=linux/s390x busybox\nRUN true\n');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /does not match the specified platform: wanted linux\/s390x/);
+    });
+
     it('unknown --target: clear message', async () => {
       const dir = mkdtempSync('/tmp/berth-build-err-');
       try {
