@@ -1,5 +1,9 @@
 // The registry's metadata in one SQLite file (WAL, synchronous FULL): which blobs exist, which
 // repository may read which blob, manifests with what they reference, tags, upload sessions.
+// Writes nobody has been promised yet (upload sessions, commit claims) skip the WAL fsync: a
+// crash may lose them (the client restarts the upload; recover() and gc clean up), and the next
+// FULL commit makes them durable anyway. Each fsync would stall the event loop behind whatever
+// the disk is flushing, such as the blob being uploaded.
 // Blob bytes live in the content store; a row here is written only after the file is in place,
 // so a crash leaves at worst a file without a row (collected later), never a row without a file.
 //
@@ -127,6 +131,16 @@ export class RegistryMetadata {
     this.db.close();
   }
 
+  /** Runs `fn` with synchronous = NORMAL (no fsync at commit; see the top of this file). */
+  private relaxed<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   // ---- blobs ----
 
   blob(digest: Digest): { size: number; state: number; touched: number } | undefined {
@@ -148,7 +162,7 @@ export class RegistryMetadata {
    * retry shortly).
    */
   claimBlob(digest: Digest, size: number, now = Date.now()): 'claimed' | 'present' | 'busy' {
-    return this.db.transaction((): 'claimed' | 'present' | 'busy' => {
+    return this.relaxed(() => this.db.transaction((): 'claimed' | 'present' | 'busy' => {
       const row = this.blob(digest);
       if (!row) {
         this.q.insertClaim.run(digest, size, now);
@@ -158,7 +172,7 @@ export class RegistryMetadata {
       if (row.state === BlobState.committing) return 'busy';
       this.q.touchBlob.run(now, digest);
       return 'present';
-    }).immediate();
+    }).immediate());
   }
 
   /** The file is in place: the claimed row becomes PRESENT, and is linked into `repo`. */
@@ -170,7 +184,7 @@ export class RegistryMetadata {
   }
 
   dropClaim(digest: Digest): void {
-    this.q.dropClaim.run(digest);
+    this.relaxed(() => this.q.dropClaim.run(digest));
   }
 
   link(repo: string, digest: Digest): void {
@@ -267,7 +281,7 @@ export class RegistryMetadata {
   // ---- upload sessions ----
 
   insertUpload(id: string, repo: string, now = Date.now()): void {
-    this.q.insertUpload.run(id, repo, now, now);
+    this.relaxed(() => this.q.insertUpload.run(id, repo, now, now));
   }
 
   upload(id: string): UploadRow | undefined {
@@ -275,11 +289,11 @@ export class RegistryMetadata {
   }
 
   touchUpload(id: string, now = Date.now()): void {
-    this.q.touchUpload.run(now, id);
+    this.relaxed(() => this.q.touchUpload.run(now, id));
   }
 
   deleteUpload(id: string): void {
-    this.q.deleteUpload.run(id);
+    this.relaxed(() => this.q.deleteUpload.run(id));
   }
 
   staleUploads(olderThan: number): UploadRow[] {

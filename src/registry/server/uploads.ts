@@ -120,22 +120,13 @@ export function rangeHeader(offset: number): string {
   return `0-${offset > 0 ? offset - 1 : 0}`;
 }
 
-/** Request chunks (~64 KiB) are gathered into writes of this size: fewer, larger disk writes. */
-const WRITE_BATCH = 1 << 20;
-
-/** Streams a request body into a writer with backpressure; throws 413 past `limit` bytes. */
+/**
+ * Streams a request body into a writer with backpressure; throws 413 past `limit` bytes.
+ * Chunks go to the writer as they come (no gathering copy): the writer's file stream batches
+ * whatever queues up while a disk write is in flight into one writev.
+ */
 export async function writeBody(body: Readable, writer: BlobWriter, limit: number, onBytes?: (n: number) => void): Promise<number> {
   let total = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    const n = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    onBytes?.(n);
-    if (!writer.write(buf)) await once(writer, 'drain');
-  };
   for await (const chunk of body) {
     const buf = chunk as Buffer;
     total += buf.length;
@@ -143,10 +134,8 @@ export async function writeBody(body: Readable, writer: BlobWriter, limit: numbe
       // The server closes the connection once the 413 is sent (the rest of the body is not read).
       throw new RegistryError(413, 'SIZE_INVALID', 'blob exceeds the size limit of this registry');
     }
-    pending.push(buf);
-    pendingBytes += buf.length;
-    if (pendingBytes >= WRITE_BATCH) await flush();
+    onBytes?.(buf.length);
+    if (!writer.write(buf)) await once(writer, 'drain');
   }
-  if (pendingBytes > 0) await flush();
   return total;
 }
