@@ -92,13 +92,46 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-let docker = 'no docker daemon answers here: docker figures skipped';
+const dockerRows: string[] = [];
+let dockerNote = '';
+const dk = (...args: string[]): Promise<string> => execFileP('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
 try {
-  await execFileP('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000 });
-  docker = 'a docker daemon answers, but the docker side of this benchmark is not written yet';
+  await dk('info', '--format', '{{.ServerVersion}}');
 } catch {
-  // keep the message
+  dockerNote = 'no docker daemon answers on /var/run/docker.sock: docker figures skipped';
+}
+if (!dockerNote) {
+  // The same peers, in the network namespaces of two docker containers on a docker user network.
+  const net = `${tag}-dnet`;
+  try {
+    await dk('network', 'create', '--subnet', '10.231.250.0/24', net);
+    await dk('run', '-d', '--name', `${tag}-srv`, '--network', net, '-p', '127.0.0.1::5001', 'busybox', 'sleep', '1000');
+    await dk('run', '-d', '--name', `${tag}-cli`, '--network', net, 'busybox', 'sleep', '1000');
+    const pid = async (n: string): Promise<string> => dk('inspect', '-f', '{{.State.Pid}}', n);
+    const inSrv = ['nsenter', `--net=/proc/${await pid(`${tag}-srv`)}/ns/net`];
+    const inCli = ['nsenter', `--net=/proc/${await pid(`${tag}-cli`)}/ns/net`];
+    const srvIp = await dk('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, `${tag}-srv`);
+    const hostPort = (await dk('port', `${tag}-srv`, '5001/tcp')).split('\n')[0]!.split(':').pop()!;
+    const stop = await startSink(inSrv, 5001);
+    try {
+      dockerRows.push(await client(inCli, ['send', srvIp, '5001', String(MIB)]));
+      dockerRows.push(await client(inCli, ['ping', srvIp, '5001', String(PINGS)]));
+      dockerRows.push(await client([], ['send', '127.0.0.1', hostPort, String(MIB)]));
+      dockerRows.push(await client([], ['ping', '127.0.0.1', hostPort, String(PINGS)]));
+    } finally {
+      stop();
+    }
+  } catch (err) {
+    dockerNote = `docker side failed: ${(err as Error).message.split('\n')[0]}`;
+  } finally {
+    await dk('rm', '-f', `${tag}-srv`, `${tag}-cli`).catch(() => '');
+    await dk('network', 'rm', net).catch(() => '');
+  }
 }
 const width = Math.max(...rows.map(([k]) => k.length));
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-console.log(`(berth; ${docker})`);
+console.log(`${''.padEnd(width)}  ${'berth'.padStart(10)}  ${dockerRows.length ? 'docker'.padStart(10) : ''}`);
+rows.forEach(([k, v], i) => {
+  const d = i >= 3 && dockerRows.length ? dockerRows[i - 3]! : '';
+  console.log(`${k.padEnd(width)}  ${v.padStart(10)}  ${d.padStart(10)}`);
+});
+if (dockerNote) console.log(`(${dockerNote})`);
