@@ -32,7 +32,6 @@ const ALLOWED: Record<string, string[]> = {
 function areaOf(file: string): string {
   const rel = relative(SRC, file).replace(/\.ts$/, '').replace(/\\/g, '/');
   if (rel === 'errors') return 'errors';
-  if (rel === 'daemon/database') return 'db';
   const [top, sub] = rel.split('/');
   if (top === 'registry' || (top === 'build' && (sub === 'dockerfile' || sub === 'context'))) return `${top}/${sub}`;
   return top!;

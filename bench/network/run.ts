@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openDatabase } from '../../src/daemon/database.js';
+import { openDatabase } from '../../src/db/database.js';
 import { NetworkService } from '../../src/network/mod.js';
 import { MNT_DETACH, umount2Sync } from '../../src/snapshot/syscalls.js';
 

@@ -3,7 +3,7 @@
 // survives restarts. Intermediate results are not image records (they'd crowd `images`); their
 // layers are plain committed snapshots, so an entry whose layers were pruned meanwhile counts as
 // a miss and is dropped.
-import type { Db } from '../daemon/database.js';
+import type { Db } from '../db/database.js';
 import type { Digest } from '../oci/digest.js';
 import type { ImageConfig } from '../oci/image-spec.js';
 import type { LayerRecord } from '../image/image-store.js';

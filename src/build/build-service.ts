@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
-import type { Db } from '../daemon/database.js';
+import type { Db } from '../db/database.js';
 import type { ImageService } from '../image/image-service.js';
 import type { ImageRecord, LayerRecord } from '../image/image-store.js';
 import { applyConfigInstruction } from '../image/config-changes.js';

@@ -1,5 +1,5 @@
 // What berth stores of a container, and the SQLite table it lives in.
-import type { Db } from '../daemon/database.js';
+import type { Db } from '../db/database.js';
 import type { Digest } from '../oci/digest.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { mkdirSync, existsSync } from 'node:fs';
 import type { DaemonConfig } from './daemon-config.js';
-import { type Db, openDatabase } from './database.js';
+import { type Db, openDatabase } from '../db/database.js';
 import { EventBus } from '../events/event-bus.js';
 import { LocalContentStore } from '../content/local-store.js';
 import { OverlaySnapshotter } from '../snapshot/overlay-snapshotter.js';

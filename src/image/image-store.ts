@@ -1,5 +1,5 @@
 // Image metadata in SQLite: image records (keyed by config digest) and tags (normalised references).
-import type { Db } from '../daemon/database.js';
+import type { Db } from '../db/database.js';
 import { type Digest, isDigest } from '../oci/digest.js';
 import type { ImageConfig } from '../oci/image-spec.js';
 import { type Reference, formatReference, parseReference, withDefaultTag, familiarName } from '../oci/reference.js';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Db } from '../daemon/database.js';
+import type { Db } from '../db/database.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 import type { SpecMount, MountPropagation } from '../runtime/spec/spec-input.js';
 import { diskUsage } from '../snapshot/overlay-snapshotter.js';

@@ -1,6 +1,6 @@
 // The volumes table: one row per volume (docker's local driver metadata), and the container →
 // mount plan table that says which containers use which volumes.
-import type { Db } from '../daemon/database.js';
+import type { Db } from '../db/database.js';
 
 export interface VolumeRecord {
   name: string;

@@ -7,7 +7,7 @@ import dnsPacket from 'dns-packet';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openDatabase, type Db } from '../../src/daemon/database.js';
+import { openDatabase, type Db } from '../../src/db/database.js';
 import { NetworkService, type NetworkServiceOptions } from '../../src/network/mod.js';
 import { umount2Sync, MNT_DETACH } from '../../src/snapshot/syscalls.js';
 

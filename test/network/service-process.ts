@@ -1,6 +1,6 @@
 // A stand-in berthd for crash tests: opens the network service on the test's database and run dir,
 // attaches the containers it is given, prints their results as one JSON line, and waits to be killed.
-import { openDatabase } from '../../src/daemon/database.js';
+import { openDatabase } from '../../src/db/database.js';
 import { NetworkService, type AttachRequest, type NetworkServiceOptions } from '../../src/network/mod.js';
 
 interface Job {
