@@ -20,6 +20,7 @@ import { buildRoutes } from './routes/build.js';
 import { volumeRoutes } from './routes/volumes.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
+import { systemDfRoutes } from './routes/system-df.js';
 
 const TRACE = Boolean(process.env.BERTH_TRACE);
 
@@ -42,6 +43,7 @@ export function buildRouter(engine: Engine): Router {
   volumeRoutes(router, engine);
   containerFileRoutes(router, engine);
   networkRoutes(router, engine);
+  systemDfRoutes(router, engine);
   return router;
 }
 
