@@ -62,9 +62,14 @@ export class LocalContentStore implements ContentStore {
     return w.commit();
   }
 
+  /** Where an ingest lives: named by `ref` (so it can be resumed), else a fresh random name. */
+  ingestPath(ref?: string): string {
+    const name = ref ? createHash('sha256').update(ref).digest('hex').slice(0, 32) : randomBytes(16).toString('hex');
+    return join(this.ingestDir, name);
+  }
+
   async writer(opts: IngestOptions = {}): Promise<BlobWriter> {
-    const name = opts.ref ? createHash('sha256').update(opts.ref).digest('hex').slice(0, 32) : randomBytes(16).toString('hex');
-    const path = join(this.ingestDir, name);
+    const path = this.ingestPath(opts.ref);
     const digester = new Digester(opts.expected ? digestAlgorithm(opts.expected) : 'sha256');
     let offset = 0;
     if (opts.ref) {

@@ -5,11 +5,12 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalContentStore } from '../../content/local-store.js';
-import type { BlobInfo, BlobWriter } from '../../content/content-store.js';
+import type { BlobInfo, BlobWriter, IngestOptions } from '../../content/content-store.js';
 import { type Digest, isDigest } from '../../oci/digest.js';
 import { isErrno } from '../../errors.js';
 import { BlobState, type ManifestRow, RegistryMetadata } from './metadata.js';
 import { RegistryError } from './registry-error.js';
+import { IngestWorkers } from './worker-blob-writer.js';
 
 export interface StoredManifest {
   row: ManifestRow;
@@ -27,10 +28,12 @@ export class RegistryStorage {
   private readonly manifests = new Map<string, StoredManifest>();
   private manifestBytes = 0;
   private readonly tagCache = new Map<string, Digest>();
+  private readonly ingestWorkers: IngestWorkers;
 
   private constructor(readonly root: string, content: LocalContentStore, meta: RegistryMetadata) {
     this.content = content;
     this.meta = meta;
+    this.ingestWorkers = new IngestWorkers(content);
   }
 
   static async open(root: string): Promise<RegistryStorage> {
@@ -42,6 +45,15 @@ export class RegistryStorage {
 
   close(): void {
     this.meta.close();
+    void this.ingestWorkers.close();
+  }
+
+  /**
+   * A writer for a request body being uploaded: writing and hashing run on a worker thread. The
+   * chunks written move to that thread, so only bodies nothing else holds on to may go here.
+   */
+  uploadWriter(opts: IngestOptions): Promise<BlobWriter & { suspend(): Promise<void> }> {
+    return this.ingestWorkers.writer(opts);
   }
 
   /**

@@ -27,7 +27,7 @@ export class UploadSessions {
   async create(repo: string): Promise<UploadSession> {
     const id = randomUUID();
     this.storage.meta.insertUpload(id, repo);
-    const writer = await this.storage.content.writer({ ref: id });
+    const writer = await this.storage.uploadWriter({ ref: id });
     const s: UploadSession = { id, repo, writer, offset: writer.offset, busy: false };
     this.open.set(id, s);
     return s;
@@ -43,11 +43,11 @@ export class UploadSessions {
     const row = this.storage.meta.upload(id);
     if (!row || row.repo !== repo) throw uploadUnknown(id);
     // After a restart: reopen the partial data (the writer re-hashes it).
-    const writer = await this.storage.content.writer({ ref: id });
+    const writer = await this.storage.uploadWriter({ ref: id });
     const again = this.open.get(id);
     if (again) {
       // Another request reopened it meanwhile; keep theirs.
-      (writer as BlobWriter & { suspend?: () => Promise<void> }).suspend?.();
+      await writer.suspend();
       return again;
     }
     const reopened: UploadSession = { id, repo, writer, offset: writer.offset, busy: false };

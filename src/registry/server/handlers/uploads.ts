@@ -57,7 +57,7 @@ export async function startUpload(ctx: UploadsCtx): Promise<void> {
   }
   if (ctx.query.get('digest') !== null) {
     const digest = queryDigest(ctx);
-    const writer = await storage.content.writer({ expected: digest });
+    const writer = await storage.uploadWriter({ expected: digest });
     try {
       ctx.bytesIn += await writeBody(ctx.req, writer, config.limits.maxBlobBytes > 0 ? config.limits.maxBlobBytes : Infinity);
     } catch (err) {
