@@ -39,8 +39,14 @@ if [ ! -f native/build/Release/berth_sys.node ] || [ native/berth_sys.c -nt nati
   echo "setup: building the native addon"
   npm run --silent build:native >/dev/null
 fi
-echo "setup: building"
-npx tsc -p tsconfig.json
+# TypeScript: rebuilt only when a source changed since the last build (a second run stays quick,
+# and a test suite running from dist/ is not rebuilt under its feet).
+if [ ! -f dist/.build-stamp ] || [ -n "$(find src test bench tsconfig.json package.json -newer dist/.build-stamp -print -quit)" ]; then
+  echo "setup: building"
+  stamp_next=$(mktemp)
+  npx tsc -p tsconfig.json
+  mv "$stamp_next" dist/.build-stamp
+fi
 
 # Commands on PATH.
 for b in berth berthd; do

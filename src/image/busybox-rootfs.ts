@@ -38,5 +38,7 @@ export function busyboxRootfsTar(binary = BUSYBOX_BINARY): Pack {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // A reader that stops early (a failed import) is its problem to report, not ours.
+  process.stdout.on('error', () => process.exit(1));
   busyboxRootfsTar().pipe(process.stdout);
 }
