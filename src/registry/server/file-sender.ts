@@ -6,17 +6,31 @@ import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 
-/** Size of each read (and socket write): large, so there are few of each. */
-const BUFFER_BYTES = 1 << 20;
-/** Buffers in flight: one being sent while the next is read. */
+/**
+ * Size of each read (and socket write): large, so there are few of each. Measured on a 256 MB
+ * blob (server CPU per download): 256 KiB 200 ms, 1 MiB 150-170 ms, 2 MiB 120 ms, 4 MiB 100-120 ms.
+ */
+const BUFFER_BYTES = 2 << 20;
+/** Buffers per download: one or two being sent while the next is read. */
 const BUFFERS = 3;
+/** Full-size buffers kept between downloads, so a busy server does not allocate for each. */
+const MAX_SPARE = 8;
+const spare: Buffer[] = [];
+
+function takeBuffer(bytesLeft: number): Buffer {
+  if (bytesLeft < BUFFER_BYTES && spare.length === 0) return Buffer.allocUnsafeSlow(bytesLeft);
+  return spare.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
+}
+
+function giveBack(bufs: Buffer[]): void {
+  for (const b of bufs) if (b.length === BUFFER_BYTES && spare.length < MAX_SPARE) spare.push(b);
+}
 
 /**
  * Sends bytes `start`..`end` (inclusive) of `fh` as the body of `res` (headers already written),
  * then ends the response and closes `fh`. Rejects if the file ends early or the client goes away.
  */
 export async function sendFileRange(fh: FileHandle, start: number, end: number, res: ServerResponse): Promise<void> {
-  const total = end - start + 1;
   const free: Buffer[] = [];
   let allocated = 0;
   let waitingForBuffer: (() => void) | undefined;
@@ -33,7 +47,7 @@ export async function sendFileRange(fh: FileHandle, start: number, end: number, 
       let buf = free.pop();
       if (!buf) {
         if (allocated < BUFFERS) {
-          buf = Buffer.allocUnsafeSlow(Math.min(BUFFER_BYTES, total));
+          buf = takeBuffer(end - pos + 1);
           allocated++;
         } else {
           await new Promise<void>((r) => (waitingForBuffer = r));
@@ -60,6 +74,8 @@ export async function sendFileRange(fh: FileHandle, start: number, end: number, 
     if (failure) throw failure;
     res.end();
     await finished(res);
+    // Only buffers whose write callback has run are in `free`: the socket is done with them.
+    giveBack(free);
   } finally {
     res.off('close', onClose);
     await fh.close();
