@@ -33,8 +33,9 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   echo "setup: installing npm dependencies"
   npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
-# The storage layer's syscall addon (mount, umount2, mknod, xattrs), built against Node's local headers.
+# The syscall addon (mount, umount2, mknod, xattrs; the port proxy's splice relay), built against Node's local headers.
 if [ ! -f native/build/Release/berth_sys.node ] || [ native/berth_sys.c -nt native/build/Release/berth_sys.node ] || \
+   [ native/splice_relay.c -nt native/build/Release/berth_sys.node ] || \
    [ native/binding.gyp -nt native/build/Release/berth_sys.node ]; then
   echo "setup: building the native addon"
   npm run --silent build:native >/dev/null

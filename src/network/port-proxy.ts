@@ -5,6 +5,7 @@
 // route_localnet, and reaching the port via the host's address from other containers.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { spliceRelayAvailable, startSpliceRelay, type SpliceRelay } from './splice-relay.js';
 
 export interface ProxyTarget {
   ip: string;
@@ -20,25 +21,45 @@ export interface Listener {
 
 const UDP_IDLE_MS = 90_000;
 
+export interface TcpProxyOptions {
+  /** 'splice' (default): in the kernel where the native addon allows it; 'stream': Node stream piping. */
+  relay?: 'splice' | 'stream';
+}
+
+// Each spliced connection has a thread; past this many at once, new connections are piped in JS.
+const MAX_SPLICED = 256;
+let spliced = 0;
+
 /** Listens on hostIp:hostPort (0 = any free port) and relays TCP connections to the target. */
-export async function listenTcp(hostIp: string, hostPort: number, target: ProxyTarget): Promise<Listener> {
-  const conns = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+export async function listenTcp(hostIp: string, hostPort: number, target: ProxyTarget, opts: TcpProxyOptions = {}): Promise<Listener> {
+  const useSplice = (opts.relay ?? 'splice') === 'splice' && spliceRelayAvailable();
+  const conns = new Set<() => void>();
+  // The client is accepted paused: no byte is read in JS before the relay is chosen.
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (client) => {
     const upstream = net.connect({ host: target.ip, port: target.port, allowHalfOpen: true, noDelay: true });
-    conns.add(client);
-    conns.add(upstream);
+    upstream.pause();
+    let relay: SpliceRelay | null = null;
     const drop = (): void => {
+      relay?.cancel();
       client.destroy();
       upstream.destroy();
-      conns.delete(client);
-      conns.delete(upstream);
+      conns.delete(drop);
     };
+    conns.add(drop);
     client.on('error', drop);
     upstream.on('error', drop);
-    client.on('close', () => (upstream.writableEnded ? drop() : undefined));
-    upstream.on('close', () => (client.writableEnded ? drop() : undefined));
-    client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.once('connect', () => {
+      if (useSplice && spliced < MAX_SPLICED && (relay = startSpliceRelay(client, upstream))) {
+        spliced++;
+        void relay.done.then(() => {
+          spliced--;
+          relay = null;
+          drop();
+        });
+        return;
+      }
+      pipeBoth(client, upstream, drop);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -54,10 +75,18 @@ export async function listenTcp(hostIp: string, hostPort: number, target: ProxyT
     proto: 'tcp',
     close: () =>
       new Promise<void>((resolve) => {
-        for (const c of conns) c.destroy();
+        for (const drop of conns) drop();
         server.close(() => resolve());
       }),
   };
+}
+
+// Relays with Node streams, half-close included; drop() once both directions have ended.
+function pipeBoth(client: net.Socket, upstream: net.Socket, drop: () => void): void {
+  client.on('close', () => (upstream.writableEnded ? drop() : undefined));
+  upstream.on('close', () => (client.writableEnded ? drop() : undefined));
+  client.pipe(upstream);
+  upstream.pipe(client);
 }
 
 /** Listens on hostIp:hostPort for UDP and relays each client's datagrams through its own socket. */
