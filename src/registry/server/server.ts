@@ -91,6 +91,7 @@ export interface StartOptions {
 export async function startRegistry(config: RegistryConfig, opts: StartOptions = {}): Promise<RunningRegistry> {
   const storage = await RegistryStorage.open(config.root);
   await storage.recover();
+  if (!config.readOnly) storage.prepareUploads();
   const uploads = new UploadSessions(storage, config.limits.maxBlobBytes);
   const registry: Registry = { config, storage, uploads };
   if (config.proxies.length > 0) registry.proxy = new PullThroughCache(config.proxies, storage);

@@ -56,6 +56,11 @@ export class RegistryStorage {
     return this.ingestWorkers.writer(opts);
   }
 
+  /** Readies what uploads use, so the first one does not wait for it. */
+  prepareUploads(): void {
+    this.ingestWorkers.prestart();
+  }
+
   /**
    * Repairs what a crash can leave: claims whose commit never finished, and deletions a gc did not
    * finish. Run at server start, when no commit of this server is in flight.

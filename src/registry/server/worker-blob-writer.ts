@@ -47,6 +47,11 @@ export class IngestWorkers {
     return new WorkerBlobWriter(this.store, channel, path, opened.offset, opts);
   }
 
+  /** Starts a worker ahead of the first upload (starting one takes tens of milliseconds). */
+  prestart(): void {
+    if (this.pool.length === 0) this.spawn();
+  }
+
   /** Stops the workers (open ingests fail). */
   async close(): Promise<void> {
     const all = this.pool.splice(0);
