@@ -50,3 +50,18 @@ test('worker blob writer: resume, shared-memory chunks, mismatch, abort', async 
   await w4.abort();
   assert.ok(!existsSync(path), 'abort removes the ingest file');
 });
+
+test('worker blob writer: concurrent ingests on one worker stay apart', async (t) => {
+  const store = await new LocalContentStore(tempDir(t)).init();
+  const workers = new IngestWorkers(store, 1);
+  t.after(() => workers.close());
+  const blobs = [0, 1, 2, 3].map(() => randomBytes((2 << 20) + 777));
+  const infos = await Promise.all(
+    blobs.map(async (data, i) => {
+      const w = await workers.writer({ ref: `concurrent-${i}` });
+      for (let off = 0; off < data.length; off += 65536) await write(w, new Uint8Array(data.subarray(off, off + 65536)));
+      return w.commit(sha256(data) as Digest);
+    }),
+  );
+  for (const [i, info] of infos.entries()) assert.ok(readFileSync(store.blobPath(info.digest)).equals(blobs[i]!));
+});

@@ -1,9 +1,10 @@
 // The registry's metadata in one SQLite file (WAL, synchronous FULL): which blobs exist, which
 // repository may read which blob, manifests with what they reference, tags, upload sessions.
 // Writes nobody has been promised yet (upload sessions, commit claims) skip the WAL fsync: a
-// crash may lose them (the client restarts the upload; recover() and gc clean up), and the next
-// FULL commit makes them durable anyway. Each fsync would stall the event loop behind whatever
-// the disk is flushing, such as the blob being uploaded.
+// crash of the machine (not of the process: the WAL is in the page cache) may lose them, the
+// client then restarts the upload and recover()/gc clean up; the next FULL commit makes them
+// durable anyway. Each fsync would stall the event loop behind whatever the disk is flushing,
+// such as the blob being uploaded.
 // Blob bytes live in the content store; a row here is written only after the file is in place,
 // so a crash leaves at worst a file without a row (collected later), never a row without a file.
 //
