@@ -1,7 +1,7 @@
 // Worker thread that writes ingest files and hashes them. The server's main thread hands over
 // each request chunk (its memory moves, nothing is copied) and goes back to receiving, so
 // receiving and sha256 run on two cores. One worker serves many ingests, named by id.
-import { closeSync, fdatasync, fsyncSync, openSync, readSync, writevSync } from 'node:fs';
+import { close, closeSync, fdatasync, fsync, openSync, readSync, writevSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { DigestAlgorithm } from '../../oci/digest.js';
@@ -90,7 +90,7 @@ function remaining(chunks: Uint8Array[], skip: number): Uint8Array[] {
   return out;
 }
 
-function handle(msg: IngestRequest): IngestReply {
+function handle(msg: IngestRequest): IngestReply | Promise<IngestReply> {
   switch (msg.op) {
     case 'open': {
       const ing = open(msg.path, msg.algorithm, msg.resume);
@@ -106,12 +106,13 @@ function handle(msg: IngestRequest): IngestReply {
       const ing = ingests.get(msg.id);
       if (!ing) throw new Error('ingest is not open');
       ingests.delete(msg.id);
-      try {
-        fsyncSync(ing.fd);
-      } finally {
-        closeSync(ing.fd);
-      }
-      return { op: 'finished', id: msg.id, digest: `${ing.algorithm}:${ing.hash.digest('hex')}`, size: ing.size };
+      const reply: IngestReply = { op: 'finished', id: msg.id, digest: `${ing.algorithm}:${ing.hash.digest('hex')}`, size: ing.size };
+      // The fsync runs off this thread: other ingests on this worker go on meanwhile.
+      return new Promise<IngestReply>((resolve, reject) => {
+        fsync(ing.fd, (err) => {
+          close(ing.fd, () => (err ? reject(err) : resolve(reply)));
+        });
+      });
     }
     case 'close': {
       const ing = ingests.get(msg.id);
@@ -122,22 +123,33 @@ function handle(msg: IngestRequest): IngestReply {
   }
 }
 
+function failure(msg: IngestRequest, err: unknown): IngestReply {
+  const e = err as NodeJS.ErrnoException;
+  const ing = ingests.get(msg.id);
+  if (ing) {
+    ingests.delete(msg.id);
+    try {
+      closeSync(ing.fd);
+    } catch {
+      // already failing
+    }
+  }
+  return { op: 'failed', id: msg.id, during: msg.op, message: e.message, ...(e.code ? { code: e.code } : {}) };
+}
+
 parentPort!.on('message', (msg: IngestRequest) => {
-  let reply: IngestReply;
+  let reply: IngestReply | Promise<IngestReply>;
   try {
     reply = handle(msg);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const ing = ingests.get(msg.id);
-    if (ing) {
-      ingests.delete(msg.id);
-      try {
-        closeSync(ing.fd);
-      } catch {
-        // already failing
-      }
-    }
-    reply = { op: 'failed', id: msg.id, during: msg.op, message: e.message, ...(e.code ? { code: e.code } : {}) };
+    reply = failure(msg, err);
   }
-  parentPort!.postMessage(reply);
+  if (reply instanceof Promise) {
+    reply.then(
+      (r) => parentPort!.postMessage(r),
+      (err: unknown) => parentPort!.postMessage(failure(msg, err)),
+    );
+  } else {
+    parentPort!.postMessage(reply);
+  }
 });
