@@ -1,6 +1,6 @@
 // A berthd of a test's own: its own data root, exec root, socket, bridge names, subnet and iptables
 // chains, so many can run side by side; stop() removes everything it made, even after a failure.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,21 @@ export const BERTH = join(ROOT, 'bin', 'berth');
 const BUSYBOX_TAR = join(ROOT, 'dist', 'src', 'image', 'busybox-rootfs.js');
 
 let counter = 0;
+
+/** A second octet for 10.X.0.0/16 that no route of the host uses (another daemon, docker0, …). */
+function freeOctet(start: number): number {
+  let routes = '';
+  try {
+    routes = execFileSync('ip', ['-4', 'route'], { encoding: 'utf8' });
+  } catch {
+    // no iproute2: take the first choice
+  }
+  for (let i = 0; i < 50; i++) {
+    const o = 200 + ((start - 200 + i) % 50);
+    if (!routes.includes(`10.${o}.`)) return o;
+  }
+  return start;
+}
 
 export interface RunResult {
   code: number;
@@ -32,7 +47,7 @@ export class TestDaemon {
   constructor() {
     const n = (process.pid * 7 + counter++) % 40;
     this.tag = `t${process.pid % 1000}x${counter}`;
-    this.octet = 200 + n;
+    this.octet = freeOctet(200 + n);
     this.dir = mkdtempSync('/tmp/bt-');
     this.socket = join(this.dir, 'run', 'berth.sock');
     this.host = `unix://${this.socket}`;
