@@ -68,3 +68,53 @@ test('large blob: chunked upload in many PATCHes, digest mismatch stores nothing
   const got = await fetch(`${reg.url}/v2/big/up/blobs/${d}`);
   assert.ok(Buffer.from(await got.arrayBuffer()).equals(data));
 });
+
+test('large blob: a PATCH cut off mid-body, then resumed from the reported offset', async (t) => {
+  const reg = await startRegistry(t, tempDir(t));
+  const data = randomBytes(4 << 20);
+  const post = await fetch(`${reg.url}/v2/big/resume/blobs/uploads/`, { method: 'POST' });
+  const loc = post.headers.get('location')!;
+  const u = new URL(reg.url + loc);
+  // Send about half of the blob as a chunked body, then hang up.
+  await new Promise<void>((resolve) => {
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'PATCH', headers: { 'Content-Type': 'application/octet-stream' } });
+    req.on('error', () => resolve());
+    req.on('close', () => resolve());
+    let off = 0;
+    const pump = () => {
+      while (off < data.length / 2) {
+        const more = req.write(data.subarray(off, off + 65536));
+        off += 65536;
+        if (!more) return void req.once('drain', pump);
+      }
+      setTimeout(() => req.destroy(), 100);
+    };
+    pump();
+  });
+  // Until the server has noticed the hang-up the session is busy (416); then it reports what it
+  // kept and takes the rest from there.
+  let rest: Response | undefined;
+  let offset = -1;
+  for (let i = 0; i < 100 && rest === undefined; i++) {
+    const st = await fetch(reg.url + loc);
+    assert.equal(st.status, 204);
+    offset = Number(st.headers.get('range')!.split('-')[1]) + 1;
+    const res = await fetch(reg.url + loc, {
+      method: 'PATCH', body: data.subarray(offset),
+      headers: { 'Content-Range': `${offset}-${data.length - 1}`, 'Content-Type': 'application/octet-stream' },
+    });
+    if (res.status === 202) rest = res;
+    else {
+      assert.equal(res.status, 416);
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  assert.ok(rest, 'the upload could be resumed');
+  assert.ok(offset > 0 && offset <= data.length / 2, `offset ${offset}`);
+  const d = sha256(data);
+  const put = await fetch(`${reg.url}${rest.headers.get('location')}?digest=${d}`, { method: 'PUT' });
+  assert.equal(put.status, 201);
+  const got = await fetch(`${reg.url}/v2/big/resume/blobs/${d}`);
+  assert.ok(Buffer.from(await got.arrayBuffer()).equals(data));
+});
