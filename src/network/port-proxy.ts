@@ -5,6 +5,7 @@
 // route_localnet, and reaching the port via the host's address from other containers.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { finished } from 'node:stream';
 import { spliceRelayAvailable, startSpliceRelay, type SpliceRelay } from './splice-relay.js';
 
 export interface ProxyTarget {
@@ -81,10 +82,14 @@ export async function listenTcp(hostIp: string, hostPort: number, target: ProxyT
   };
 }
 
-// Relays with Node streams, half-close included; drop() once both directions have ended.
+// Relays with Node streams, half-close included; drop() once both directions have ended. When one side
+// closes, what is still queued for the other is flushed first (destroying at once would lose it).
 function pipeBoth(client: net.Socket, upstream: net.Socket, drop: () => void): void {
-  client.on('close', () => (upstream.writableEnded ? drop() : undefined));
-  upstream.on('close', () => (client.writableEnded ? drop() : undefined));
+  const onClose = (other: net.Socket) => () => {
+    if (other.writableEnded) finished(other, { readable: false }, drop);
+  };
+  client.on('close', onClose(upstream));
+  upstream.on('close', onClose(client));
   client.pipe(upstream);
   upstream.pipe(client);
 }

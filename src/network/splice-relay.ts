@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type net from 'node:net';
 
 interface SpliceAddon {
-  spliceRelay(fdA: number, fdB: number, done: (errno: number, aToB: number, bToA: number) => void): object;
+  spliceRelay(fdA: number, fdB: number, done: (errno: number, aToB: number, bToA: number) => void, pipeSize?: number): object;
   spliceRelayCancel(handle: object): void;
 }
 
