@@ -2,7 +2,7 @@
 // Measures, on berth's own networks: attach/detach latency (spare sandbox, fresh CNI ADD), container-to-
 // container TCP throughput and request latency over a bridge, and host-to-published-port throughput
 // and latency (through the port proxy). Where a docker daemon answers, the docker figures are printed
-// beside (same peers, run in containers with the host's node bind-mounted).
+// beside (same peers, in docker containers' network namespaces), measured in alternating rounds.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ const execFileP = promisify(execFile);
 const peer = new URL('./tcp-peer.js', import.meta.url).pathname;
 const MIB = Number(process.env.BENCH_MIB ?? 1024);
 const PINGS = Number(process.env.BENCH_PINGS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 function startSink(prefix: string[], port: number): Promise<() => void> {
   const child = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, peer, 'sink', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -32,6 +33,22 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** The median of figures of one or more space-separated numbers, number by number. */
+function medianFigure(runs: string[]): string {
+  const parts = runs.map((r) => r.split(' ').map(Number));
+  return parts[0]!.map((_, i) => median(parts.map((p) => p[i]!)).toFixed(0)).join(' ');
+}
+
+/** Throughput and request latency, container→container and host→published port, in the row order. */
+async function measure(inClient: string[], srvIp: string, hostPort: string): Promise<string[]> {
+  return [
+    await client(inClient, ['send', srvIp, '5001', String(MIB)]),
+    await client(inClient, ['ping', srvIp, '5001', String(PINGS)]),
+    await client([], ['send', '127.0.0.1', hostPort, String(MIB)]),
+    await client([], ['ping', '127.0.0.1', hostPort, String(PINGS)]),
+  ];
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'berth-netbench-'));
 const db = openDatabase(join(dir, 'db'));
 const tag = `bb${(process.pid % 10000).toString(36)}`;
@@ -40,6 +57,8 @@ const svc = new NetworkService({
   addressPools: [{ base: '10.231.241.0/24', size: 24 }], chainPrefix: tag.toUpperCase(), spareSandboxes: 2,
 });
 const rows: [string, string][] = [];
+const dockerRuns: string[][] = [];
+let dockerNote = '';
 try {
   await svc.init();
   await svc.reconcile([]);
@@ -72,10 +91,21 @@ try {
   const stop = await startSink(['nsenter', `--net=${a.netnsPath}`], 5001);
   try {
     const inB = ['nsenter', `--net=${b.netnsPath}`];
-    rows.push(['container→container TCP throughput, MiB/s', await client(inB, ['send', srvIp, '5001', String(MIB)])]);
-    rows.push(['container→container request latency p50/p99, µs', await client(inB, ['ping', srvIp, '5001', String(PINGS)])]);
-    rows.push(['host→published port (127.0.0.1) throughput, MiB/s', await client([], ['send', '127.0.0.1', hostPort, String(MIB)])]);
-    rows.push(['host→published port request latency p50/p99, µs', await client([], ['ping', '127.0.0.1', hostPort, String(PINGS)])]);
+    const docker = await dockerSide();
+    try {
+      // Rounds alternate between berth and docker, so load from elsewhere on the machine hits both alike;
+      // each figure is the median over the rounds.
+      const berthRuns: string[][] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        berthRuns.push(await measure(inB, srvIp, hostPort));
+        if (docker.measure) dockerRuns.push(await docker.measure());
+      }
+      const names = ['container→container TCP throughput, MiB/s', 'container→container request latency p50/p99, µs', 'host→published port (127.0.0.1) throughput, MiB/s', 'host→published port request latency p50/p99, µs'];
+      names.forEach((n, i) => rows.push([n, medianFigure(berthRuns.map((run) => run[i]!))]));
+      dockerNote = docker.note;
+    } finally {
+      await docker.cleanup();
+    }
   } finally {
     stop();
   }
@@ -92,17 +122,28 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const dockerRows: string[] = [];
-let dockerNote = '';
-const dk = (...args: string[]): Promise<string> => execFileP('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
-try {
-  await dk('info', '--format', '{{.ServerVersion}}');
-} catch {
-  dockerNote = 'no docker daemon answers on /var/run/docker.sock: docker figures skipped';
+
+interface DockerSide {
+  measure?: () => Promise<string[]>;
+  note: string;
+  cleanup(): Promise<void>;
 }
-if (!dockerNote) {
-  // The same peers, in the network namespaces of two docker containers on a docker user network.
+
+// The same peers, in the network namespaces of two docker containers on a docker user network.
+async function dockerSide(): Promise<DockerSide> {
+  const dk = (...args: string[]): Promise<string> => execFileP('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
+  try {
+    await dk('info', '--format', '{{.ServerVersion}}');
+  } catch {
+    return { note: 'no docker daemon answers on /var/run/docker.sock: docker figures skipped', cleanup: async () => undefined };
+  }
   const net = `${tag}-dnet`;
+  let stop = (): void => undefined;
+  const cleanup = async (): Promise<void> => {
+    stop();
+    await dk('rm', '-f', `${tag}-srv`, `${tag}-cli`).catch(() => '');
+    await dk('network', 'rm', net).catch(() => '');
+  };
   try {
     await dk('network', 'create', '--subnet', '10.231.250.0/24', net);
     await dk('run', '-d', '--name', `${tag}-srv`, '--network', net, '-p', '127.0.0.1::5001', 'busybox', 'sleep', '1000');
@@ -112,26 +153,19 @@ if (!dockerNote) {
     const inCli = ['nsenter', `--net=/proc/${await pid(`${tag}-cli`)}/ns/net`];
     const srvIp = await dk('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, `${tag}-srv`);
     const hostPort = (await dk('port', `${tag}-srv`, '5001/tcp')).split('\n')[0]!.split(':').pop()!;
-    const stop = await startSink(inSrv, 5001);
-    try {
-      dockerRows.push(await client(inCli, ['send', srvIp, '5001', String(MIB)]));
-      dockerRows.push(await client(inCli, ['ping', srvIp, '5001', String(PINGS)]));
-      dockerRows.push(await client([], ['send', '127.0.0.1', hostPort, String(MIB)]));
-      dockerRows.push(await client([], ['ping', '127.0.0.1', hostPort, String(PINGS)]));
-    } finally {
-      stop();
-    }
+    stop = await startSink(inSrv, 5001);
+    return { measure: () => measure(inCli, srvIp, hostPort), note: '', cleanup };
   } catch (err) {
-    dockerNote = `docker side failed: ${(err as Error).message.split('\n')[0]}`;
-  } finally {
-    await dk('rm', '-f', `${tag}-srv`, `${tag}-cli`).catch(() => '');
-    await dk('network', 'rm', net).catch(() => '');
+    await cleanup();
+    return { note: `docker side failed: ${(err as Error).message.split('\n')[0]}`, cleanup: async () => undefined };
   }
 }
+
 const width = Math.max(...rows.map(([k]) => k.length));
-console.log(`${''.padEnd(width)}  ${'berth'.padStart(10)}  ${dockerRows.length ? 'docker'.padStart(10) : ''}`);
+console.log(`${''.padEnd(width)}  ${'berth'.padStart(10)}  ${dockerRuns.length ? 'docker'.padStart(10) : ''}`);
 rows.forEach(([k, v], i) => {
-  const d = i >= 3 && dockerRows.length ? dockerRows[i - 3]! : '';
+  const d = i >= 3 && dockerRuns.length ? medianFigure(dockerRuns.map((run) => run[i - 3]!)) : '';
   console.log(`${k.padEnd(width)}  ${v.padStart(10)}  ${d.padStart(10)}`);
 });
 if (dockerNote) console.log(`(${dockerNote})`);
+else console.log(`(medians of ${ROUNDS} alternating berth/docker rounds, ${MIB} MiB, ${PINGS} pings)`);
