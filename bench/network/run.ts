@@ -17,6 +17,7 @@ const peer = new URL('./tcp-peer.js', import.meta.url).pathname;
 const MIB = Number(process.env.BENCH_MIB ?? 1024);
 const PINGS = Number(process.env.BENCH_PINGS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DOCKER_HOST = process.env.BENCH_DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 
 function startSink(prefix: string[], port: number): Promise<() => void> {
   const child = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, peer, 'sink', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -131,11 +132,11 @@ interface DockerSide {
 
 // The same peers, in the network namespaces of two docker containers on a docker user network.
 async function dockerSide(): Promise<DockerSide> {
-  const dk = (...args: string[]): Promise<string> => execFileP('docker', ['-H', 'unix:///var/run/docker.sock', ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
+  const dk = (...args: string[]): Promise<string> => execFileP('docker', ['-H', DOCKER_HOST, ...args], { timeout: 60_000 }).then((r) => r.stdout.trim());
   try {
     await dk('info', '--format', '{{.ServerVersion}}');
   } catch {
-    return { note: 'no docker daemon answers on /var/run/docker.sock: docker figures skipped', cleanup: async () => undefined };
+    return { note: `no docker daemon answers on ${DOCKER_HOST}: docker figures skipped`, cleanup: async () => undefined };
   }
   const net = `${tag}-dnet`;
   let stop = (): void => undefined;
