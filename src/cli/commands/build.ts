@@ -2,6 +2,7 @@
 // applied, owners 0:0), a Dockerfile from outside the context (or stdin) added to the tar under a
 // private name, and the daemon's progress printed as BuildKit's plain output.
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { confirmPrompt } from '../actions/confirm-prompt.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
@@ -170,17 +171,7 @@ export const builderPruneCommand: CommandDefinition = {
   flags: [bool('all', 'a', 'Remove all unused build cache, not just dangling ones'), bool('force', 'f', 'Do not prompt for confirmation')],
   args: { max: 0 },
   async run(ctx, cmd) {
-    if (!cmd.flags.force) {
-      ctx.stdout.write('WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] ');
-      const { createInterface } = await import('node:readline');
-      const rl = createInterface({ input: ctx.stdin });
-      const answer = await new Promise<string>((resolve) => {
-        rl.once('line', resolve);
-        rl.once('close', () => resolve(''));
-      });
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) return 0;
-    }
+    if (!cmd.flags.force && !(await confirmPrompt(ctx, 'WARNING! This will remove all dangling build cache.'))) return 0;
     const client = await ctx.client();
     const res = await client.json<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/build/prune', { query: { all: cmd.flags.all ? '1' : undefined } });
     const deleted = res.CachesDeleted ?? [];

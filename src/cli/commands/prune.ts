@@ -1,21 +1,10 @@
 import { parseFilters } from '../../client/filters.js';
+import { confirmPrompt } from '../actions/confirm-prompt.js';
 import { pruneContainers } from '../../client/containers.js';
 import { pruneImages } from '../../client/images.js';
 import type { CommandContext, CommandDefinition } from '../command.js';
 import { bool, list } from '../flags/flag-spec.js';
 import { humanSize } from '../format/units.js';
-
-async function confirm(ctx: CommandContext, warning: string): Promise<boolean> {
-  ctx.stdout.write(`${warning}\nAre you sure you want to continue? [y/N] `);
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: ctx.stdin });
-  const answer = await new Promise<string>((resolve) => {
-    rl.once('line', resolve);
-    rl.once('close', () => resolve(''));
-  });
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
-}
 
 export const containerPruneCommand: CommandDefinition = {
   name: 'container prune',
@@ -24,7 +13,7 @@ export const containerPruneCommand: CommandDefinition = {
   flags: [list('filter', undefined, 'Provide filter values (e.g. "until=<timestamp>")', 'filter'), bool('force', 'f', 'Do not prompt for confirmation')],
   args: { max: 0 },
   async run(ctx, cmd) {
-    if (!cmd.flags.force && !(await confirm(ctx, 'WARNING! This will remove all stopped containers.'))) return 0;
+    if (!cmd.flags.force && !(await confirmPrompt(ctx, 'WARNING! This will remove all stopped containers.'))) return 0;
     const client = await ctx.client();
     const r = await pruneContainers(client, parseFilters(cmd.flags.filter as string[]));
     const deleted = r.ContainersDeleted ?? [];
@@ -48,7 +37,7 @@ export const imagePruneCommand: CommandDefinition = {
     const warning = all
       ? 'WARNING! This will remove all images without at least one container associated to them.'
       : 'WARNING! This will remove all dangling images.';
-    if (!cmd.flags.force && !(await confirm(ctx, warning))) return 0;
+    if (!cmd.flags.force && !(await confirmPrompt(ctx, warning))) return 0;
     const filters = parseFilters(cmd.flags.filter as string[]);
     filters.dangling = [all ? 'false' : 'true'];
     const client = await ctx.client();

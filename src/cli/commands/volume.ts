@@ -1,5 +1,6 @@
 // `volume create|ls|inspect|rm|prune`: flags → /volumes calls → docker's output.
 import { encodeFilters, parseFilters } from '../../client/filters.js';
+import { confirmPrompt } from '../actions/confirm-prompt.js';
 import type { CommandContext, CommandDefinition } from '../command.js';
 import { bool, list, str } from '../flags/flag-spec.js';
 import { forEachName, errorText } from '../actions/each-name.js';
@@ -56,18 +57,6 @@ function keyValues(items: readonly string[]): Record<string, string> {
     else out[it.slice(0, eq)] = it.slice(eq + 1);
   }
   return out;
-}
-
-async function confirm(ctx: CommandContext, warning: string): Promise<boolean> {
-  ctx.stdout.write(`${warning}\nAre you sure you want to continue? [y/N] `);
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: ctx.stdin });
-  const answer = await new Promise<string>((resolve) => {
-    rl.once('line', resolve);
-    rl.once('close', () => resolve(''));
-  });
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
 
 export const volumeCreateCommand: CommandDefinition = {
@@ -180,7 +169,7 @@ export const volumePruneCommand: CommandDefinition = {
   async run(ctx, cmd) {
     const f = cmd.flags;
     const warning = f.all ? 'WARNING! This will remove all local volumes not used by at least one container.' : 'WARNING! This will remove anonymous local volumes not used by at least one container.';
-    if (!f.force && !(await confirm(ctx, warning))) return 0;
+    if (!f.force && !(await confirmPrompt(ctx, warning))) return 0;
     const parsed = parseFilters((f.filter as string[]) ?? []);
     if (f.all) parsed.all = ['true'];
     const filters = encodeFilters(parsed);
