@@ -423,6 +423,8 @@ export class ContainerService {
       this.deps.networking ? this.deps.networking.detach(c).catch(() => undefined) : undefined,
     ]);
     await rm(this.deps.paths.bundle(c.id), { recursive: true, force: true }).catch(() => undefined);
+    // conmon's attach-socket link, which it does not always remove when it exits.
+    await rm(join(this.deps.paths.socketDir, conmonUuid(c.id)), { force: true }).catch(() => undefined);
   }
 
   // ---- stop / kill ----
