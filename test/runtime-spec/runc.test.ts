@@ -75,14 +75,14 @@ describe('runc runs generated specs', { skip }, () => {
 
   it('runs as the resolved user with its groups', async () => {
     const r = await h.run({
-      config: { ...sh('echo id=$(id); echo home=$HOME; echo cwd=$(pwd); echo cap_eff=$(grep CapEff /proc/self/status | cut -f2)'), User: 'alice', WorkingDir: '/work/dir' },
+      config: { ...sh('echo id=$(id); echo home=$HOME; echo cwd=$(pwd); echo cap_eff=$(grep CapEff /proc/self/status | cut -f2)'), User: 'alice', WorkingDir: '/srv/appdir' },
       hostConfig: { GroupAdd: ['staff'] },
     });
     assert.equal(r.code, 0, r.stderr);
     const v = values(r.stdout);
     assert.equal(v.id, 'uid=1000(alice) gid=1000(alice) groups=10(wheel),29(audio),50(staff),1000(alice)');
     assert.equal(v.home, '/home/alice');
-    assert.equal(v.cwd, '/work/dir');
+    assert.equal(v.cwd, '/srv/appdir');
     assert.equal(v.cap_eff, '0000000000000000');
     const numeric = await h.run({ config: { ...sh('echo id=$(id)'), User: '4242:4343' }, hostConfig: {} });
     assert.equal(values(numeric.stdout).id, 'uid=4242 gid=4343 groups=4343');
