@@ -35,7 +35,7 @@ describe('docker CLI push/pull through berthd', () => {
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    await cncf?.stop();
+    await cncf?.cleanup();
     berthReg?.kill('SIGKILL');
     rmSync(regDir, { recursive: true, force: true });
     rmSync(dockerConfig, { recursive: true, force: true });
