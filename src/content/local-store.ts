@@ -7,6 +7,7 @@ import { Writable, type Readable } from 'node:stream';
 import { type Digest, Digester, digestAlgorithm, digestHex, digestOf, isDigest } from '../oci/digest.js';
 import { DigestMismatchError, NotFoundError, isErrno } from '../errors.js';
 import { fsyncDir } from '../fsutil/atomic-write.js';
+import { verifyIngest } from './verify-ingest.js';
 import type { BlobInfo, BlobWriter, ContentStore, IngestOptions } from './content-store.js';
 
 export class LocalContentStore implements ContentStore {
@@ -187,12 +188,7 @@ class LocalBlobWriter extends Writable implements BlobWriter {
     const size = this.digester.size;
     try {
       const want = expected ?? this.opts.expected;
-      if (want && want !== digest) {
-        throw new DigestMismatchError(`digest mismatch: expected ${want}, got ${digest}`);
-      }
-      if (this.opts.expectedSize !== undefined && this.opts.expectedSize !== size) {
-        throw new DigestMismatchError(`size mismatch for ${digest}: expected ${this.opts.expectedSize} bytes, got ${size}`);
-      }
+      verifyIngest(digest, size, { ...(want ? { digest: want } : {}), ...(this.opts.expectedSize !== undefined ? { size: this.opts.expectedSize } : {}) });
       const fh = await open(this.path, 'r+');
       await fh.sync();
       await fh.close();

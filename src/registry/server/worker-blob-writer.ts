@@ -3,6 +3,7 @@
 // file named like the store's own (so either kind can resume it), fsync before the rename, and
 // nothing visible until commit has verified the digest.
 import { availableParallelism } from 'node:os';
+import { verifyIngest } from '../../content/verify-ingest.js';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -256,10 +257,7 @@ class WorkerBlobWriter extends Writable implements BlobWriter {
       if (r.op !== 'finished') throw new Error('ingest worker: unexpected reply');
       const digest = r.digest as Digest;
       const want = expected ?? this.opts.expected;
-      if (want && want !== digest) throw new DigestMismatchError(`digest mismatch: expected ${want}, got ${digest}`);
-      if (this.opts.expectedSize !== undefined && this.opts.expectedSize !== r.size) {
-        throw new DigestMismatchError(`size mismatch for ${digest}: expected ${this.opts.expectedSize} bytes, got ${r.size}`);
-      }
+      verifyIngest(digest, r.size as number, { ...(want ? { digest: want } : {}), ...(this.opts.expectedSize !== undefined ? { size: this.opts.expectedSize } : {}) });
       return await this.store.commitIngest(this.path, digest, r.size);
     } catch (err) {
       await unlink(this.path).catch(() => undefined);
