@@ -9,6 +9,7 @@ const SRC = resolve(import.meta.dirname, '../../src');
 /** What each area may import besides itself. */
 const ALLOWED: Record<string, string[]> = {
   errors: [],
+  'engine-api-version': [],
   oci: ['errors'],
   fsutil: ['errors'],
   db: [],
@@ -25,7 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   'build/dockerfile': ['errors', 'oci'],
   'build/context': ['errors', 'oci', 'fsutil', 'snapshot', 'content'],
   build: ['errors', 'oci', 'fsutil', 'db', 'events', 'content', 'snapshot', 'runtime', 'image', 'container', 'volume', 'network', 'registry/client', 'build/dockerfile', 'build/context'],
-  client: ['errors', 'oci'],
+  client: ['errors', 'oci', 'engine-api-version'],
   cli: ['errors', 'oci', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil'],
 };
 

@@ -1,19 +1,8 @@
 // API version negotiation like dockerd: `/v1.xx/` prefixes (or none = the newest), refused outside
 // [MIN, MAX] with docker's messages.
 import { InvalidArgumentError } from '../errors.js';
+import { MAX_API_VERSION, MIN_API_VERSION, compareVersions } from '../engine-api-version.js';
 
-export const MAX_API_VERSION = '1.47';
-export const MIN_API_VERSION = '1.24';
-
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /** Splits `/v1.41/containers/json` into version and path. */
 export function splitVersion(path: string): { version: string; path: string } {

@@ -5,9 +5,9 @@ import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, DaemonUnreachableError } from './api-error.js';
 import type { DaemonHost } from './host.js';
+import { MAX_API_VERSION, MIN_API_VERSION, compareVersions } from '../engine-api-version.js';
 
-export const CLIENT_API_VERSION = '1.47';
-const MIN_API_VERSION = '1.24';
+export const CLIENT_API_VERSION = MAX_API_VERSION;
 
 export interface TlsOptions {
   ca?: Buffer;
@@ -36,15 +36,6 @@ export interface Hijacked {
   canWrite: boolean;
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 export function buildQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return '';

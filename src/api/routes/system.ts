@@ -3,7 +3,7 @@ import { cpus, totalmem, hostname, release, arch } from 'node:os';
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../router.js';
 import { SERVER_HEADERS, sendJson } from '../server.js';
-import { MAX_API_VERSION, MIN_API_VERSION } from '../api-version.js';
+import { MAX_API_VERSION, MIN_API_VERSION } from '../../engine-api-version.js';
 import { filtersParam, timeParam } from '../request-body.js';
 import { matchesEvent, type EngineEvent } from '../../events/event-bus.js';
 
