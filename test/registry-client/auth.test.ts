@@ -11,6 +11,7 @@ import { RegistryProcess } from './registry-process.js';
 import { TokenIssuer } from './token-issuer.js';
 import { buildImage } from './test-image.js';
 import { DirLayerSink } from './dir-layer-sink.js';
+import { useRegistry } from './registry-fixture.js';
 
 const USER = 'berth';
 const PASS = 's3cret-pass';
@@ -20,18 +21,7 @@ async function freshStore(work: string, name: string): Promise<{ store: LocalCon
 }
 
 describe('htpasswd (basic auth) registry', () => {
-  const registry = new RegistryProcess({ htpasswd: { username: USER, password: PASS } });
-  const work = mkdtempSync(join(tmpdir(), 'berth-regauth-'));
-  let hosts: RegistryHosts;
-  before(async () => {
-    await registry.start();
-    hosts = new RegistryHosts();
-  });
-  after(async () => {
-    await hosts?.close();
-    await registry.cleanup();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const { registry, hosts, fresh } = useRegistry('berth-regauth-', new RegistryProcess({ htpasswd: { username: USER, password: PASS } }));
 
   test('login, push and pull with credentials; refusals worded as dockerd', async () => {
     assert.deepEqual(await login({ serveraddress: registry.host, username: USER, password: PASS, hosts }), { status: 'Login Succeeded' });
@@ -40,29 +30,29 @@ describe('htpasswd (basic auth) registry', () => {
       message: `login attempt to http://${registry.host}/v2/ failed with status: 401 Unauthorized`,
     });
 
-    const src = await freshStore(work, 'src');
+    const src = await fresh('src');
     const img = await buildImage(src.store, { layers: [{ files: { f: 'basic' } }] });
     const ref = `${registry.host}/private/app:1`;
     const auth = { username: USER, password: PASS };
     const pushed = await pushImage({ ref, manifestDigest: img.manifestDigest, store: src.store, hosts, auth });
     assert.equal(pushed.digest, img.manifestDigest);
-    const dst = await freshStore(work, 'dst');
+    const dst = await fresh('dst');
     const r = await pullImage({ ref, store: dst.store, hosts, layers: dst.sink, auth });
     assert.equal(r.manifestDigest, img.manifestDigest);
 
-    const anon = await freshStore(work, 'anon');
-    const fresh = new RegistryHosts();
+    const anon = await fresh('anon');
+    const noCreds = new RegistryHosts();
     try {
-      await assert.rejects(pullImage({ ref, store: anon.store, hosts: fresh, layers: anon.sink }), {
+      await assert.rejects(pullImage({ ref, store: anon.store, hosts: noCreds, layers: anon.sink }), {
         name: 'UnauthorizedError',
         message: `Get "http://${registry.host}/v2/private/app/manifests/1": no basic auth credentials`,
       });
-      await assert.rejects(pullImage({ ref, store: anon.store, hosts: fresh, layers: anon.sink, auth: { username: USER, password: 'nope' } }), {
+      await assert.rejects(pullImage({ ref, store: anon.store, hosts: noCreds, layers: anon.sink, auth: { username: USER, password: 'nope' } }), {
         name: 'UnauthorizedError',
         message: 'unauthorized: authentication required',
       });
     } finally {
-      await fresh.close();
+      await noCreds.close();
     }
   });
 });

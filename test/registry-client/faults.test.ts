@@ -14,25 +14,10 @@ import { pullImage, pushImage, RegistryHosts, type ProgressMessage } from '../..
 import { RegistryProcess } from './registry-process.js';
 import { buildImage } from './test-image.js';
 import { DirLayerSink } from './dir-layer-sink.js';
+import { useRegistry } from './registry-fixture.js';
 
 describe('pull failures', () => {
-  const registry = new RegistryProcess();
-  const work = mkdtempSync(join(tmpdir(), 'berth-regfault-'));
-  let hosts: RegistryHosts;
-  let n = 0;
-  const fresh = async (): Promise<{ store: LocalContentStore; sink: DirLayerSink }> => {
-    const dir = join(work, `s${n++}`);
-    return { store: await new LocalContentStore(join(dir, 'content')).init(), sink: new DirLayerSink(join(dir, 'layers')) };
-  };
-  before(async () => {
-    await registry.start();
-    hosts = new RegistryHosts();
-  });
-  after(async () => {
-    await hosts?.close();
-    await registry.cleanup();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const { registry, hosts, work, fresh } = useRegistry('berth-regfault-', new RegistryProcess());
 
   test('a layer served with the wrong bytes fails with a digest error and commits nothing', async () => {
     const src = await fresh();

@@ -15,27 +15,11 @@ import { pullImage, pushImage, fetchManifest, RegistryHosts, type ProgressMessag
 import { RegistryProcess } from './registry-process.js';
 import { buildImage, buildIndex, tarOf } from './test-image.js';
 import { DirLayerSink } from './dir-layer-sink.js';
+import { useRegistry } from './registry-fixture.js';
 import { randomBytes } from 'node:crypto';
 
 describe('registry client against docker-registry', () => {
-  const registry = new RegistryProcess();
-  const work = mkdtempSync(join(tmpdir(), 'berth-regclient-'));
-  let hosts: RegistryHosts;
-  let n = 0;
-  const fresh = async (): Promise<{ store: LocalContentStore; sink: DirLayerSink }> => {
-    const dir = join(work, `s${n++}`);
-    return { store: await new LocalContentStore(join(dir, 'content')).init(), sink: new DirLayerSink(join(dir, 'layers')) };
-  };
-
-  before(async () => {
-    await registry.start();
-    hosts = new RegistryHosts();
-  });
-  after(async () => {
-    await hosts?.close();
-    await registry.cleanup();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const { registry, hosts, work, fresh } = useRegistry('berth-regclient-', new RegistryProcess());
 
   test('push then pull round trip keeps every digest (gzip, zstd and uncompressed layers)', async () => {
     const src = await fresh();
