@@ -1,23 +1,20 @@
 // Failures during a pull: wrong bytes from the registry, the registry killed mid-download. Nothing
 // may look committed afterwards, and a retry must finish, reusing what was complete and resuming
 // the partial layer with an HTTP Range request.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { LocalContentStore } from '../../src/content/local-store.js';
 import { shortId } from '../../src/oci/digest.js';
 import { pullImage, pushImage, RegistryHosts, type ProgressMessage } from '../../src/registry/client/index.js';
 import { RegistryProcess } from './registry-process.js';
 import { buildImage } from './test-image.js';
-import { DirLayerSink } from './dir-layer-sink.js';
 import { useRegistry } from './registry-fixture.js';
 
 describe('pull failures', () => {
-  const { registry, hosts, work, fresh } = useRegistry('berth-regfault-', new RegistryProcess());
+  const { registry, hosts, fresh } = useRegistry('berth-regfault-', new RegistryProcess());
 
   test('a layer served with the wrong bytes fails with a digest error and commits nothing', async () => {
     const src = await fresh();

@@ -1,20 +1,17 @@
 // Round trips against a real registry on loopback: push images made here, pull them back into a
 // fresh store and directory sink, and compare digests and files.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { LocalContentStore } from '../../src/content/local-store.js';
 import { hostPlatform } from '../../src/oci/platform.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { shortId } from '../../src/oci/digest.js';
-import { pullImage, pushImage, fetchManifest, RegistryHosts, type ProgressMessage } from '../../src/registry/client/index.js';
+import { pullImage, pushImage, fetchManifest, type ProgressMessage } from '../../src/registry/client/index.js';
 import { RegistryProcess } from './registry-process.js';
 import { buildImage, buildIndex, tarOf } from './test-image.js';
-import { DirLayerSink } from './dir-layer-sink.js';
 import { useRegistry } from './registry-fixture.js';
 import { randomBytes } from 'node:crypto';
 
