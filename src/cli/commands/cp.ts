@@ -1,7 +1,7 @@
 // `cp`: files between the local filesystem and a container, as tar over /containers/{id}/archive.
 // Docker's path rules: copying to an existing directory puts the source inside it; to a new path
 // names the copy after it; `-` as the local side streams a tar through stdin/stdout.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, lstat, mkdir, readdir, readlink, stat, symlink, unlink, chmod, utimes, rm } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';

@@ -2,7 +2,7 @@ import { parseFilters } from '../../client/filters.js';
 import { confirmPrompt } from '../actions/confirm-prompt.js';
 import { pruneContainers } from '../../client/containers.js';
 import { pruneImages } from '../../client/images.js';
-import type { CommandContext, CommandDefinition } from '../command.js';
+import type { CommandDefinition } from '../command.js';
 import { bool, list } from '../flags/flag-spec.js';
 import { humanSize } from '../format/units.js';
 

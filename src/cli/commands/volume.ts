@@ -1,7 +1,7 @@
 // `volume create|ls|inspect|rm|prune`: flags → /volumes calls → docker's output.
 import { encodeFilters, parseFilters } from '../../client/filters.js';
 import { confirmPrompt } from '../actions/confirm-prompt.js';
-import type { CommandContext, CommandDefinition } from '../command.js';
+import type { CommandDefinition } from '../command.js';
 import { bool, list, str } from '../flags/flag-spec.js';
 import { forEachName, errorText } from '../actions/each-name.js';
 import { HeaderContext, compileFormat, renderList, resolveFormat } from '../format/list-format.js';

@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import type { BlobInfo, BlobWriter, IngestOptions } from '../../content/content-store.js';
 import type { LocalContentStore } from '../../content/local-store.js';
 import { type Digest, digestAlgorithm } from '../../oci/digest.js';
-import { DigestMismatchError } from '../../errors.js';
 import type { IngestReply, IngestRequest } from './ingest-worker.js';
 
 /** Chunks are handed to the worker in batches of about this many bytes. */
