@@ -24,6 +24,7 @@ import { type ApiConfig, type ApiHostConfig, type ContainerRecord, ContainerStor
 import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import { ExitWatcher } from './exit-watcher.js';
+import { OomWatcher } from './oom-watcher.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-monitor.js';
 import { type LogEntry, logSize, readLogs } from './log-file.js';
@@ -80,6 +81,9 @@ const DEFAULT_STOP_TIMEOUT = 10;
 export class ContainerService {
   readonly store: ContainerStore;
   private readonly exits: ExitWatcher;
+  private readonly ooms = new OomWatcher((id) => this.onOom(id));
+  /** Running containers that have had their `oom` event in this run. */
+  private readonly oomReported = new Set<string>();
   /** Per-container notifications: 'exit' (code), 'removed', 'started'. */
   private readonly bus = new EventEmitter();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -119,6 +123,7 @@ export class ContainerService {
 
   shutdown(): void {
     this.exits.stop();
+    this.ooms.stop();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
   }
 
@@ -142,6 +147,7 @@ export class ContainerService {
       if (c.state.Status !== 'running' && c.state.Status !== 'paused' && c.state.Status !== 'restarting') continue;
       if (await this.exits.check(c.id)) continue;
       const alive = c.state.ConmonPid ? processAlive(c.state.ConmonPid) : false;
+      if (alive) this.ooms.watch(c.id, this.deps.paths.bundle(c.id));
       if (!alive) {
         // conmon died without an exit file (machine reboot or kill -9 of conmon): the container is gone.
         await this.onExit(c.id, 255, 'container monitor (conmon) exited without an exit status');
@@ -324,6 +330,8 @@ export class ContainerService {
       c.hasBeenStarted = true;
       c.manuallyStopped = false;
       this.store.update(c);
+      this.oomReported.delete(c.id);
+      this.ooms.watch(c.id, bundle);
       this.emit(c, 'start');
       this.bus.emit(`started:${c.id}`);
       for (const h of this.hooks) h.started?.(c);
@@ -381,7 +389,13 @@ export class ContainerService {
           await this.exits.consume(id);
           return;
         }
-        const oom = await this.wasOomKilled(c);
+        // An OOM the live watcher has not reported yet (the kill that ended the container, or one
+        // while the daemon was down) gets its event now, before `die`.
+        const pendingOom = await this.ooms.claim(this.deps.paths.bundle(id));
+        const oom = (await this.wasOomKilled(c)) || pendingOom || c.state.OOMKilled;
+        const reportOom = oom && !this.oomReported.has(id);
+        this.ooms.unwatch(id);
+        this.oomReported.delete(id);
         await this.cleanupRuntime(c);
         await this.exits.consume(id);
         c.state = { ...c.state, Status: 'exited', Pid: 0, ExitCode: code, Error: error, FinishedAt: new Date().toISOString(), OOMKilled: oom };
@@ -390,7 +404,7 @@ export class ContainerService {
         for (const h of this.hooks) if (h.exited?.(c) === 'restart') restart = true;
         if (restart) c.state.Status = 'restarting';
         this.store.update(c);
-        if (oom) this.emit(c, 'oom');
+        if (reportOom) this.emit(c, 'oom');
         this.emit(c, 'die', { exitCode: String(code) });
       });
     } finally {
@@ -401,6 +415,16 @@ export class ContainerService {
     if (c?.hostConfig.AutoRemove) {
       await this.remove(id, { force: true, volumes: true }).catch(() => undefined);
     }
+  }
+
+  /** The OOM killer struck in a running container (maybe only a child): docker's `oom` event at once. */
+  private onOom(id: string): void {
+    const c = this.store.get(id);
+    if (!c || (c.state.Status !== 'running' && c.state.Status !== 'paused') || this.exiting.has(id)) return;
+    this.oomReported.add(id);
+    c.state = { ...c.state, OOMKilled: true };
+    this.store.update(c);
+    this.emit(c, 'oom');
   }
 
   private async wasOomKilled(c: ContainerRecord): Promise<boolean> {
@@ -415,6 +439,7 @@ export class ContainerService {
 
   /** Deletes the runtime's container, unmounts the rootfs and releases the network. Idempotent. */
   private async cleanupRuntime(c: ContainerRecord): Promise<void> {
+    this.ooms.unwatch(c.id);
     if (!this.bundleExists(c.id)) return; // already cleaned up after its exit
     // The runtime's state, the rootfs mount and the network are independent: release them together.
     await Promise.all([

@@ -91,6 +91,9 @@ export class Conmon {
     if (l.tty) args.push('-t');
     if (l.execProcessSpec) args.push('-e', '--exec-process-spec', l.execProcessSpec);
     const child = spawn(this.paths.binary, args, {
+      // conmon writes a file named `oom` into its working directory each time the OOM killer strikes
+      // in the container's cgroup: keep it in the bundle, where the daemon watches for it.
+      cwd: l.bundle,
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3' },
       detached: true,
