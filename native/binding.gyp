@@ -4,6 +4,13 @@
       "target_name": "berth_sys",
       "sources": ["berth_sys.c", "splice_relay.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    },
+    {
+      "target_name": "berth-seccomp-agent",
+      "type": "executable",
+      "sources": ["seccomp_agent.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "ldflags": ["-static"]
     }
   ]
 }

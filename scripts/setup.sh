@@ -35,9 +35,12 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
 # The syscall addon (mount, umount2, mknod, xattrs; the port proxy's splice relay), built against Node's local headers.
+# and the per-container seccomp agent (an executable beside it).
 if [ ! -f native/build/Release/berth_sys.node ] || [ native/berth_sys.c -nt native/build/Release/berth_sys.node ] || \
    [ native/splice_relay.c -nt native/build/Release/berth_sys.node ] || \
-   [ native/binding.gyp -nt native/build/Release/berth_sys.node ]; then
+   [ native/binding.gyp -nt native/build/Release/berth_sys.node ] || \
+   [ ! -f native/build/Release/berth-seccomp-agent ] || \
+   [ native/seccomp_agent.c -nt native/build/Release/berth-seccomp-agent ]; then
   echo "setup: building the native addon"
   npm run --silent build:native >/dev/null
 fi

@@ -25,6 +25,7 @@ import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { OomWatcher } from './oom-watcher.js';
+import { generateWithSeccompAgent, removeSeccompAgentSocket, type SeccompAgent, seccompAgentBinary, seccompAgentSocket } from './seccomp-agent.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-monitor.js';
 import { type LogEntry, logSize, readLogs } from './log-file.js';
@@ -256,6 +257,7 @@ export class ContainerService {
     await mkdir(rootfs, { recursive: true });
     let mounted = false;
     let netAttached = false;
+    let agent: SeccompAgent | undefined;
     const trace = process.env.BERTH_TRACE ? (label: string, t0 = performance.now()) => () => console.error(`trace ${label} ${(performance.now() - t0).toFixed(1)}ms`) : () => () => undefined;
     try {
       let done = trace('mount');
@@ -282,7 +284,9 @@ export class ContainerService {
       }
       done();
       done = trace('spec');
-      const { spec } = await generateSpec({
+      const lxcfs = this.deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? this.deps.lxcfsMountPoint : undefined;
+      const listener = lxcfs && seccompAgentBinary() ? seccompAgentSocket(p.p.execRoot, c.id) : undefined;
+      const { spec, agent: startedAgent } = await generateWithSeccompAgent(listener, (seccompListener) => generateSpec({
         id: c.id,
         rootfs,
         config: c.config,
@@ -291,8 +295,9 @@ export class ContainerService {
         ...(netns ? { netns } : {}),
         cgroupsPath: `${this.deps.cgroupParent}/${c.id}`,
         ...(this.deps.initPath ? { initPath: this.deps.initPath } : {}),
-        ...(this.deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? { lxcfs: { mountPoint: this.deps.lxcfsMountPoint } } : {}),
-      });
+        ...(lxcfs ? { lxcfs: { mountPoint: lxcfs, ...(seccompListener ? { seccompListener } : {}) } } : {}),
+      }));
+      agent = startedAgent;
       await writeFile(join(bundle, 'config.json'), specToJson(spec));
       done();
       done = trace('conmon');
@@ -339,6 +344,7 @@ export class ContainerService {
       void this.exits.check(c.id);
     } catch (err) {
       await this.deps.runc.delete(c.id, true).catch(() => undefined);
+      agent?.kill();
       if (netAttached) await this.deps.networking?.detach(c).catch(() => undefined);
       if (mounted) await unmount(rootfs, { lazy: true }).catch(() => undefined);
       const msg = errorMessage(err);
@@ -448,6 +454,7 @@ export class ContainerService {
       this.deps.networking ? this.deps.networking.detach(c).catch(() => undefined) : undefined,
     ]);
     await rm(this.deps.paths.bundle(c.id), { recursive: true, force: true }).catch(() => undefined);
+    await removeSeccompAgentSocket(this.deps.paths.p.execRoot, c.id);
     // conmon's attach-socket link, which it does not always remove when it exits.
     await rm(join(this.deps.paths.socketDir, conmonUuid(c.id)), { force: true }).catch(() => undefined);
   }

@@ -8,6 +8,7 @@ import { resolveInRoot } from '../../fsutil/resolve-in-root.js';
 import { resolveCapabilities } from '../capabilities.js';
 import { defaultSeccompProfile } from '../seccomp/default-profile.js';
 import { parseSeccompProfile, seccompProfileToOci } from '../seccomp/profile-to-oci.js';
+import { withResourceViewNotify } from '../seccomp/resource-view-notify.js';
 import { resolveExecUser } from '../user/exec-user.js';
 import { allHostDevices, defaultDeviceRules, mappedDevices, parseDeviceCgroupRule } from './devices.js';
 import { probeHost, type HostInfo } from './host-info.js';
@@ -118,6 +119,8 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   if (!privileged && sec.seccomp !== 'unconfined') {
     const profile = sec.seccomp === undefined ? defaultSeccompProfile() : parseSeccompProfile(await seccompText(sec.seccomp));
     seccomp = seccompProfileToOci(profile, { capabilities: caps.capabilities, arch: host.arch, kernel: host.kernel });
+    const listener = input.lxcfs?.seccompListener;
+    if (listener !== undefined && sec.seccomp === undefined) seccomp = withResourceViewNotify(seccomp, listener) ?? seccomp;
   }
 
   // Limits.

@@ -126,8 +126,11 @@ export interface GenerateSpecInput {
   cgroupsPath: string;
   /** The host's bounding set; read from /proc/self/status when absent. */
   hostCapabilities?: bigint;
-  /** When lxcfs runs and the container wants its /proc files. */
-  lxcfs?: { mountPoint: string };
+  /**
+   * When lxcfs runs and the container wants its /proc files. With seccompListener (and docker's
+   * default profile), sysinfo and sched_getaffinity go to the container's seccomp agent listening there.
+   */
+  lxcfs?: { mountPoint: string; seccompListener?: string };
   /** Host path of the init binary (tini) bound at /sbin/docker-init for HostConfig.Init. */
   initPath?: string;
   /** Make Config.WorkingDir inside the rootfs when it is missing (owned by the user), like docker. Default true. */

@@ -1,0 +1,107 @@
+// The per-container seccomp agent (native/seccomp_agent.c): answers the container's sysinfo(2) and
+// sched_getaffinity(2) from its cgroups, so `free` and `nproc` agree with lxcfs's /proc files. berthd
+// starts it before `runc create` (runc connects to its socket to hand over the filter's notify
+// descriptor, and fails the create when nobody listens); it runs in a session of its own like conmon,
+// outlives a berthd restart, and exits by itself when the container is gone.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RuntimeError } from '../runtime/runc.js';
+import type { RuntimeSpec } from '../runtime/spec/runtime-spec.js';
+
+/** Built beside the native addon by `npm run build:native` (scripts/setup.sh). */
+const AGENT_BINARY = fileURLToPath(new URL('../../../native/build/Release/berth-seccomp-agent', import.meta.url));
+
+export interface SeccompAgent {
+  pid: number;
+  socketPath: string;
+  /** Ends the agent (when the container never started: a started one exits with its container). */
+  kill(): void;
+}
+
+/** The agent binary, when it was built. */
+export function seccompAgentBinary(): string | undefined {
+  return existsSync(AGENT_BINARY) ? AGENT_BINARY : undefined;
+}
+
+/** The agent's socket: under the exec root, short enough for sun_path (108 bytes) with any id. */
+export function seccompAgentSocket(execRoot: string, containerId: string): string {
+  return join(execRoot, 'seccomp', `${containerId.slice(0, 24)}.sock`);
+}
+
+/** Starts an agent listening at socketPath; resolves once it listens. */
+export async function startSeccompAgent(socketPath: string, o: { binary?: string; timeoutMs?: number } = {}): Promise<SeccompAgent> {
+  const binary = o.binary ?? seccompAgentBinary();
+  if (binary === undefined) throw new RuntimeError('the seccomp agent is not built (run scripts/setup.sh)');
+  await mkdir(dirname(socketPath), { recursive: true, mode: 0o700 });
+  const child = spawn(binary, [socketPath], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => (err += d));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RuntimeError(`the seccomp agent did not start in time${err ? `: ${err.trim()}` : ''}`)), o.timeoutMs ?? 5000);
+      child.stdout.on('data', (d: string) => {
+        out += d;
+        if (out.includes('ready\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(new RuntimeError(`starting the seccomp agent: ${e.message}`));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new RuntimeError(`the seccomp agent exited with ${code}${err ? `: ${err.trim()}` : ''}`));
+      });
+    });
+  } catch (e) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw e;
+  } finally {
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.removeAllListeners('exit');
+    child.unref();
+  }
+  const pid = child.pid!;
+  return {
+    pid,
+    socketPath,
+    kill(): void {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Removes a container's agent socket (the agent removes it too when it exits). */
+export async function removeSeccompAgentSocket(execRoot: string, containerId: string): Promise<void> {
+  await rm(seccompAgentSocket(execRoot, containerId), { force: true }).catch(() => undefined);
+}
+
+/**
+ * A container's spec made by `generate`, with the agent started when the spec sends calls to it; when
+ * the agent cannot start, the spec made again without it (the container then sees the host's numbers
+ * from those two calls, as it would without berth's agent, rather than failing to start).
+ */
+export async function generateWithSeccompAgent<T extends { spec: RuntimeSpec }>(
+  socketPath: string | undefined,
+  generate: (seccompListener: string | undefined) => Promise<T>,
+  log: (message: string) => void = (m) => console.error(`berthd: ${m}`),
+): Promise<T & { agent?: SeccompAgent }> {
+  const generated = await generate(socketPath);
+  const listener = generated.spec.linux?.seccomp?.listenerPath;
+  if (listener === undefined) return generated;
+  try {
+    return { ...generated, agent: await startSeccompAgent(listener) };
+  } catch (err) {
+    log(`${(err as Error).message}; the container's sysinfo and sched_getaffinity show the host`);
+    return generate(undefined);
+  }
+}
