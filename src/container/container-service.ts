@@ -27,6 +27,7 @@ import { ExitWatcher } from './exit-watcher.js';
 import { OomWatcher } from './oom-watcher.js';
 import { generateWithSeccompAgent, removeSeccompAgentSocket, type SeccompAgent, seccompAgentBinary, seccompAgentSocket } from './seccomp-agent.js';
 import { validateRestartPolicy } from './restart-policy.js';
+import { settleHostConfig } from './create-host-config.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-monitor.js';
 import { type LogEntry, logSize, readLogs } from './log-file.js';
 import { bridgeStdin } from './stdin-bridge.js';
@@ -184,6 +185,7 @@ export class ContainerService {
     }
     const policyError = validateRestartPolicy(hostConfig.RestartPolicy) ?? validateHealthOnFailure(hostConfig.HealthOnFailure);
     if (policyError) throw new InvalidArgumentError(policyError);
+    const warnings = await settleHostConfig(hostConfig);
     if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
     if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'k8s-file', Config: hostConfig.LogConfig?.Config ?? {} };
     if (!hostConfig.RestartPolicy) hostConfig.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
@@ -234,7 +236,7 @@ export class ContainerService {
       throw err;
     }
     this.emit(rec, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: warnings };
   }
 
   // ---- start ----

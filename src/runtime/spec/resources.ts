@@ -8,8 +8,16 @@ import { parseCpuList, type HostInfo } from './host-info.js';
 
 const MIN_MEMORY = 6 * 1024 * 1024;
 
-export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promise<{ resources: LinuxResources; warnings: string[] }> {
+export interface ResolvedResources {
+  resources: LinuxResources;
+  warnings: string[];
+  /** HostConfig fields to reset because the host cannot honour them, as docker resets them at create. */
+  reset: Partial<Record<keyof SpecHostConfig, unknown>>;
+}
+
+export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promise<ResolvedResources> {
   const warnings: string[] = [];
+  const reset: ResolvedResources['reset'] = {};
   const resources: LinuxResources = {};
   const bad = (msg: string): never => {
     throw new InvalidArgumentError(msg);
@@ -37,7 +45,10 @@ export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promi
   if (reservation > 0) mem.reservation = reservation;
   if (memory > 0 && swap !== 0) {
     if (host.cgroup.swapLimit) mem.swap = swap;
-    else warnings.push('Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.');
+    else {
+      warnings.push('Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.');
+      reset.MemorySwap = -1;
+    }
   }
   if (swappiness != null && swappiness !== -1) mem.swappiness = swappiness;
   if (h.KernelMemory) warnings.push('Specifying a kernel memory limit is deprecated and will be removed in a future release.');
@@ -76,6 +87,8 @@ export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promi
   }
   if ((cpu.period !== undefined || cpu.quota !== undefined) && !host.cgroup.cpuCfs) {
     warnings.push('Your kernel does not support CPU CFS scheduler. CPU period/quota discarded.');
+    reset.CpuPeriod = 0;
+    reset.CpuQuota = 0;
     delete cpu.period;
     delete cpu.quota;
   }
@@ -108,7 +121,10 @@ export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promi
   // PIDs: 0 and -1 mean unlimited.
   if (h.PidsLimit != null && h.PidsLimit > 0) {
     if (host.cgroup.pids) resources.pids = { limit: h.PidsLimit };
-    else warnings.push('Your kernel does not support pids limit capabilities or the cgroup is not mounted. PIDs limit discarded.');
+    else {
+      warnings.push('Your kernel does not support pids limit capabilities or the cgroup is not mounted. PIDs limit discarded.');
+      reset.PidsLimit = null;
+    }
   }
 
   // Block I/O.
@@ -116,7 +132,10 @@ export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promi
   if (h.BlkioWeight) {
     if (h.BlkioWeight < 10 || h.BlkioWeight > 1000) bad('Range of blkio weight is from 10 to 1000');
     if (host.cgroup.blkioWeight) blockIO.weight = h.BlkioWeight;
-    else warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+    else {
+      warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+      reset.BlkioWeight = 0;
+    }
   }
   if (h.BlkioWeightDevice && h.BlkioWeightDevice.length > 0) {
     if (host.cgroup.blkioWeightDevice) {
@@ -127,18 +146,20 @@ export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promi
       }
     } else {
       warnings.push('Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.');
+      reset.BlkioWeightDevice = [];
     }
   }
-  const throttles: Array<[keyof LinuxBlockIO, ThrottleDevice[] | null | undefined]> = [
-    ['throttleReadBpsDevice', h.BlkioDeviceReadBps],
-    ['throttleWriteBpsDevice', h.BlkioDeviceWriteBps],
-    ['throttleReadIOPSDevice', h.BlkioDeviceReadIOps],
-    ['throttleWriteIOPSDevice', h.BlkioDeviceWriteIOps],
+  const throttles: Array<[keyof LinuxBlockIO, ThrottleDevice[] | null | undefined, keyof SpecHostConfig]> = [
+    ['throttleReadBpsDevice', h.BlkioDeviceReadBps, 'BlkioDeviceReadBps'],
+    ['throttleWriteBpsDevice', h.BlkioDeviceWriteBps, 'BlkioDeviceWriteBps'],
+    ['throttleReadIOPSDevice', h.BlkioDeviceReadIOps, 'BlkioDeviceReadIOps'],
+    ['throttleWriteIOPSDevice', h.BlkioDeviceWriteIOps, 'BlkioDeviceWriteIOps'],
   ];
-  for (const [key, list] of throttles) {
+  for (const [key, list, field] of throttles) {
     if (!list || list.length === 0) continue;
     if (!host.cgroup.blkioThrottle) {
       warnings.push('Your kernel does not support Block I/O throttling or the cgroup is not mounted. Throttling discarded.');
+      reset[field] = [];
       continue;
     }
     const out: LinuxThrottleDevice[] = [];
@@ -149,7 +170,7 @@ export async function resolveResources(h: SpecHostConfig, host: HostInfo): Promi
     (blockIO as Record<string, unknown>)[key] = out;
   }
   if (Object.keys(blockIO).length > 0) resources.blockIO = blockIO;
-  return { resources, warnings };
+  return { resources, warnings, reset };
 }
 
 async function deviceNumbers(path: string): Promise<{ major: number; minor: number }> {
