@@ -10,12 +10,22 @@ import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
+import { type IdMap, toHostId } from '../oci/id-map.js';
 
 export interface ExtractOptions {
   /** Error when a directory would replace a non-directory or the other way round. */
   noOverwriteDirNonDir: boolean;
   /** Keep the archive's owners (`cp -a`); otherwise files belong to the container's root (0:0). */
   copyUidGid: boolean;
+  /** A remapped store: owners are written as the host ids the container's ids map to. */
+  idMap?: IdMap;
+}
+
+function hostOwner(id: number, map: IdMap | undefined, which: 'uidMappings' | 'gidMappings'): number {
+  if (!map) return id;
+  const host = toHostId(map[which], id);
+  if (host === undefined) throw new InvalidArgumentError(`Container ID ${id} cannot be mapped to a host ID`);
+  return host;
 }
 
 /** Where an archive name lands: a clean container path below `dir`, or undefined for the dir itself. */
@@ -47,8 +57,8 @@ export async function extractArchive(root: string, dir: string, body: Readable, 
     }
     const host = await placeOf(root, cpath);
     const existing = await lstat(host).catch(() => undefined);
-    const uid = o.copyUidGid ? (h.uid ?? 0) : 0;
-    const gid = o.copyUidGid ? (h.gid ?? 0) : 0;
+    const uid = hostOwner(o.copyUidGid ? (h.uid ?? 0) : 0, o.idMap, 'uidMappings');
+    const gid = hostOwner(o.copyUidGid ? (h.gid ?? 0) : 0, o.idMap, 'gidMappings');
     const mode = (h.mode ?? 0o644) & 0o7777;
     if (h.type === 'directory') {
       if (existing && !existing.isDirectory()) {

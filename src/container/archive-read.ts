@@ -5,12 +5,16 @@ import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { type IdMap, toContainerId } from '../oci/id-map.js';
 import { END_OF_ARCHIVE, dataPadding, encodeTarHeader, type TarEntry } from '../snapshot/tar-header.js';
 
 const CHUNK = 1 << 20;
 
-function entryOf(name: string, st: Stats): Omit<TarEntry, 'type'> {
-  return { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
+/** `idMap`: a remapped store's file shows its owner as the container sees it (ids outside it as they are). */
+function entryOf(name: string, st: Stats, idMap: IdMap | undefined): Omit<TarEntry, 'type'> {
+  const uid = idMap ? toContainerId(idMap.uidMappings, st.uid) ?? st.uid : st.uid;
+  const gid = idMap ? toContainerId(idMap.gidMappings, st.gid) ?? st.gid : st.gid;
+  return { name, mode: st.mode & 0o7777, uid, gid, mtime: Math.floor(st.mtimeMs / 1000) };
 }
 
 async function* fileData(path: string, size: number): AsyncGenerator<Buffer> {
@@ -32,14 +36,14 @@ async function* fileData(path: string, size: number): AsyncGenerator<Buffer> {
   }
 }
 
-async function* walk(abs: string, name: string, links: Map<string, string>): AsyncGenerator<Buffer> {
+async function* walk(abs: string, name: string, links: Map<string, string>, idMap: IdMap | undefined): AsyncGenerator<Buffer> {
   const st = await lstat(abs).catch(() => undefined);
   if (!st) return;
-  const e = entryOf(name, st);
+  const e = entryOf(name, st, idMap);
   if (st.isDirectory()) {
     yield encodeTarHeader({ ...e, name: `${name}/`, type: 'directory' });
     const names = (await readdir(abs).catch(() => [] as string[])).sort();
-    for (const n of names) yield* walk(join(abs, n), `${name}/${n}`, links);
+    for (const n of names) yield* walk(join(abs, n), `${name}/${n}`, links, idMap);
     return;
   }
   if (st.isSocket()) return;
@@ -67,10 +71,10 @@ async function* walk(abs: string, name: string, links: Map<string, string>): Asy
 }
 
 /** `abs` (a host path inside a container root) as a tar whose top entry is `base`; `done` runs at the end either way. */
-export function archivePath(abs: string, base: string, done: () => Promise<void>): Readable {
+export function archivePath(abs: string, base: string, done: () => Promise<void>, idMap?: IdMap): Readable {
   async function* all(): AsyncGenerator<Buffer> {
     try {
-      yield* walk(abs, base, new Map());
+      yield* walk(abs, base, new Map(), idMap);
       yield END_OF_ARCHIVE;
     } finally {
       await done();

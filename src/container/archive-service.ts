@@ -98,7 +98,7 @@ export class ContainerFiles {
     const root = await this.open(c, true);
     try {
       const s = await this.statIn(root.path, c, idOrName, path);
-      return { stat: s.stat, tar: archivePath(s.host, goBase(s.abs), () => root.release()) };
+      return { stat: s.stat, tar: archivePath(s.host, goBase(s.abs), () => root.release(), this.containers.deps.snapshots.idMap) };
     } catch (err) {
       await root.release();
       throw err;
@@ -116,7 +116,7 @@ export class ContainerFiles {
       if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
       const dir = inRootPath(root.path, host);
       await this.checkWritable(c, dir);
-      await extractArchive(root.path, dir, body, o);
+      await extractArchive(root.path, dir, body, { ...o, ...(this.containers.deps.snapshots.idMap ? { idMap: this.containers.deps.snapshots.idMap } : {}) });
       this.containers.emit(c, 'extract-to-dir');
     } finally {
       body.resume();
@@ -146,7 +146,8 @@ export class ContainerFiles {
   async export(idOrName: string): Promise<Readable> {
     const c = this.containers.store.resolve(idOrName);
     const root = await this.open(c, false);
-    const tar = exportRootfs(root.path);
+    const idMap = this.containers.deps.snapshots.idMap;
+    const tar = exportRootfs(root.path, idMap ? { idMap } : {});
     let released = false;
     const release = (): void => {
       if (!released) {

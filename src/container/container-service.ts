@@ -17,6 +17,9 @@ import { mountAll, unmount } from '../snapshot/mount.js';
 import type { Conmon } from '../runtime/conmon.js';
 import type { Runc } from '../runtime/runc.js';
 import { generateSpec } from '../runtime/spec/generate-spec.js';
+import { userNamespaceFor } from '../runtime/spec/user-namespace.js';
+import type { IdMap } from '../oci/id-map.js';
+import { chownToRemappedRoot } from './remapped-files.js';
 import { specToJson } from '../runtime/spec/spec-json.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 import { writeFileAtomic } from '../fsutil/atomic-write.js';
@@ -71,6 +74,8 @@ export interface ContainerServiceDeps {
   initPath?: string;
   lxcfsMountPoint?: string;
   cgroupParent: string;
+  /** The daemon remaps ids (--userns-remap): containers get this mapping; files made for them are the mapped root's. */
+  userns?: { idMap: IdMap; root: { uid: number; gid: number } };
 }
 
 export interface CreateRequest extends ApiConfig {
@@ -187,6 +192,7 @@ export class ContainerService {
     if (policyError) throw new InvalidArgumentError(policyError);
     const warnings = await settleHostConfig(hostConfig);
     if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+    userNamespaceFor(hostConfig, this.deps.userns?.idMap);
     if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'k8s-file', Config: hostConfig.LogConfig?.Config ?? {} };
     if (!hostConfig.RestartPolicy) hostConfig.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
     const config = mergeImageConfig(req, image);
@@ -284,6 +290,7 @@ export class ContainerService {
         mounts.push(...(await this.writeEtcFiles(c)));
         if (c.hostConfig.NetworkMode === 'host') netns = 'host';
       }
+      if (this.deps.userns) await chownToRemappedRoot(p.dataDir(c.id), ['hosts', 'resolv.conf', 'hostname'], this.deps.userns.root);
       done();
       done = trace('spec');
       const lxcfs = this.deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? this.deps.lxcfsMountPoint : undefined;
@@ -296,6 +303,7 @@ export class ContainerService {
         mounts,
         ...(netns ? { netns } : {}),
         cgroupsPath: `${this.deps.cgroupParent}/${c.id}`,
+        ...(this.deps.userns ? { userns: this.deps.userns.idMap } : {}),
         ...(this.deps.initPath ? { initPath: this.deps.initPath } : {}),
         ...(lxcfs ? { lxcfs: { mountPoint: lxcfs, ...(seccompListener ? { seccompListener } : {}) } } : {}),
       }));

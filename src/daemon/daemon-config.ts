@@ -24,6 +24,8 @@ export interface DaemonConfig {
   addressPools: Array<{ base: string; size: number }>;
   debug: boolean;
   configFile: string;
+  /** docker's --userns-remap: `default`, `user[:group]` or `uid[:gid]`; '' for none. */
+  usernsRemap: string;
 }
 
 export const DEFAULTS = {
@@ -51,6 +53,7 @@ interface DaemonJson {
   tlskey?: string;
   tlscacert?: string;
   debug?: boolean;
+  'userns-remap'?: string;
 }
 
 export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
@@ -70,7 +73,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     (flags[name] ??= []).push(value);
   }
-  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D']);
+  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new InvalidArgumentError(`unknown flag: --${k}`);
   const one = (k: string): string | undefined => flags[k]?.[flags[k]!.length - 1];
   const configFile = one('config-file') ?? env.BERTH_CONFIG ?? DEFAULTS.configFile;
@@ -113,6 +116,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     addressPools: (flags['default-address-pool'] ?? []).map(parsePool).concat(file['default-address-pools'] ?? []),
     debug: one('debug') === 'true' || one('D') === 'true' || file.debug === true,
     configFile,
+    usernsRemap: one('userns-remap') ?? file['userns-remap'] ?? '',
   };
 }
 

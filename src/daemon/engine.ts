@@ -24,6 +24,8 @@ import { findExecutable } from '../fsutil/find-executable.js';
 import { NetworkService } from '../network/network-service.js';
 import { networkingFor } from './container-networking.js';
 import { InvalidArgumentError } from '../errors.js';
+import { resolveUsernsRemap, type UsernsRemap } from '../runtime/user/userns-remap.js';
+import { prepareRemappedRoot } from './remapped-root.js';
 
 export interface Engine {
   config: DaemonConfig;
@@ -41,6 +43,8 @@ export interface Engine {
   volumes: VolumeService;
   registryHosts: RegistryHosts;
   networks: NetworkService;
+  /** --userns-remap in force (config.dataRoot is then the remapped store, as docker's root dir is). */
+  userns?: UsernsRemap;
   startedAt: Date;
   close(): Promise<void>;
 }
@@ -48,14 +52,19 @@ export interface Engine {
 /** The first of these that exists is tini for `--init`. */
 const INIT_CANDIDATES = ['/usr/bin/tini-static', '/usr/bin/tini'];
 
-export async function createEngine(config: DaemonConfig): Promise<Engine> {
-  mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
-  mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
+export async function createEngine(settings: DaemonConfig): Promise<Engine> {
+  mkdirSync(settings.dataRoot, { recursive: true, mode: 0o711 });
+  mkdirSync(settings.execRoot, { recursive: true, mode: 0o711 });
+  const userns = await resolveUsernsRemap(settings.usernsRemap, {}, (m) => console.error(`berthd: ${m}`));
+  const config: DaemonConfig = userns
+    ? { ...settings, dataRoot: prepareRemappedRoot(settings.dataRoot, settings.execRoot, userns), usernsRemap: `${userns.user}:${userns.group}` }
+    : settings;
+  const idMap = userns?.idMap;
   const db = openDatabase(join(config.dataRoot, 'berth.db'));
   const events = new EventBus();
   const content = await new LocalContentStore(join(config.dataRoot, 'content')).init();
   await content.cleanStaleIngests(24 * 3600 * 1000);
-  const snapshots = new OverlaySnapshotter(db, join(config.dataRoot, 'snapshots'));
+  const snapshots = new OverlaySnapshotter(db, join(config.dataRoot, 'snapshots'), idMap ? { idMap } : {});
   await snapshots.cleanup();
   const imageStore = new ImageStore(db);
   let containers: ContainerService | undefined;
@@ -75,7 +84,7 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
   const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
   const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
   const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
-  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.store.find(x) });
+  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.store.find(x), ...(userns ? { rootOwner: userns.root } : {}) });
   await volumes.init();
   const networks = new NetworkService({
     db,
@@ -101,6 +110,7 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     volumes,
     networking: networkingFor(networks, () => containers!),
     cgroupParent: config.cgroupParent,
+    ...(userns ? { userns: { idMap: userns.idMap, root: userns.root } } : {}),
     ...(initPath ? { initPath } : {}),
     ...(lxcfs ? { lxcfsMountPoint: lxcfs.mountPoint } : {}),
   });
@@ -131,6 +141,7 @@ export async function createEngine(config: DaemonConfig): Promise<Engine> {
     volumes,
     registryHosts,
     networks,
+    ...(userns ? { userns } : {}),
     startedAt: new Date(),
     async close() {
       restarts.close();

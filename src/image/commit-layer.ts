@@ -11,5 +11,5 @@ import type { LayerRecord } from './image-store.js';
 /** The layer holding what the active snapshot `key` changed over `parent` (its parent chain ID). */
 export async function commitSnapshotLayer(images: ImageService, snapshots: Snapshotter, key: string, parent: Digest | undefined): Promise<LayerRecord> {
   const upper = await snapshots.upperDir(key);
-  return images.addLayer(diffLayer(upper), parent);
+  return images.addLayer(diffLayer(upper, snapshots.idMap ? { idMap: snapshots.idMap } : {}), parent);
 }

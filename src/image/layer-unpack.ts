@@ -41,7 +41,7 @@ export async function unpackLayer(
   const early = parentReady !== undefined && parent !== undefined;
   await snapshots.prepare(key, early ? undefined : parent, { labels: { 'berth.extracting': 'true' } });
   try {
-    const { diffId, size } = await applyLayer(tar, await snapshots.upperDir(key));
+    const { diffId, size } = await applyLayer(tar, await snapshots.upperDir(key), snapshots.idMap ? { idMap: snapshots.idMap } : {});
     if (expected && expected.diffId !== diffId) {
       throw new DigestMismatchError(`layer diffID mismatch: expected ${expected.diffId}, got ${diffId}`);
     }

@@ -22,6 +22,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { join } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { type Digest, Digester } from '../oci/digest.js';
+import { type IdMap, toHostId } from '../oci/id-map.js';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattrSync, mknodSync } from './syscalls.js';
 import { XATTR_PREFIX, paxTime } from './tar-pax.js';
 import { TarReader, type TarReadHeader as TarHeader } from './tar-reader.js';
@@ -36,6 +37,11 @@ export const OVERLAY_OPAQUE_XATTR = 'trusted.overlay.opaque';
 export interface ApplyLayerOptions {
   /** Device nodes other than whiteouts: create them (default, docker's behaviour) or refuse the layer. */
   devices?: 'create' | 'refuse';
+  /**
+   * A remapped store (user namespaces): the tar's uids/gids are container ids, written as the host
+   * ids they stand for; an id the mapping does not cover fails the layer, as docker's does.
+   */
+  idMap?: IdMap;
 }
 
 export interface ApplyLayerResult {
@@ -147,8 +153,21 @@ class LayerWriter {
     return p;
   }
 
+  /** The owner to write for an entry: its ids, shifted into the host range of a remapped store. */
+  private owner(h: TarHeader): [number, number] {
+    const uid = h.uid ?? 0;
+    const gid = h.gid ?? 0;
+    const map = this.opts.idMap;
+    if (!map) return [uid, gid];
+    const hu = toHostId(map.uidMappings, uid);
+    if (hu === undefined) throw new InvalidArgumentError(`Container ID ${uid} cannot be mapped to a host ID`);
+    const hg = toHostId(map.gidMappings, gid);
+    if (hg === undefined) throw new InvalidArgumentError(`Container ID ${gid} cannot be mapped to a host ID`);
+    return [hu, hg];
+  }
+
   private setMetadata(p: string, h: TarHeader, isSymlink: boolean): void {
-    lchownSync(p, h.uid ?? 0, h.gid ?? 0);
+    lchownSync(p, ...this.owner(h));
     if (h.pax) this.setXattrs(p, h);
     // After chown, which clears setuid/setgid bits.
     if (!isSymlink) chmodSync(p, (h.mode ?? 0o644) & 0o7777);
@@ -256,7 +275,7 @@ class LayerWriter {
   /** Called after a regular file's data is written, before its fd is closed. */
   finishFile(fd: number, h: TarHeader): void {
     // By fd where there is a call for it: no path walk per syscall.
-    fchownSync(fd, h.uid ?? 0, h.gid ?? 0);
+    fchownSync(fd, ...this.owner(h));
     if (h.pax) this.setXattrs(this.abs(cleanLayerPath(h.name)), h);
     fchmodSync(fd, (h.mode ?? 0o644) & 0o7777);
     const mtime = paxTime(h, 'mtime') ?? 0;
@@ -276,7 +295,7 @@ class LayerWriter {
     const targetRel = dirRel === '' ? name : `${dirRel}/${name}`;
     const p = this.create(targetRel, (q) => mknodSync(q, S_IFCHR, 0, 0));
     this.dirs.delete(targetRel);
-    lchownSync(p, h.uid ?? 0, h.gid ?? 0);
+    lchownSync(p, ...this.owner(h));
   }
 
   finish(): void {

@@ -4,11 +4,12 @@
 // Metadata lives in SQLite; each change is one transaction, with the files made before the row
 // that points to them and removed only after the row is gone (a crash leaves at worst an orphan
 // directory, which cleanup() removes).
-import { mkdirSync, mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { type IdMap, rootPair } from '../oci/id-map.js';
 import { bindMount, overlayMount, type Mount } from './mount.js';
 import type { CommitOptions, SnapshotInfo, SnapshotKind, SnapshotOptions, SnapshotUsage, Snapshotter } from './snapshotter.js';
 
@@ -41,8 +42,15 @@ CREATE INDEX IF NOT EXISTS snapshots_parent ON snapshots(parent_id);
 
 export class OverlaySnapshotter implements Snapshotter {
   private readonly q;
+  readonly idMap?: IdMap;
+  /** Owner of new snapshot roots: the mapped root of a remapped store. */
+  private readonly owner?: { uid: number; gid: number };
 
-  constructor(private readonly db: Database, readonly root: string) {
+  constructor(private readonly db: Database, readonly root: string, opts: { idMap?: IdMap } = {}) {
+    if (opts.idMap) {
+      this.idMap = opts.idMap;
+      this.owner = rootPair(opts.idMap);
+    }
     if (/[,:]/.test(root)) throw new InvalidArgumentError(`snapshot root ${JSON.stringify(root)} must not contain ',' or ':'`);
     mkdirSync(root, { recursive: true, mode: 0o711 });
     db.exec(SCHEMA);
@@ -87,6 +95,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const tmp = mkdtempSync(join(this.root, '.new-'));
     try {
       mkdirSync(join(tmp, 'fs'), 0o755);
+      if (this.owner) chownSync(join(tmp, 'fs'), this.owner.uid, this.owner.gid);
       if (kind === 'active') mkdirSync(join(tmp, 'work'), 0o700);
       return this.db.transaction(() => {
         if (this.q.byName.get(key)) throw new ConflictError(`snapshot ${key} already exists`);

@@ -1,6 +1,7 @@
 // The snapshotter's small interface (containerd's verbs). A snapshot is a filesystem tree: an
 // *active* one is writable and becomes *committed* (read-only, usable as a parent) by commit; a
 // *view* is a read-only look at a committed one. Snapshots hand out Mounts; they never mount.
+import type { IdMap } from '../oci/id-map.js';
 import type { Mount } from './mount.js';
 
 export type SnapshotKind = 'active' | 'view' | 'committed';
@@ -36,6 +37,12 @@ export interface CommitOptions extends SnapshotOptions {
 }
 
 export interface Snapshotter {
+  /**
+   * Set when the snapshots belong to a user-namespace-remapped daemon: files are stored under the
+   * host ids this maps container ids to (layers are applied shifted and diffed back), and every
+   * new snapshot's root directory is owned by the mapped root.
+   */
+  readonly idMap?: IdMap;
   /**
    * Creates an active snapshot `key` over the committed `parent` (none: an empty tree) and returns
    * the mounts that make it. Throws ConflictError when `key` exists, NotFoundError when the

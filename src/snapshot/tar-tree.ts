@@ -5,12 +5,18 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isErrno } from '../errors.js';
+import { type IdMap, toContainerId } from '../oci/id-map.js';
 import { llistxattrSync, lgetxattrSync } from './syscalls.js';
 import { END_OF_ARCHIVE, dataPadding, encodeTarHeader, type TarEntry } from './tar-header.js';
 
 export interface TreeTarOptions {
   /** Convert overlay whiteouts and opaque dirs into OCI `.wh.` entries (for an upper dir). */
   overlayWhiteouts: boolean;
+  /**
+   * A remapped store (user namespaces): host ids in the tree are written as the container ids they
+   * stand for. Ids outside the mapping are kept: the daemon's own files (host root's) stay root's.
+   */
+  idMap?: IdMap;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -37,8 +43,10 @@ function xattrsOf(path: string): Record<string, Buffer> | undefined {
   return out;
 }
 
-function baseEntry(name: string, st: Stats): Omit<TarEntry, 'type'> {
-  return { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
+function baseEntry(name: string, st: Stats, idMap: IdMap | undefined): Omit<TarEntry, 'type'> {
+  const uid = idMap ? toContainerId(idMap.uidMappings, st.uid) ?? st.uid : st.uid;
+  const gid = idMap ? toContainerId(idMap.gidMappings, st.gid) ?? st.gid : st.gid;
+  return { name, mode: st.mode & 0o7777, uid, gid, mtime: Math.floor(st.mtimeMs / 1000) };
 }
 
 function byteOrder(a: string, b: string): number {
@@ -76,7 +84,7 @@ async function* walkTree(root: string, opts: TreeTarOptions): AsyncGenerator<Buf
       const childAbs = join(abs, n);
       const st = lstatSync(childAbs, { throwIfNoEntry: false });
       if (!st) continue; // removed while we walked
-      const e = baseEntry(childRel, st);
+      const e = baseEntry(childRel, st, opts.idMap);
       if (st.isDirectory()) {
         yield encodeTarHeader({ ...e, type: 'directory', xattrs: xattrsOf(childAbs) });
         if (opts.overlayWhiteouts && lgetxattrSync(childAbs, 'trusted.overlay.opaque')?.toString() === 'y') {

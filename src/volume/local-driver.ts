@@ -1,7 +1,7 @@
 // docker's `local` volume driver: a directory <root>/<name>/_data, or, with options, a filesystem
 // mounted there (`--opt type=tmpfs`, `--opt type=none --opt o=bind --opt device=/path`, …).
 import { readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { chown, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { mountAll, unmount } from '../snapshot/mount.js';
@@ -26,7 +26,8 @@ function isMountPoint(path: string): boolean {
 }
 
 export class LocalDriver {
-  constructor(readonly root: string) {}
+  /** `owner`: who owns new data dirs (a remapped daemon's root); host root otherwise. */
+  constructor(readonly root: string, private readonly owner?: { uid: number; gid: number }) {}
 
   dir(name: string): string {
     return join(this.root, name);
@@ -38,6 +39,7 @@ export class LocalDriver {
 
   async create(name: string): Promise<void> {
     await mkdir(this.dataDir(name), { recursive: true, mode: 0o755 });
+    if (this.owner) await chown(this.dataDir(name), this.owner.uid, this.owner.gid);
   }
 
   /** Makes the volume's data dir usable (mounts it when the volume has a filesystem of its own). */

@@ -35,6 +35,8 @@ export interface VolumeServiceDeps {
   events: EventBus;
   /** Finds a container by id, name or id prefix (for --volumes-from, and whether users still run). */
   findContainer: (idOrName: string) => { id: string; state?: { Status: string } } | undefined;
+  /** A remapped daemon's root (--userns-remap): owner of new volumes' data dirs, so root inside can write. */
+  rootOwner?: { uid: number; gid: number };
 }
 
 export interface CreateVolumeRequest {
@@ -69,7 +71,7 @@ export class VolumeService {
 
   constructor(private readonly deps: VolumeServiceDeps) {
     this.store = new VolumeStore(deps.db);
-    this.driver = new LocalDriver(deps.root);
+    this.driver = new LocalDriver(deps.root, deps.rootOwner);
   }
 
   async init(): Promise<void> {

@@ -1,7 +1,7 @@
 // A berthd of a test's own: its own data root, exec root, socket, bridge names, subnet and iptables
 // chains, so many can run side by side; stop() removes everything it made, even after a failure.
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'node:http';
@@ -44,11 +44,14 @@ export class TestDaemon {
   private readonly octet: number;
   logs = '';
 
-  constructor() {
+  /** `extraArgs`: more berthd flags (e.g. --userns-remap). */
+  constructor(readonly extraArgs: string[] = []) {
     const n = (process.pid * 7 + counter++) % 40;
     this.tag = `t${process.pid % 1000}x${counter}`;
     this.octet = freeOctet(200 + n);
     this.dir = mkdtempSync('/tmp/bt-');
+    // A remapped container's root must reach its rootfs and bind sources under this dir.
+    if (extraArgs.some((a) => a.startsWith('--userns-remap'))) chmodSync(this.dir, 0o711);
     this.socket = join(this.dir, 'run', 'berth.sock');
     this.host = `unix://${this.socket}`;
   }
@@ -68,6 +71,7 @@ export class TestDaemon {
       '--bridge-prefix', `n${this.tag}`.slice(0, 9),
       '--iptables-chain-prefix', `B${this.tag.toUpperCase()}`,
       '--cgroup-parent', `/berth-${this.tag}`,
+      ...this.extraArgs,
     ];
   }
 
@@ -152,8 +156,8 @@ export class TestDaemon {
   }
 }
 
-export async function startTestDaemon(opts: { busybox?: boolean } = {}): Promise<TestDaemon> {
-  const d = new TestDaemon();
+export async function startTestDaemon(opts: { busybox?: boolean; args?: string[] } = {}): Promise<TestDaemon> {
+  const d = new TestDaemon(opts.args);
   try {
     await d.start();
     if (opts.busybox !== false) await d.importBusybox();

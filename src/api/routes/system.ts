@@ -60,7 +60,7 @@ export function systemRoutes(r: Router, engine: Engine): void {
       Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
       LiveRestoreEnabled: true, Isolation: '', InitBinary: 'docker-init',
       ContainerdCommit: { ID: '' }, RuncCommit: { ID: '' }, InitCommit: { ID: '' },
-      SecurityOptions: ['name=seccomp,profile=builtin'], Warnings: [],
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(engine.userns ? ['name=userns'] : [])], Warnings: [],
     });
   });
 

@@ -5,6 +5,7 @@ import { mkdir, chown, readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
 import { resolveInRoot } from '../../fsutil/resolve-in-root.js';
+import { toHostId } from '../../oci/id-map.js';
 import { resolveCapabilities } from '../capabilities.js';
 import { defaultSeccompProfile } from '../seccomp/default-profile.js';
 import { parseSeccompProfile, seccompProfileToOci } from '../seccomp/profile-to-oci.js';
@@ -21,6 +22,7 @@ import { OCI_RUNTIME_SPEC_VERSION, type LinuxDevice, type LinuxNamespace, type L
 import { parseSecurityOpts } from './security-opts.js';
 import type { GenerateSpecInput, SpecMount } from './spec-input.js';
 import { validateSysctls } from './sysctls.js';
+import { sysfsForUserNamespace, userNamespaceFor } from './user-namespace.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './system-paths.js';
 
 export interface GeneratedSpec {
@@ -62,7 +64,7 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   const uts = mode(hc.UTSMode);
   if (pid.kind === 'none' || uts.kind === 'none') throw new InvalidArgumentError('invalid namespace mode: none');
   if (uts.kind === 'container') throw new InvalidArgumentError(`invalid UTS mode: ${hc.UTSMode}`);
-  if (hc.UsernsMode && hc.UsernsMode !== 'host') throw new InvalidArgumentError(`user namespaces are not supported: ${hc.UsernsMode}`);
+  const userns = userNamespaceFor(hc, input.userns);
   const join = input.joinNamespaces ?? {};
   const namespaces: LinuxNamespace[] = [];
   const add = (type: LinuxNamespace['type'], m: { kind: string; ref?: string }, path: string | undefined): void => {
@@ -78,6 +80,7 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   add('ipc', ipc, join.ipc);
   add('uts', uts, undefined);
   namespaces.push({ type: 'mount' });
+  if (userns) namespaces.push({ type: 'user' });
   // The caller normally says; without a word from it, HostConfig's NetworkMode decides.
   const netns = input.netns ?? (hc.NetworkMode === 'host' ? 'host' : undefined);
   if (netns === undefined) namespaces.push({ type: 'network' });
@@ -104,7 +107,12 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
       throw new InvalidArgumentError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
     }
     cwd = cleanPath(config.WorkingDir);
-    if (input.createWorkingDir !== false) await makeWorkingDir(input.rootfs, cwd, user.uid, user.gid);
+    if (input.createWorkingDir !== false) {
+      // In a user namespace the directory is owned by the host ids the user maps to.
+      const uid = userns ? toHostId(userns.uidMappings, user.uid) ?? user.uid : user.uid;
+      const gid = userns ? toHostId(userns.gidMappings, user.gid) ?? user.gid : user.gid;
+      await makeWorkingDir(input.rootfs, cwd, uid, gid);
+    }
   }
 
   // Capabilities and seccomp.
@@ -178,7 +186,8 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
     seen.add(d);
   }
   const lxcfs = input.lxcfs ? lxcfsMounts(input.lxcfs.mountPoint) : [];
-  const mounts = assembleMounts(defaults, lxcfs, callerMounts.map(specMountToOci));
+  let mounts = assembleMounts(defaults, lxcfs, callerMounts.map(specMountToOci));
+  if (userns && typeof netns === 'object' && netns.path) mounts = sysfsForUserNamespace(mounts);
 
   // Paths under /proc and /sys.
   const unconfined = privileged || sec.unconfinedSystemPaths;
@@ -220,6 +229,10 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   if (hostname !== undefined) spec.hostname = hostname;
   if (hc.Annotations && Object.keys(hc.Annotations).length > 0) spec.annotations = { ...hc.Annotations };
   if (devices.length > 0) linux.devices = devices;
+  if (userns) {
+    linux.uidMappings = userns.uidMappings.map((m) => ({ ...m }));
+    linux.gidMappings = userns.gidMappings.map((m) => ({ ...m }));
+  }
   // The domain name goes in as a sysctl: runc 1.1 ignores the spec's `domainname` field, and
   // kernel.domainname is namespaced with the UTS namespace.
   if (config.Domainname && uts.kind !== 'host' && sysctl['kernel.domainname'] === undefined) {

@@ -1,6 +1,7 @@
 // What generateSpec reads: the parts of the Engine API's container Config and HostConfig that
 // shape the OCI spec (field names as in the API, so API objects fit as they are), plus what other
 // services resolved (mounts, network namespace, cgroup path).
+import type { IdMap } from '../../oci/id-map.js';
 
 export interface UlimitSetting {
   Name: string;
@@ -131,6 +132,8 @@ export interface GenerateSpecInput {
    * default profile), sysinfo and sched_getaffinity go to the container's seccomp agent listening there.
    */
   lxcfs?: { mountPoint: string; seccompListener?: string };
+  /** The daemon's --userns-remap mapping: the container gets a user namespace with it unless UsernsMode is "host". */
+  userns?: IdMap;
   /** Host path of the init binary (tini) bound at /sbin/docker-init for HostConfig.Init. */
   initPath?: string;
   /** Make Config.WorkingDir inside the rootfs when it is missing (owned by the user), like docker. Default true. */
