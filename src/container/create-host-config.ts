@@ -11,6 +11,8 @@ import type { ApiHostConfig } from './container-record.js';
 export async function settleHostConfig(hc: ApiHostConfig, host: HostInfo = probeHost()): Promise<string[]> {
   const { warnings, reset } = await resolveResources(hc as SpecHostConfig, host);
   Object.assign(hc, reset);
+  // No limit, or "unlimited" (0 or any negative value), is recorded as no limit at all.
+  if (typeof hc.PidsLimit === 'number' && hc.PidsLimit <= 0) hc.PidsLimit = null;
   if (!hc.Privileged) {
     if (hc.MaskedPaths == null) hc.MaskedPaths = [...DEFAULT_MASKED_PATHS];
     if (hc.ReadonlyPaths == null) hc.ReadonlyPaths = [...DEFAULT_READONLY_PATHS];

@@ -104,9 +104,10 @@ export function planUpdate(h: ApiHostConfig, u: UpdateRequest): { changes: Parti
     changes.CpusetMems = u.CpusetMems;
     cpu.mems = u.CpusetMems;
   }
-  if (u.PidsLimit !== undefined && u.PidsLimit !== null && u.PidsLimit !== 0) {
-    // 0 leaves the limit as it is; a negative value removes it.
-    changes.PidsLimit = u.PidsLimit > 0 ? u.PidsLimit : null;
+  if (u.PidsLimit !== undefined && u.PidsLimit !== null) {
+    // As docker: 0 and any negative value mean unlimited, recorded as 0 (the CLI sends nothing
+    // when --pids-limit is not given).
+    changes.PidsLimit = u.PidsLimit > 0 ? u.PidsLimit : 0;
     resources.pids = { limit: u.PidsLimit > 0 ? u.PidsLimit : -1 };
   }
   if (u.BlkioWeight) {
