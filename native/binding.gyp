@@ -9,8 +9,7 @@
       "target_name": "berth-seccomp-agent",
       "type": "executable",
       "sources": ["seccomp_agent.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"],
-      "ldflags": ["-static"]
+      "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]
 }
