@@ -4,9 +4,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { join } from 'node:path';
 import { seccompAgentBinary } from '../../src/container/seccomp-agent.js';
+import { defaultSeccompProfile } from '../../src/runtime/seccomp/default-profile.js';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
 
 const skip = !existsSync('/usr/bin/lxcfs') ? 'lxcfs is not installed' : seccompAgentBinary() === undefined ? 'the seccomp agent is not built' : false;
@@ -58,13 +60,21 @@ describe('resource view (sysinfo, sched_getaffinity)', { skip }, () => {
     assert.match(meminfo!, /^MemTotal:\s+65536 kB$/);
   });
 
-  it('shows the host to a container without limits, with --lxcfs=false and with seccomp=unconfined', async () => {
+  it('shows the host to a container without limits, with --lxcfs=false, seccomp=unconfined, a custom profile, --privileged', async () => {
     const free = await d.docker(['run', '--rm', 'busybox', 'sh', '-c', PROBE]);
     assert.equal(free.stdout, `${hostMemKiB}\n${hostCpus}\n`);
     const off = await d.berth(['run', '--rm', '--lxcfs=false', '--memory', '64m', '--cpus', '1', 'busybox', 'sh', '-c', PROBE]);
     assert.equal(off.stdout, `${hostMemKiB}\n${hostCpus}\n`, off.stderr);
     const unconfined = await d.docker(['run', '--rm', '--security-opt', 'seccomp=unconfined', '--memory', '64m', '--cpus', '1', 'busybox', 'sh', '-c', PROBE]);
     assert.equal(unconfined.stdout, `${hostMemKiB}\n${hostCpus}\n`, unconfined.stderr);
+    // A profile of the user's own (here docker's default, given as a file) is applied as written.
+    const profile = join(d.dir, 'profile.json');
+    writeFileSync(profile, JSON.stringify(defaultSeccompProfile()));
+    const custom = await d.docker(['run', '--rm', '--security-opt', `seccomp=${profile}`, '--memory', '64m', '--cpus', '1', 'busybox', 'sh', '-c', PROBE]);
+    assert.equal(custom.stdout, `${hostMemKiB}\n${hostCpus}\n`, custom.stderr);
+    const privileged = await d.docker(['run', '--rm', '--privileged', '--memory', '64m', '--cpus', '1', 'busybox', 'sh', '-c', PROBE]);
+    assert.equal(privileged.stdout, `${hostMemKiB}\n${hostCpus}\n`, privileged.stderr);
+    assert.equal(agentPids(d.dir).length, 0);
   });
 
   it('answers docker exec, survives kill -9 of berthd, and its agent ends with the container', async () => {
