@@ -17,6 +17,7 @@ import { mountAll, unmount } from '../snapshot/mount.js';
 import type { Conmon } from '../runtime/conmon.js';
 import type { Runc } from '../runtime/runc.js';
 import { generateSpec } from '../runtime/spec/generate-spec.js';
+import { checkBindPropagation } from '../runtime/spec/bind-propagation.js';
 import { userNamespaceFor } from '../runtime/spec/user-namespace.js';
 import type { IdMap } from '../oci/id-map.js';
 import { chownToRemappedRoot } from './remapped-files.js';
@@ -277,6 +278,7 @@ export class ContainerService {
         const v = await this.deps.volumes.mountsFor(c, rootfs);
         mounts.push(...v.mounts);
         c.mounts = v.inspect;
+        await checkBindPropagation(v.mounts);
       }
       let netns: { path?: string } | 'host' | undefined;
       done = trace('network');

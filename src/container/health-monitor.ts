@@ -89,9 +89,17 @@ interface Monitor {
 
 export class HealthMonitor implements ContainerHooks {
   private readonly monitors = new Map<string, Monitor>();
+  /** The exec id of the probe running in each container now (docker lists it in ExecIDs). */
+  private readonly probing = new Map<string, string>();
 
   constructor(private readonly containers: ContainerService, private readonly log: (msg: string) => void = () => undefined) {
     containers.hooks.push(this);
+  }
+
+  /** The running probe's exec id, if a probe runs in the container now. */
+  probeExecIds(id: string): string[] {
+    const e = this.probing.get(id);
+    return e ? [e] : [];
   }
 
   started(c: ContainerRecord): void {
@@ -154,7 +162,8 @@ export class HealthMonitor implements ContainerHooks {
     const shown = s.test.join(' ');
     this.containers.emit(c, `exec_create: ${shown}`, { execID });
     this.containers.emit(c, `exec_start: ${shown}`, { execID });
-    const r = await runHealthProbe(this.containers.deps.runc, id, s.test, s.timeoutMs);
+    this.probing.set(id, execID);
+    const r = await runHealthProbe(this.containers.deps.runc, id, s.test, s.timeoutMs).finally(() => this.probing.delete(id));
     this.containers.emit(c, 'exec_die', { execID, exitCode: String(r.ExitCode) });
     // Read again: the record may have changed while the probe ran.
     const cur = this.containers.store.get(id);

@@ -27,6 +27,8 @@ export function containerOpsRoutes(r: Router, engine: Engine): void {
 
   r.add('POST', '/containers/:id/update', async (ctx) => {
     const body = (await readJson<UpdateRequest>(ctx.req)) ?? {};
-    sendJson(ctx.res!, 200, await updateContainer(cs.store, cs.deps.runc, ctx.params.id!, body));
+    const result = await updateContainer(cs.store, cs.deps.runc, ctx.params.id!, body);
+    cs.emit(cs.store.resolve(ctx.params.id!), 'update');
+    sendJson(ctx.res!, 200, result);
   });
 }

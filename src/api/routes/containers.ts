@@ -48,7 +48,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
     const c = cs.store.resolve(ctx.params.id!);
     const live = cs.isRunning(c) ? engine.networks.networkSettings(c.id) : undefined;
     if (live) c.networkSettings = live as unknown as Record<string, unknown>;
-    sendJson(ctx.res!, 200, inspectContainer(c, { execIds: engine.execs.idsOf(c.id) }));
+    sendJson(ctx.res!, 200, inspectContainer(c, { execIds: [...engine.execs.idsOf(c.id), ...engine.health.probeExecIds(c.id)] }));
   });
 
   r.add('POST', '/containers/:id/start', async (ctx) => {
@@ -112,7 +112,10 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/containers/:id/resize', async (ctx) => {
-    await cs.resize(ctx.params.id!, intParam(ctx.query, 'h') ?? 24, intParam(ctx.query, 'w') ?? 80);
+    const height = intParam(ctx.query, 'h') ?? 24;
+    const width = intParam(ctx.query, 'w') ?? 80;
+    await cs.resize(ctx.params.id!, height, width);
+    cs.emit(cs.store.resolve(ctx.params.id!), 'resize', { height: String(height), width: String(width) });
     ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
   });
 
@@ -121,6 +124,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
     const q = ctx.query;
     const tty = Boolean(c.config.Tty);
     const h = hijack(ctx, tty);
+    cs.emit(c, 'attach');
     const abort = new AbortController();
     void h.closed.then(() => abort.abort());
     if (boolParam(q, 'stdin')) void cs.attachStdin(c.id, h.input).catch(() => undefined);
@@ -182,6 +186,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
       const f = l.trim().split(/\s+/);
       return [...f.slice(0, header.length - 1), f.slice(header.length - 1).join(' ')];
     }).filter((row) => pids.has(row[pidCol]!));
+    cs.emit(c, 'top');
     sendJson(ctx.res!, 200, { Titles: header, Processes: processes });
   });
 
