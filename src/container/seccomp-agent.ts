@@ -4,7 +4,7 @@
 // descriptor, and fails the create when nobody listens); it runs in a session of its own like conmon,
 // outlives a berthd restart, and exits by itself when the container is gone.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +17,13 @@ const AGENT_BINARY = fileURLToPath(new URL('../../../native/build/Release/berth-
 export interface SeccompAgent {
   pid: number;
   socketPath: string;
-  /** Ends the agent (when the container never started: a started one exits with its container). */
+  /** Ends the agent and removes its socket (for a container that failed to start: a started one's agent exits with it). */
   kill(): void;
 }
 
-/** The agent binary, when it was built. */
+/** The agent binary, when it was built and BERTH_SECCOMP_AGENT=0 does not turn it off (daemon-wide). */
 export function seccompAgentBinary(): string | undefined {
+  if (/^(0|false|no)$/i.test(process.env.BERTH_SECCOMP_AGENT ?? '')) return undefined;
   return existsSync(AGENT_BINARY) ? AGENT_BINARY : undefined;
 }
 
@@ -76,6 +77,7 @@ export async function startSeccompAgent(socketPath: string, o: { binary?: string
     socketPath,
     kill(): void {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(socketPath, { force: true });
     },
   };
 }
