@@ -29,7 +29,7 @@ import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { OomWatcher } from './oom-watcher.js';
-import { generateWithSeccompAgent, removeSeccompAgentSocket, type SeccompAgent, seccompAgentBinary, seccompAgentSocket } from './seccomp-agent.js';
+import { generateWithSeccompAgent, stopSeccompAgent, type SeccompAgent, seccompAgentBinary, seccompAgentSocket } from './seccomp-agent.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import { settleHostConfig } from './create-host-config.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-monitor.js';
@@ -39,7 +39,7 @@ import { signalNumber } from './signals.js';
 
 /** What the network service does for a container (optional until networking is wired). */
 export interface ContainerNetworking {
-  attach(c: ContainerRecord, filesDir: string): Promise<{ netns?: { path?: string } | 'host'; mounts: SpecMount[]; settings?: Record<string, unknown> }>;
+  attach(c: ContainerRecord, filesDir: string): Promise<{ netns?: { path?: string; userns?: string } | 'host'; mounts: SpecMount[]; settings?: Record<string, unknown> }>;
   detach(c: ContainerRecord): Promise<void>;
 }
 
@@ -280,7 +280,7 @@ export class ContainerService {
         c.mounts = v.inspect;
         await checkBindPropagation(v.mounts);
       }
-      let netns: { path?: string } | 'host' | undefined;
+      let netns: { path?: string; userns?: string } | 'host' | undefined;
       done = trace('network');
       if (this.deps.networking) {
         const n = await this.deps.networking.attach(c, p.dataDir(c.id));
@@ -466,7 +466,7 @@ export class ContainerService {
       this.deps.networking ? this.deps.networking.detach(c).catch(() => undefined) : undefined,
     ]);
     await rm(this.deps.paths.bundle(c.id), { recursive: true, force: true }).catch(() => undefined);
-    await removeSeccompAgentSocket(this.deps.paths.p.execRoot, c.id);
+    await stopSeccompAgent(this.deps.paths.p.execRoot, c.id);
     // conmon's attach-socket link, which it does not always remove when it exits.
     await rm(join(this.deps.paths.socketDir, conmonUuid(c.id)), { force: true }).catch(() => undefined);
   }

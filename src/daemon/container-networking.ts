@@ -4,6 +4,10 @@ import type { NetworkService } from '../network/network-service.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 
 export function networkingFor(networks: NetworkService, containers: () => ContainerService): ContainerNetworking {
+  const userns = (netnsPath: string): { userns?: string } => {
+    const u = networks.usernsOf(netnsPath);
+    return u ? { userns: u } : {};
+  };
   return {
     async attach(c, filesDir) {
       let mode = String(c.hostConfig.NetworkMode ?? 'bridge');
@@ -28,7 +32,7 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
         { type: 'bind', source: r.files.hosts, destination: '/etc/hosts' },
       ];
       return {
-        netns: r.netnsPath ? { path: r.netnsPath } : r.mode === 'host' ? 'host' : undefined,
+        netns: r.netnsPath ? { path: r.netnsPath, ...userns(r.netnsPath) } : r.mode === 'host' ? 'host' : undefined,
         mounts,
         settings: r.networkSettings as unknown as Record<string, unknown>,
       };

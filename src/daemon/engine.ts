@@ -95,6 +95,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
     bridgePrefix: config.bridgePrefix,
     chainPrefix: config.chainPrefix,
     ...(config.addressPools.length ? { addressPools: config.addressPools } : {}),
+    ...(idMap ? { userns: idMap } : {}),
   });
   await networks.init();
   // BERTH_LXCFS=0 keeps berthd from starting lxcfs (HostConfig.Lxcfs=false does it per container).

@@ -28,7 +28,8 @@ import { DnsServer, type Upstream } from './dns-server.js';
 import { applyRules, listRules, removeRules, type FirewallNetwork } from './firewall-rules.js';
 import { parseExtraHosts, renderHostsFile, selfNames, type HostsEntry } from './hosts-file.js';
 import { cidrContains, cidrOverlaps, cidrSize, formatCidr, formatIPv4, hostRange, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
-import { createNetns, listNetns, prepareNetnsDir, removeNetns } from './netns.js';
+import { createNetns, listNetns, type NetnsOwner, prepareNetnsDir, removeNetns, usernsFileOf } from './netns.js';
+import type { IdMap } from '../oci/id-map.js';
 import { NetworkStore, type Db, type EndpointRow, type NetworkMode, type NetworkRow, type PublishedPort, type SandboxRow } from './network-store.js';
 import { listenTcp, listenUdp, type Listener } from './port-proxy.js';
 import { parsePortKey, portRequests, type PortRequest } from './port-requests.js';
@@ -61,6 +62,8 @@ export interface NetworkServiceOptions {
   dnsUpstreams?: Upstream[];
   /** Port of the DNS servers (53; containers cannot be told another). */
   dnsPort?: number;
+  /** The daemon remaps ids (--userns-remap): each network namespace is owned by a user namespace with this mapping. */
+  userns?: IdMap;
 }
 
 export interface AttachRequest {
@@ -124,6 +127,7 @@ export class NetworkService {
   readonly store: NetworkStore;
   private readonly plugins: CniPlugins;
   private readonly netnsDir: string;
+  private readonly netnsOwner?: NetnsOwner;
   private readonly ipamDir: string;
   private readonly bridgePrefix: string;
   private readonly chainPrefix: string;
@@ -140,6 +144,7 @@ export class NetworkService {
     this.store = new NetworkStore(o.db);
     this.plugins = new CniPlugins(o.cniPluginDirs ?? ['/usr/lib/cni', '/opt/cni/bin']);
     this.netnsDir = join(o.runDir, 'netns');
+    if (o.userns) this.netnsOwner = { usernsDir: join(o.runDir, 'userns'), idMap: o.userns };
     this.ipamDir = join(o.runDir, 'cni', 'ipam');
     this.bridgePrefix = o.bridgePrefix ?? 'berth';
     this.chainPrefix = o.chainPrefix ?? 'BERTH';
@@ -153,6 +158,7 @@ export class NetworkService {
    *  every network's bridge, firewall rules and DNS server. Call reconcile() next. */
   async init(): Promise<void> {
     await prepareNetnsDir(this.netnsDir);
+    if (this.netnsOwner) await prepareNetnsDir(this.netnsOwner.usernsDir);
     await mkdir(this.ipamDir, { recursive: true });
     const existing = this.store.networks();
     if (!existing.some((n) => n.driver === 'host')) this.insertBuiltin('host', 'host');
@@ -224,7 +230,11 @@ export class NetworkService {
     await this.idle();
     const known = new Set(this.store.sandboxes().map((s) => s.netnsPath).filter(Boolean));
     for (const f of await listNetns(this.netnsDir)) {
-      if (!known.has(f)) await removeNetns(f);
+      if (!known.has(f)) await removeNetns(f, this.netnsOwner);
+    }
+    if (this.netnsOwner) {
+      const owned = new Set([...known].map((p) => usernsFileOf(p!, this.netnsOwner!)));
+      for (const f of await listNetns(this.netnsOwner.usernsDir)) if (!owned.has(f)) await removeNetns(f);
     }
     const owners = new Set(this.store.sandboxes().map((s) => s.id));
     for (const lease of await this.listLeases()) {
@@ -432,6 +442,11 @@ export class NetworkService {
     this.o.events?.emit('network', 'disconnect', n.id, { container: s.containerId!, name: n.name, type: n.driver });
   }
 
+  /** The user namespace owning the network namespace file `netnsPath` (a remapped daemon's), if any. */
+  usernsOf(netnsPath: string): string | undefined {
+    return this.netnsOwner && netnsPath.startsWith(`${this.netnsDir}/`) ? usernsFileOf(netnsPath, this.netnsOwner) : undefined;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Containers
 
@@ -474,7 +489,7 @@ export class NetworkService {
       } else {
         sandbox = this.newSandbox('bridge', c);
         this.store.insertSandbox(sandbox);
-        await createNetns(sandbox.netnsPath!);
+        await createNetns(sandbox.netnsPath!, this.netnsOwner);
         await this.addEndpoint(sandbox, primary, 'eth0', true, primaryCfg);
       }
       sandbox.dnsServers = hc.Dns ?? [];
@@ -580,7 +595,7 @@ export class NetworkService {
       this.store.insertEndpoint(blankEndpoint(s.id, net.id));
     });
     try {
-      if (mode === 'none') await createNetns(s.netnsPath!);
+      if (mode === 'none') await createNetns(s.netnsPath!, this.netnsOwner);
       const files = await this.writeFiles(c, s);
       this.o.events?.emit('network', 'connect', net.id, { container: c.id, name: net.name, type: net.driver });
       return { netnsPath: s.netnsPath ?? undefined, mode, files, networkSettings: this.settingsOf(s) };
@@ -734,7 +749,7 @@ export class NetworkService {
             // DEL of a half-made endpoint may fail; the lease files are checked at reconcile.
           }
         }
-        if (s.netnsPath) await removeNetns(s.netnsPath);
+        if (s.netnsPath) await removeNetns(s.netnsPath, this.netnsOwner);
       }
       this.store.deleteSandbox(s.id);
     });
@@ -761,7 +776,7 @@ export class NetworkService {
         const s: SandboxRow = { ...this.newSandbox('bridge', undefined), state: 'preparing' };
         this.store.insertSandbox(s);
         try {
-          await createNetns(s.netnsPath!);
+          await createNetns(s.netnsPath!, this.netnsOwner);
           await this.addEndpoint(s, net, 'eth0', true, null);
           this.store.updateSandbox({ ...s, state: 'ready' });
         } catch {

@@ -58,6 +58,10 @@ describe('a daemon with --userns-remap default', () => {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     assert.match(status, new RegExp(`^Uid:\\s+${start.uid}\\s+${start.uid}\\s+${start.uid}\\s+${start.uid}$`, 'm'));
     assert.match(status, new RegExp(`^Gid:\\s+${start.gid}\\s`, 'm'));
+    // exec enters the same user namespace (which owns the container's network namespace).
+    const ex = await d.docker(['exec', 'sleeper', 'sh', '-c', 'id -u; cat /proc/self/uid_map; ls /sys/class/net']);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.deepEqual(ex.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')), ['0', `0 ${start.uid} 65536`, 'eth0', 'lo']);
     await d.docker(['rm', '-f', 'sleeper']);
   });
 

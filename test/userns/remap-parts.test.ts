@@ -171,6 +171,11 @@ describe('the spec of a remapped container', () => {
     const sys = spec.mounts?.find((m) => m.destination === '/sys');
     assert.equal(sys?.type, 'bind');
     assert.ok(sys?.options?.includes('ro'));
+    // One made inside a user namespace of its own: the container joins that user namespace.
+    const owned = (await gen({}, { userns: MAP, netns: { path: '/run/netns/x', userns: '/run/userns/x' } })).spec;
+    assert.deepEqual(owned.linux?.namespaces?.find((n) => n.type === 'user'), { type: 'user', path: '/run/userns/x' });
+    assert.deepEqual(owned.linux?.uidMappings, MAP.uidMappings);
+    assert.equal(owned.mounts?.find((m) => m.destination === '/sys')?.type, 'sysfs');
     const host = (await gen({ UsernsMode: 'host' }, { userns: MAP })).spec;
     assert.ok(!host.linux?.namespaces?.some((n) => n.type === 'user'));
     assert.equal(host.linux?.uidMappings, undefined);

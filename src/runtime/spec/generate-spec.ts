@@ -80,11 +80,13 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   add('ipc', ipc, join.ipc);
   add('uts', uts, undefined);
   namespaces.push({ type: 'mount' });
-  if (userns) namespaces.push({ type: 'user' });
   // The caller normally says; without a word from it, HostConfig's NetworkMode decides.
   const netns = input.netns ?? (hc.NetworkMode === 'host' ? 'host' : undefined);
   if (netns === undefined) namespaces.push({ type: 'network' });
   else if (netns !== 'host') namespaces.push(netns.path ? { type: 'network', path: netns.path } : { type: 'network' });
+  // A network namespace made inside a user namespace is only usable from that one: join it.
+  const joinedUserns = typeof netns === 'object' && netns.path ? netns.userns : undefined;
+  if (userns) namespaces.push(joinedUserns ? { type: 'user', path: joinedUserns } : { type: 'user' });
   const cgroupns = hc.CgroupnsMode || (host.cgroupV2 ? 'private' : 'host');
   if (cgroupns !== 'private' && cgroupns !== 'host') throw new InvalidArgumentError(`invalid cgroup namespace mode: ${cgroupns}`);
   if (cgroupns === 'private') namespaces.push({ type: 'cgroup' });
@@ -187,7 +189,7 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   }
   const lxcfs = input.lxcfs ? lxcfsMounts(input.lxcfs.mountPoint) : [];
   let mounts = assembleMounts(defaults, lxcfs, callerMounts.map(specMountToOci));
-  if (userns && typeof netns === 'object' && netns.path) mounts = sysfsForUserNamespace(mounts);
+  if (userns && typeof netns === 'object' && netns.path && !joinedUserns) mounts = sysfsForUserNamespace(mounts);
 
   // Paths under /proc and /sys.
   const unconfined = privileged || sec.unconfinedSystemPaths;

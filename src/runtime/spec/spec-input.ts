@@ -118,9 +118,10 @@ export interface GenerateSpecInput {
   mounts?: SpecMount[];
   /**
    * A namespace path to join, 'host' for --network host; absent: a new one (runc brings up lo),
-   * or the host's when HostConfig.NetworkMode is 'host'.
+   * or the host's when HostConfig.NetworkMode is 'host'. `userns`: the user namespace that owns
+   * the joined one (a remapped daemon's), which a container in a user namespace joins.
    */
-  netns?: { path?: string } | 'host';
+  netns?: { path?: string; userns?: string } | 'host';
   /** Paths of namespaces to join for `--pid container:x` / `--ipc container:x` (/proc/<pid>/ns/…). */
   joinNamespaces?: { pid?: string; ipc?: string };
   /** Cgroup path for runc (cgroupfs driver: /berth/<id>). */
