@@ -4,8 +4,8 @@
 // descriptor, and fails the create when nobody listens); it runs in a session of its own like conmon,
 // outlives a berthd restart, and exits by itself when the container is gone.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../runtime/runc.js';
@@ -72,19 +72,40 @@ export async function startSeccompAgent(socketPath: string, o: { binary?: string
     child.unref();
   }
   const pid = child.pid!;
+  // For stopSeccompAgent after a berthd restart, when this child object is long gone.
+  await writeFile(pidFile(socketPath), `${pid}\n`);
   return {
     pid,
     socketPath,
     kill(): void {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      rmSync(socketPath, { force: true });
+      killAgent(pid, socketPath);
     },
   };
 }
 
-/** Removes a container's agent socket (the agent removes it too when it exits). */
-export async function removeSeccompAgentSocket(execRoot: string, containerId: string): Promise<void> {
-  await rm(seccompAgentSocket(execRoot, containerId), { force: true }).catch(() => undefined);
+const pidFile = (socketPath: string): string => socketPath.replace(/\.sock$/, '.pid');
+
+/** SIGKILL to the agent of socketPath if pid still is it, and its files removed. */
+function killAgent(pid: number, socketPath: string): void {
+  try {
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(socketPath)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+  rmSync(socketPath, { force: true });
+  rmSync(pidFile(socketPath), { force: true });
+}
+
+/**
+ * Ends a container's agent, with the container's runtime files. Mostly it has exited by itself (its
+ * container is gone); not when the container failed before its runtime connected (a missing
+ * executable), where it would wait for a connection that never comes.
+ */
+export async function stopSeccompAgent(execRoot: string, containerId: string): Promise<void> {
+  const socketPath = seccompAgentSocket(execRoot, containerId);
+  const pid = Number.parseInt(await readFile(pidFile(socketPath), 'utf8').catch(() => ''), 10);
+  if (Number.isInteger(pid) && pid > 0) killAgent(pid, socketPath);
+  else await rm(socketPath, { force: true }).catch(() => undefined);
 }
 
 /**
