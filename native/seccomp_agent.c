@@ -451,6 +451,7 @@ int main(int argc, char **argv) {
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) break; // no runtime came
     if (fds[0].revents & POLLIN) accept_runtime(lfd);
+    if (fds[0].revents & (POLLERR | POLLNVAL)) fds[0].fd = -1; // poll skips it from now on: no busy loop
     int init_gone = 0;
     for (int i = 1; i < nfds; i++) {
       short ev = fds[i].revents;
