@@ -1,10 +1,16 @@
 // The seccomp rules that send sysinfo and sched_getaffinity to the container's agent.
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultSeccompProfile } from '../../src/runtime/seccomp/default-profile.js';
 import { seccompProfileToOci } from '../../src/runtime/seccomp/profile-to-oci.js';
 import { withResourceViewNotify } from '../../src/runtime/seccomp/resource-view-notify.js';
+import { generateSpec } from '../../src/runtime/spec/generate-spec.js';
 import type { LinuxSeccomp } from '../../src/runtime/spec/runtime-spec.js';
+import type { SpecHostConfig } from '../../src/runtime/spec/spec-input.js';
+import { fakeHost } from '../runtime-spec/fake-host.js';
 
 describe('withResourceViewNotify', () => {
   const base = seccompProfileToOci(defaultSeccompProfile(), { capabilities: [], arch: 'amd64', kernel: '6.1.0' });
@@ -33,5 +39,28 @@ describe('withResourceViewNotify', () => {
       [['sysinfo'], 'SCMP_ACT_ERRNO'],
       [['sched_getaffinity'], 'SCMP_ACT_NOTIFY'],
     ]);
+  });
+});
+
+describe('generateSpec with a seccomp listener', () => {
+  const rootfs = mkdtempSync(join(tmpdir(), 'berth-rv-'));
+  after(() => rmSync(rootfs, { recursive: true, force: true }));
+  const listener = '/run/berth/seccomp/abc.sock';
+  const seccompOf = async (hostConfig: SpecHostConfig, seccompListener: string | null = listener) => {
+    const lxcfs = { mountPoint: join(rootfs, 'no-lxcfs'), ...(seccompListener ? { seccompListener } : {}) };
+    const { spec } = await generateSpec({ id: 'a'.repeat(64), rootfs, cgroupsPath: '/berth/a', config: { Cmd: ['sh'] }, hostConfig, lxcfs }, fakeHost());
+    return spec.linux?.seccomp;
+  };
+
+  it('sends the calls to the listener with docker\'s default profile only', async () => {
+    const def = await seccompOf({});
+    assert.equal(def?.listenerPath, listener);
+    assert.ok(def?.syscalls?.some((r) => r.action === 'SCMP_ACT_NOTIFY' && r.names.includes('sysinfo')));
+    assert.equal((await seccompOf({}, null))?.listenerPath, undefined);
+    assert.equal(await seccompOf({ SecurityOpt: ['seccomp=unconfined'] }), undefined);
+    assert.equal(await seccompOf({ Privileged: true }), undefined);
+    const custom = await seccompOf({ SecurityOpt: [`seccomp=${JSON.stringify(defaultSeccompProfile())}`] });
+    assert.equal(custom?.listenerPath, undefined);
+    assert.ok(!custom?.syscalls?.some((r) => r.action === 'SCMP_ACT_NOTIFY'));
   });
 });
