@@ -232,10 +232,9 @@ export class NetworkService {
     for (const f of await listNetns(this.netnsDir)) {
       if (!known.has(f)) await removeNetns(f, this.netnsOwner);
     }
-    if (this.netnsOwner) {
-      const owned = new Set([...known].map((p) => usernsFileOf(p!, this.netnsOwner!)));
-      for (const f of await listNetns(this.netnsOwner.usernsDir)) if (!owned.has(f)) await removeNetns(f);
-    }
+    // User namespaces of network namespaces no sandbox has (all of them when remapping is off now).
+    const owned = new Set(this.netnsOwner ? [...known].map((p) => usernsFileOf(p!, this.netnsOwner!)) : []);
+    for (const f of await listNetns(join(this.o.runDir, 'userns'))) if (!owned.has(f)) await removeNetns(f);
     const owners = new Set(this.store.sandboxes().map((s) => s.id));
     for (const lease of await this.listLeases()) {
       if (owners.has(lease.owner)) continue;

@@ -3,7 +3,8 @@
 // released at remove. It is the ContainerVolumes hook of the container service.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { chown, mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Db } from '../db/database.js';
@@ -260,6 +261,17 @@ export class VolumeService {
     return this.inspectMounts({ mounts });
   }
 
+  /** A missing -v source, made as docker makes it: new directories belong to the (remapped) root. */
+  private async makeBindSource(path: string): Promise<void> {
+    const first = await mkdir(path, { recursive: true });
+    const owner = this.deps.rootOwner;
+    if (first === undefined || !owner) return;
+    for (let p = path; ; p = dirname(p)) {
+      await chown(p, owner.uid, owner.gid);
+      if (p === first || p === '/') break;
+    }
+  }
+
   /** The runtime mounts for a start: volumes made ready, image data copied into new ones. */
   async mountsFor(c: VolumeUser, rootfs: string): Promise<{ mounts: SpecMount[]; inspect: Array<Record<string, unknown>> }> {
     let plan = this.store.plan<MountPlan>(c.id);
@@ -271,7 +283,7 @@ export class VolumeService {
     for (const m of plan.mounts) {
       if (m.type === 'bind') {
         // docker makes a missing bind source for -v (a --mount without it was refused at create).
-        if (!existsSync(m.source)) await mkdir(m.source, { recursive: true });
+        if (!existsSync(m.source)) await this.makeBindSource(m.source);
         out.push({ type: 'bind', source: m.source, destination: m.destination, readOnly: !m.rw, propagation: (m.propagation || 'rprivate') as MountPropagation });
       } else if (m.type === 'volume') {
         const v = this.store.get(m.source);

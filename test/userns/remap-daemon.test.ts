@@ -71,6 +71,10 @@ describe('a daemon with --userns-remap default', () => {
       'touch /new && echo ok1; echo "10.9.9.9 x" >> /etc/hosts && echo ok2; touch /data/f && stat -c %u /data/f; stat -c %u:%g /host; touch /host/f 2>/dev/null || echo denied',
     ]);
     assert.deepEqual(out.trim().split('\n'), ['ok1', 'ok2', '0', '65534:65534', 'denied']);
+    // A missing -v source is made for the remapped root, as docker makes it.
+    const made = await run(['-v', `${hostDir}/new/sub:/made`, 'busybox', 'sh', '-c', 'stat -c %u:%g /made; touch /made/f && echo ok']);
+    assert.deepEqual(made.trim().split('\n'), ['0:0', 'ok']);
+    assert.equal(statSync(join(hostDir, 'new')).uid, start.uid);
     const data = (await d.docker(['volume', 'inspect', '-f', '{{.Mountpoint}}', 'remapvol'])).stdout.trim();
     assert.equal(statSync(join(data, 'f')).uid, start.uid);
     await d.docker(['volume', 'rm', 'remapvol']);
