@@ -2,11 +2,21 @@
 // own cgroups show (/sys/fs/cgroup inside it), what its processes can do, and docker's warnings.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
 import { eventsOf, inspect, nowSeconds, until } from './flag-support.js';
 
 const MiB = 1024 * 1024;
+
+/** The block device holding / (a whole disk or partition node under /dev), for the throttle flags. */
+function rootDisk(): { path: string; numbers: string } | undefined {
+  const dev = statSync('/').dev;
+  const major = Math.floor(dev / 256) & 0xfff;
+  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  const name = readFileSync('/proc/partitions', 'utf8').split('\n').map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === String(major) && f[1] === String(minor))?.[3];
+  return name && existsSync(`/dev/${name}`) ? { path: `/dev/${name}`, numbers: `${major}:${minor}` } : undefined;
+}
 
 describe('resource flags take effect', () => {
   let d: TestDaemon;
@@ -89,6 +99,17 @@ describe('resource flags take effect', () => {
     const r = await d.docker(['create', '--name', 'okd', '--oom-kill-disable', 'busybox']);
     assert.match(r.stderr, /WARNING: OOM killer is disabled for the container, but no memory limit is set/);
     await d.docker(['rm', 'okd']);
+  });
+
+  it('--memory-swappiness, --oom-score-adj and the --device-*-bps/iops throttles are applied', async () => {
+    const r = await d.docker(['run', '--rm', '-m', '32m', '--memory-swappiness', '10', '--oom-score-adj', '300', 'busybox', 'sh', '-c',
+      'cat /sys/fs/cgroup/memory/memory.swappiness /proc/self/oom_score_adj']);
+    assert.equal(r.stdout, '10\n300\n');
+    const disk = rootDisk();
+    if (!disk || !existsSync('/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device')) return;
+    const t = await d.docker(['run', '--rm', '--device-read-bps', `${disk.path}:1mb`, '--device-write-iops', `${disk.path}:100`, 'busybox', 'sh', '-c',
+      'cat /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device /sys/fs/cgroup/blkio/blkio.throttle.write_iops_device']);
+    assert.equal(t.stdout, `${disk.numbers} 1048576\n${disk.numbers} 100\n`);
   });
 
   it('--shm-size is the size of /dev/shm', async () => {

@@ -2,7 +2,8 @@
 // no-new-privileges, seccomp profiles, devices, groups, sysctls, --privileged, masked paths, --userns.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
 import { api, inspect } from './flag-support.js';
@@ -68,6 +69,25 @@ describe('security flags take effect', () => {
     const missing = await run(['--device', '/dev/nope-nothing', 'busybox', 'true']);
     assert.equal(missing.code, 127); // the docker CLI's code for a start error saying "no such file or directory"
     assert.match(missing.stderr, /error gathering device information while adding custom device "\/dev\/nope-nothing": no such file or directory/);
+  });
+
+  it('--device-cgroup-rule lets the container use a device it makes', async () => {
+    const script = 'mknod /dev/l0 b 7 0 && dd if=/dev/l0 of=/dev/null count=1 2>/dev/null && echo READ';
+    assert.equal((await run(['--device-cgroup-rule', 'b 7:* rmw', 'busybox', 'sh', '-c', script])).stdout, 'READ\n');
+    const denied = await run(['busybox', 'sh', '-c', script]);
+    assert.equal(denied.stdout, ''); // the default rules allow mknod (m) but not reading it
+    assert.notEqual(denied.code, 0);
+  });
+
+  it('--pid, --uts and --cgroupns host share the host namespaces', async () => {
+    assert.equal((await run(['busybox', 'sh', '-c', 'ps -o pid= | head -1'])).stdout.trim(), '1');
+    const hostPid = await run(['--pid', 'host', 'busybox', 'cat', '/proc/1/cmdline']);
+    assert.equal(hostPid.stdout, readFileSync('/proc/1/cmdline', 'utf8'));
+    assert.equal((await run(['--uts', 'host', 'busybox', 'hostname'])).stdout.trim(), hostname());
+    const own = await run(['--cgroupns', 'private', 'busybox', 'grep', 'memory', '/proc/self/cgroup']);
+    assert.match(own.stdout, /:memory:\/$/m);
+    const shared = await run(['--cgroupns', 'host', 'busybox', 'grep', 'memory', '/proc/self/cgroup']);
+    assert.match(shared.stdout, new RegExp(`:memory:/berth-${d.tag}/[0-9a-f]{64}$`, 'm'));
   });
 
   it('--group-add adds supplementary groups', async () => {
