@@ -5,7 +5,7 @@
 // Messages are docker's. Like docker, both maps come from the *user's* entries (by uid, then name);
 // the group names the remapped group in the setting and must exist.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
@@ -150,11 +150,20 @@ export async function ensureDefaultUser(name: string, etcDir: string): Promise<v
   const fail = (what: string) => (err: Error & { stderr?: string }): never => {
     throw new Error(`${what}: ${(err.stderr ?? '').trim() || err.message}`);
   };
+  // Another daemon starting at the same time may win the race: what exists afterwards counts.
+  const exists = async (): Promise<boolean> => {
+    const now = await readAccounts(etcDir);
+    return now.users.some((e) => e.name === name) && now.groups.some((e) => e.name === name);
+  };
   if (!hasUser) {
-    if (hasGroup) await run(useradd, ['-r', '-g', name, '-M', '-s', '/bin/false', name]).catch(fail(`error adding user ${JSON.stringify(name)}`));
-    else await run(useradd, ['-r', '-U', '-M', '-s', '/bin/false', name]).catch(fail(`error adding user ${JSON.stringify(name)}`));
+    const args = hasGroup ? ['-r', '-g', name, '-M', '-s', '/bin/false', name] : ['-r', '-U', '-M', '-s', '/bin/false', name];
+    await run(useradd, args).catch(async (err: Error & { stderr?: string }) => {
+      if (!(await exists())) fail(`error adding user ${JSON.stringify(name)}`)(err);
+    });
   } else if (!hasGroup) {
-    await run(groupadd, ['-r', name]).catch(fail(`error adding group ${JSON.stringify(name)}`));
+    await run(groupadd, ['-r', name]).catch(async (err: Error & { stderr?: string }) => {
+      if (!(await exists())) fail(`error adding group ${JSON.stringify(name)}`)(err);
+    });
   }
   await addMissingRanges(name, etcDir, usermod);
 }
@@ -163,6 +172,8 @@ async function addMissingRanges(name: string, etcDir: string, usermod: string): 
   const u = (await readAccounts(etcDir)).users.find((e) => e.name === name);
   if (!u) throw new Error(`user ${name} was not created`);
   for (const [file, flag] of [['subuid', '--add-subuids'], ['subgid', '--add-subgids']] as const) {
+    // usermod refuses to add ranges to a file that does not exist.
+    await writeFile(join(etcDir, file), '', { flag: 'a', mode: 0o644 });
     const all = parseSubIdFile(await readEtc(etcDir, file));
     if (rangesOf(all, u).length > 0) continue;
     const start = freeRange(all, RANGE_LENGTH);
