@@ -2,6 +2,8 @@
 // them at once through `runc update`; every change is kept in HostConfig for the next start.
 import { ConflictError, InvalidArgumentError } from '../errors.js';
 import type { LinuxResources } from '../runtime/spec/runtime-spec.js';
+import { probeHost, type HostInfo } from '../runtime/spec/host-info.js';
+import { resolveResources } from '../runtime/spec/resources.js';
 import type { Runc } from '../runtime/runc.js';
 import type { ApiHostConfig, ContainerStore } from './container-record.js';
 import { type RestartPolicy, validateRestartPolicy } from './restart-policy.js';
@@ -127,10 +129,20 @@ export function planUpdate(h: ApiHostConfig, u: UpdateRequest): { changes: Parti
 }
 
 /** Applies an update to a container: the runtime first (it may refuse), then the record. */
-export async function updateContainer(store: ContainerStore, runc: Runc, idOrName: string, u: UpdateRequest): Promise<{ Warnings: string[] }> {
+export async function updateContainer(store: ContainerStore, runc: Runc, idOrName: string, u: UpdateRequest, host: HostInfo = probeHost()): Promise<{ Warnings: string[] }> {
   const c = store.resolve(idOrName);
   if (c.state.Status === 'removing' || c.state.Status === 'dead') throw new ConflictError(`Cannot update container ${c.id}: container is marked for removal`);
   const { changes, resources } = planUpdate(c.hostConfig, u);
+  // The host checks of create for what the update sets: CPUs and memory nodes that exist, and a
+  // blkio weight only where the host's cgroups take one (else dropped with docker's warning).
+  const { warnings, reset } = await resolveResources(
+    { CpusetCpus: changes.CpusetCpus as string | undefined, CpusetMems: changes.CpusetMems as string | undefined, BlkioWeight: changes.BlkioWeight as number | undefined },
+    host,
+  );
+  if ('BlkioWeight' in reset) {
+    delete changes.BlkioWeight;
+    delete resources.blockIO;
+  }
   const running = c.state.Status === 'running' || c.state.Status === 'paused';
   if (running && Object.keys(resources).length > 0) {
     try {
@@ -144,5 +156,5 @@ export async function updateContainer(store: ContainerStore, runc: Runc, idOrNam
     cur.hostConfig = { ...cur.hostConfig, ...changes };
     store.update(cur);
   }
-  return { Warnings: [] };
+  return { Warnings: warnings };
 }

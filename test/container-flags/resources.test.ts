@@ -8,6 +8,11 @@ import { eventsOf, inspect, nowSeconds, until } from './flag-support.js';
 
 const MiB = 1024 * 1024;
 
+/** Whether the blkio hierarchy's root has a weight file (docker's test for --blkio-weight support). */
+function hostTakesBlkioWeight(): boolean {
+  return existsSync('/sys/fs/cgroup/blkio/blkio.weight') || existsSync('/sys/fs/cgroup/blkio/blkio.bfq.weight');
+}
+
 /** The block device holding / (a whole disk or partition node under /dev), for the throttle flags. */
 function rootDisk(): { path: string; numbers: string } | undefined {
   const dev = statSync('/').dev;
@@ -69,7 +74,7 @@ describe('resource flags take effect', () => {
   });
 
   it('--blkio-weight is set when the host has a weight file, else dropped with docker\'s warning', async () => {
-    const hasWeight = existsSync('/sys/fs/cgroup/blkio/blkio.weight') || existsSync('/sys/fs/cgroup/blkio/blkio.bfq.weight');
+    const hasWeight = hostTakesBlkioWeight();
     const r = await d.docker(['create', '--name', 'bw', '--blkio-weight', '300', 'busybox', 'sh', '-c', 'cat /sys/fs/cgroup/blkio/blkio*.weight']);
     assert.equal(r.code, 0, r.stderr);
     if (hasWeight) {
@@ -128,6 +133,18 @@ describe('resource flags take effect', () => {
     assert.equal(inside.stdout, `256\n0\n${20 * MiB}\n30000\nmax\n`);
     assert.equal(await inspect(d, 'upd', '{{.HostConfig.CpuShares}} {{.HostConfig.CpusetCpus}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpuQuota}} {{json .HostConfig.PidsLimit}}'),
       `256 0 ${20 * MiB} 30000 0`);
+    // The host checks of create apply: CPUs that exist, a blkio weight only where the host takes one.
+    const badCpu = await d.docker(['update', '--cpuset-cpus', '97', 'upd']);
+    assert.notEqual(badCpu.code, 0);
+    assert.match(badCpu.stderr, /Requested CPUs are not available - requested 97, available: 0/);
+    const bw = await d.docker(['update', '--blkio-weight', '300', 'upd']);
+    assert.equal(bw.code, 0, bw.stderr);
+    if (hostTakesBlkioWeight()) {
+      assert.equal((await d.docker(['exec', 'upd', 'sh', '-c', 'cat /sys/fs/cgroup/blkio/blkio*.weight'])).stdout, '300\n');
+    } else {
+      assert.match(bw.stdout, /Your kernel does not support Block I\/O weight or the cgroup is not mounted\. Weight discarded\./);
+      assert.equal(await inspect(d, 'upd', '{{.HostConfig.BlkioWeight}}'), '0');
+    }
     await d.docker(['rm', '-f', 'upd']);
   });
 
