@@ -29,7 +29,7 @@ import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { OomWatcher } from './oom-watcher.js';
-import { generateWithSeccompAgent, stopSeccompAgent, type SeccompAgent, seccompAgentBinary, seccompAgentSocket } from './seccomp-agent.js';
+import { generateWithSeccompAgent, startSeccompAgentEarly, stopSeccompAgent } from './seccomp-agent.js';
 import { validateRestartPolicy } from './restart-policy.js';
 import { settleHostConfig } from './create-host-config.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-monitor.js';
@@ -266,7 +266,9 @@ export class ContainerService {
     await mkdir(rootfs, { recursive: true });
     let mounted = false;
     let netAttached = false;
-    let agent: SeccompAgent | undefined;
+    const lxcfs = this.deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? this.deps.lxcfsMountPoint : undefined;
+    // Started now, to be listening by the time the spec is written; the spec decides whether it serves.
+    const agent = lxcfs ? startSeccompAgentEarly(p.p.execRoot, c.id, c.hostConfig) : undefined;
     const trace = process.env.BERTH_TRACE ? (label: string, t0 = performance.now()) => () => console.error(`trace ${label} ${(performance.now() - t0).toFixed(1)}ms`) : () => () => undefined;
     try {
       let done = trace('mount');
@@ -295,9 +297,7 @@ export class ContainerService {
       if (this.deps.userns) await chownToRemappedRoot(p.dataDir(c.id), ['hosts', 'resolv.conf', 'hostname'], this.deps.userns.root);
       done();
       done = trace('spec');
-      const lxcfs = this.deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? this.deps.lxcfsMountPoint : undefined;
-      const listener = lxcfs && seccompAgentBinary() ? seccompAgentSocket(p.p.execRoot, c.id) : undefined;
-      const { spec, agent: startedAgent } = await generateWithSeccompAgent(listener, (seccompListener) => generateSpec({
+      const { spec } = await generateWithSeccompAgent(agent, (seccompListener) => generateSpec({
         id: c.id,
         rootfs,
         config: c.config,
@@ -307,9 +307,9 @@ export class ContainerService {
         cgroupsPath: `${this.deps.cgroupParent}/${c.id}`,
         ...(this.deps.userns ? { userns: this.deps.userns.idMap } : {}),
         ...(this.deps.initPath ? { initPath: this.deps.initPath } : {}),
+        joinNamespaces: this.namespacesToJoin(c),
         ...(lxcfs ? { lxcfs: { mountPoint: lxcfs, ...(seccompListener ? { seccompListener } : {}) } } : {}),
       }));
-      agent = startedAgent;
       await writeFile(join(bundle, 'config.json'), specToJson(spec));
       done();
       done = trace('conmon');
@@ -763,6 +763,20 @@ export class ContainerService {
       found ??= { running, containerId: c.id };
     }
     return found;
+  }
+
+  /** `--pid container:X` / `--ipc container:X`: the namespaces of X's running process (docker's errors otherwise). */
+  private namespacesToJoin(c: ContainerRecord): { pid?: string; ipc?: string } {
+    const out: { pid?: string; ipc?: string } = {};
+    for (const [kind, key, label] of [['pid', 'PidMode', 'PID'], ['ipc', 'IpcMode', 'IPC']] as const) {
+      const m = /^container:(.+)$/.exec(String(c.hostConfig[key] ?? ''));
+      if (!m) continue;
+      const other = this.store.resolve(m[1]!);
+      if (other.id === c.id) throw new InvalidArgumentError(`cannot join own ${label} namespace`);
+      if (!this.isRunning(other) || !other.state.Pid) throw new ConflictError(`cannot join ${label} of a non running container: ${other.id}`);
+      out[kind] = `/proc/${other.state.Pid}/ns/${kind}`;
+    }
+    return out;
   }
 
   isRunning(c: ContainerRecord): boolean {
