@@ -48,12 +48,12 @@ describe('lifecycle and observation flags take effect', () => {
   });
 
   it('--stop-signal reaches a trap in the shell; --stop-timeout bounds the wait before SIGKILL', async () => {
-    await ok(['run', '-d', '--name', 'sig', '--stop-signal', 'SIGUSR1', 'busybox', 'sh', '-c', 'trap "echo got-usr1; exit 7" USR1; while :; do sleep 0.05; done']);
+    await ok(['run', '-d', '--name', 'sig', '--stop-signal', 'SIGUSR1', 'busybox', 'sh', '-c', 'trap "echo got-usr1; exit 7" USR1; echo ready; while :; do sleep 0.05; done']);
     assert.equal(await inspect(d, 'sig', '{{.Config.StopSignal}}'), 'SIGUSR1');
-    await delay(100);
+    await until('the trap', async () => ((await d.docker(['logs', 'sig'])).stdout === 'ready\n' ? true : undefined));
     await ok(['stop', 'sig']);
     assert.equal(await inspect(d, 'sig', '{{.State.ExitCode}}'), '7');
-    assert.equal((await d.docker(['logs', 'sig'])).stdout, 'got-usr1\n');
+    assert.equal((await d.docker(['logs', 'sig'])).stdout, 'ready\ngot-usr1\n');
     const since = nowSeconds();
     await ok(['run', '-d', '--name', 'stubborn', '--stop-timeout', '1', 'busybox', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done']);
     assert.equal(await inspect(d, 'stubborn', '{{.Config.StopTimeout}}'), '1');
