@@ -108,23 +108,52 @@ export async function stopSeccompAgent(execRoot: string, containerId: string): P
   else await rm(socketPath, { force: true }).catch(() => undefined);
 }
 
+/** An agent started early, while the container's mounts and network are made; the spec decides whether it serves. */
+export interface EarlySeccompAgent {
+  socketPath: string;
+  /** The agent; undefined when it could not start (the reason is logged). */
+  started: Promise<SeccompAgent | undefined>;
+  /** Ends it, whenever it finishes starting (the container failed to start). */
+  kill(): void;
+}
+
 /**
- * A container's spec made by `generate`, with the agent started when the spec sends calls to it; when
- * the agent cannot start, the spec made again without it (the container then sees the host's numbers
- * from those two calls, as it would without berth's agent, rather than failing to start).
+ * Starts the agent of a container that will get lxcfs; undefined when the agent is off or not built,
+ * or when the container's seccomp cannot be docker's default profile (--privileged, a profile given).
+ */
+export function startSeccompAgentEarly(
+  execRoot: string,
+  containerId: string,
+  hostConfig: { Privileged?: boolean; SecurityOpt?: string[] | null },
+  log: (message: string) => void = (m) => console.error(`berthd: ${m}`),
+): EarlySeccompAgent | undefined {
+  if (seccompAgentBinary() === undefined || hostConfig.Privileged === true) return undefined;
+  const profileGiven = (hostConfig.SecurityOpt ?? []).some((o) => /^seccomp[=:]/.test(o) && !/^seccomp[=:](builtin)?$/.test(o));
+  if (profileGiven) return undefined;
+  const socketPath = seccompAgentSocket(execRoot, containerId);
+  const started = startSeccompAgent(socketPath).catch((err: Error) => {
+    log(`${err.message}; the container's sysinfo and sched_getaffinity show the host`);
+    return undefined;
+  });
+  return { socketPath, started, kill: () => void started.then((a) => a?.kill()) };
+}
+
+/**
+ * A container's spec made by `generate`, with the agent as its seccomp listener when the spec sends
+ * calls to one (docker's default profile). An agent the spec does not use is stopped; when the agent
+ * could not start, the spec is made again without it: the container then sees the host's numbers in
+ * those two calls rather than failing to start.
  */
 export async function generateWithSeccompAgent<T extends { spec: RuntimeSpec }>(
-  socketPath: string | undefined,
+  agent: EarlySeccompAgent | undefined,
   generate: (seccompListener: string | undefined) => Promise<T>,
-  log: (message: string) => void = (m) => console.error(`berthd: ${m}`),
-): Promise<T & { agent?: SeccompAgent }> {
-  const generated = await generate(socketPath);
-  const listener = generated.spec.linux?.seccomp?.listenerPath;
-  if (listener === undefined) return generated;
-  try {
-    return { ...generated, agent: await startSeccompAgent(listener) };
-  } catch (err) {
-    log(`${(err as Error).message}; the container's sysinfo and sched_getaffinity show the host`);
-    return generate(undefined);
+): Promise<T> {
+  const generated = await generate(agent?.socketPath);
+  if (agent === undefined) return generated;
+  const started = await agent.started;
+  if (generated.spec.linux?.seccomp?.listenerPath === undefined) {
+    started?.kill();
+    return generated;
   }
+  return started ? generated : generate(undefined);
 }
