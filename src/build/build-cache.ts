@@ -51,7 +51,7 @@ export class BuildCache {
     `);
   }
 
-  /** The result of a cached step, if its entry exists and `valid(result)` still holds. */
+  /** The result of a cached step, if its entry exists and `valid(result)` still holds (see touch). */
   lookup(key: string, valid: (r: StepResult) => boolean): StepResult | undefined {
     const row = this.db.prepare('SELECT * FROM build_cache WHERE key = ?').get(key) as Row | undefined;
     if (!row) return undefined;
@@ -60,8 +60,17 @@ export class BuildCache {
       this.db.prepare('DELETE FROM build_cache WHERE key = ?').run(key);
       return undefined;
     }
-    this.db.prepare('UPDATE build_cache SET last_used = ?, usage_count = usage_count + 1 WHERE key = ?').run(Date.now(), key);
     return result;
+  }
+
+  /** Counts a use of each entry (one transaction for a whole build's hits, not one per step). */
+  touch(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const now = Date.now();
+    const upd = this.db.prepare('UPDATE build_cache SET last_used = ?, usage_count = usage_count + 1 WHERE key = ?');
+    this.db.transaction(() => {
+      for (const k of keys) upd.run(now, k);
+    })();
   }
 
   record(key: string, result: StepResult, description: string): void {

@@ -33,7 +33,7 @@ import {
   planBuild,
   unusedBuildArgs,
 } from './dockerfile/mod.js';
-import { digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
+import { type KnownDigests, digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
 import { BuildCache, type StepResult } from './build-cache.js';
 import { snapshotExists } from '../image/layer-unpack.js';
 import type { BuildReporter, StepRef } from './build-progress.js';
@@ -44,6 +44,7 @@ import { parseChmod, resolveOwner } from './resolve-owner.js';
 import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
 import { BuildCancelledError, RunFailedError, runStep } from './run-step.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
+import { traceSpan } from './build-trace.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const HISTORY_COMMENT = 'buildkit.dockerfile.v0';
@@ -64,6 +65,8 @@ export interface BuildServiceDeps {
 export interface BuildOptions {
   /** The context, as a directory. */
   contextDir: string;
+  /** Digests of the context's files learnt while receiving it (they are not read again). */
+  contextDigests?: KnownDigests;
   dockerfile: string | Uint8Array;
   /** The name messages use (`Dockerfile`). */
   dockerfileName?: string;
@@ -121,6 +124,10 @@ interface StageResult {
 interface State extends StageResult {
   /** What the next step's key starts from: the current image's ID (or the empty base). */
   parentKey: string;
+}
+
+function sameLayers(a: readonly LayerRecord[], b: readonly LayerRecord[]): boolean {
+  return a.length === b.length && a.every((l, i) => l.chainId === b[i]!.chainId && l.diffId === b[i]!.diffId);
 }
 
 function topChain(layers: readonly LayerRecord[]): Digest | undefined {
@@ -198,7 +205,9 @@ export class BuildService {
       const final = await run.execute();
       return final;
     } finally {
+      const tRm = traceSpan('rm workdir');
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      tRm();
     }
   }
 
@@ -254,6 +263,8 @@ class BuildRun {
   private readonly offsets = new Map<number, number>();
   private readonly globalTotal: number;
   private readonly deps: BuildServiceDeps;
+  /** Cache entries this build used, counted once it ends. */
+  private readonly hitKeys: string[] = [];
 
   constructor(
     private readonly svc: BuildService,
@@ -274,7 +285,12 @@ class BuildRun {
   async execute(): Promise<BuildResult> {
     // Every stage the target needs starts now; each waits for what it uses.
     for (const i of this.plan.order) this.stage(i);
+    const tStages = traceSpan('stages');
     const settled = await Promise.allSettled(this.plan.order.map((i) => this.stage(i)));
+    tStages();
+    const tTouch = traceSpan('touch');
+    this.svc.cache.touch(this.hitKeys);
+    tTouch();
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const target = (settled[settled.length - 1] as PromiseFulfilledResult<StageResult>).value;
@@ -283,12 +299,18 @@ class BuildRun {
     const config: ImageConfig = structuredClone(target.config);
     if (Object.keys(labels).length > 0) config.config = { ...(config.config ?? {}), Labels: { ...(config.config?.Labels ?? {}), ...labels } };
     config.created ??= new Date(0).toISOString();
-    const image = await this.deps.images.commitImage({ config, layers: target.layers, ...(target.baseImage ? { parent: target.baseImage } : {}) });
+    const tCommit = traceSpan('commit image');
+    // A rebuild that ends where the last one did finds its image stored already.
+    const known = this.deps.images.store.get(digestOf(JSON.stringify(config)));
+    const image = known && known.parent === target.baseImage && sameLayers(known.layers, target.layers)
+      ? known
+      : await this.deps.images.commitImage({ config, layers: target.layers, ...(target.baseImage ? { parent: target.baseImage } : {}) });
     const tags: string[] = [];
     for (const t of this.o.tags ?? []) {
       this.deps.images.tagImage(image.id, t);
       tags.push(familiarString(withDefaultTag(t)));
     }
+    tCommit();
     return { imageId: image.id, tags, executed: this.executed, cached: this.cachedSteps, unusedBuildArgs: unusedBuildArgs(this.plan) };
   }
 
@@ -382,6 +404,7 @@ class BuildRun {
   private async cachedResult(key: string): Promise<StepResult | undefined> {
     const hit = this.svc.cache.lookup(key, () => true);
     if (!hit) return undefined;
+    this.hitKeys.push(key);
     const top = hit.layers[hit.layers.length - 1];
     if (top && !(await snapshotExists(this.deps.snapshots, top.chainId))) {
       this.svc.cache.delete([key]);
@@ -417,10 +440,14 @@ class BuildRun {
     this.report({ type: 'start', step: ref, time: t0 });
     try {
       const expanded = state.scope.expand(instr);
+      const tPlan = traceSpan(`plan ${instr.kind}`);
       const plan = await this.planStep(state, expanded, ref, tail);
+      tPlan();
       const key = cacheKey(state.parentKey, plan.keyParts);
       if (!this.o.noCache) {
+        const tHit = traceSpan('lookup');
         const hit = await this.cachedResult(key);
+        tHit();
         if (hit) {
           await plan.release?.();
           this.cachedSteps++;
@@ -519,7 +546,7 @@ class BuildRun {
         if (m.type !== 'bind') continue;
         const root = await this.sourceRoot(m.from, views);
         bindRoots.set(m, root);
-        bindDigests.push(await digestEntries(root, [m.source ?? '/']));
+        bindDigests.push(await digestEntries(root, [m.source ?? '/'], this.knownFor(root)));
       }
     } catch (err) {
       for (const v of views.splice(0)) await v.release();
@@ -595,6 +622,11 @@ class BuildRun {
     };
   }
 
+  /** The digests already known for files under `root` (the received context's). */
+  private knownFor(root: string): { known?: KnownDigests } {
+    return root === this.o.contextDir && this.o.contextDigests ? { known: this.o.contextDigests } : {};
+  }
+
   /** The tree COPY --from / RUN --mount from= reads: a stage, a named context, an image, or the context. */
   private async sourceRoot(from: string | undefined, views: RootfsView[]): Promise<string> {
     if (from === undefined || from === '') return this.o.contextDir;
@@ -621,18 +653,20 @@ class BuildRun {
     applyConfigInstruction(probe, instr);
     const path = probe.WorkingDir || '/';
     const parent = topChain(state.layers);
-    const view = await openRootfsView(this.deps.snapshots, this.workDir, parent);
-    let exists: boolean;
-    try {
-      exists = await stat(await resolveInRoot(view.path, path)).then((st) => st.isDirectory(), () => false);
-    } finally {
-      await view.release();
-    }
+    // Whether the directory exists follows from the parent (part of the key): looked at only
+    // when the step runs, so a cached WORKDIR mounts nothing.
     return {
-      keyParts: ['WORKDIR', path, exists],
+      keyParts: ['WORKDIR', path],
       createdBy: `WORKDIR ${instr.path}`,
       applyConfig: (c) => applyConfigInstruction(c.config!, instr),
       execute: async () => {
+        const view = await openRootfsView(this.deps.snapshots, this.workDir, parent);
+        let exists: boolean;
+        try {
+          exists = await stat(await resolveInRoot(view.path, path)).then((st) => st.isDirectory(), () => false);
+        } finally {
+          await view.release();
+        }
         if (exists) return undefined;
         const key = `build-workdir-${randomBytes(12).toString('hex')}`;
         await this.deps.snapshots.prepare(key, parent, { labels: { 'berth.build': 'workdir' } });
@@ -689,7 +723,7 @@ class BuildRun {
       for (const v of views) await v.release();
       throw new NotFoundError(`failed to compute cache key: no source files were specified or matched: ${sources.join(' ')}`);
     }
-    const contentDigest = await digestEntries(srcRoot, resolved, exclude ? { exclude } : {});
+    const contentDigest = await digestEntries(srcRoot, resolved, { ...(exclude ? { exclude } : {}), ...this.knownFor(srcRoot) });
     const mode = instr.chmod ? parseChmod(instr.chmod) : undefined;
     const dest = instr.dest.startsWith('/') ? instr.dest : posix.join(cfg.WorkingDir || '/', instr.dest) + (instr.dest.endsWith('/') || instr.dest === '.' ? '/' : '');
     const flags = [

@@ -69,6 +69,9 @@ export class ImageStore {
   /** Points a tag at an image; returns the image it pointed at before, if any. */
   tag(ref: Reference, id: Digest): Digest | undefined {
     const key = formatReference(withDefaultTag(ref));
+    // Re-tagging with the same image (a cached rebuild) writes nothing.
+    const current = this.db.prepare('SELECT image_id FROM image_tags WHERE ref = ?').get(key) as { image_id: Digest } | undefined;
+    if (current?.image_id === id) return undefined;
     return this.db.transaction(() => {
       const prev = this.db.prepare('SELECT image_id FROM image_tags WHERE ref = ?').get(key) as { image_id: Digest } | undefined;
       this.db.prepare('INSERT OR REPLACE INTO image_tags (ref, image_id) VALUES (?, ?)').run(key, id);

@@ -22,9 +22,10 @@ import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
 import { fetchRemoteContext } from '../../build/remote-context.js';
 import { padTarStream } from '../../build/pad-tar.js';
+import { traceSpan } from '../../build/build-trace.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
 import { PlainMessages } from '../../build/plain-messages.js';
-import { unpackContext } from '../../build/context/mod.js';
+import { type KnownDigests, unpackContext } from '../../build/context/mod.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
 
 const services = new WeakMap<Engine, BuildService>();
@@ -135,14 +136,20 @@ export function buildRoutes(r: Router, engine: Engine): void {
     };
     let dockerfileText = '';
     let plainMode = false;
+    let contextDigests: KnownDigests | undefined;
     try {
+      const tUnpack = traceSpan('context');
       const remote = q.get('remote');
       if (remote) {
         ctx.req.resume();
         await fetchRemoteContext(remote, ctxDir, tmpRoot);
-      } else await unpackContext((await decompressed(ctx.req)).pipe(padTarStream()), ctxDir);
+      } else contextDigests = await unpackContext((await decompressed(ctx.req)).pipe(padTarStream()), ctxDir);
+      tUnpack();
+      const tIgnore = traceSpan('dockerignore');
       const df = await readDockerfile(ctxDir, dfName);
       await applyDockerignore(ctxDir, dfName);
+      tIgnore();
+      const tBuild = traceSpan('build');
       dockerfileText = df.toString('utf8');
       // berth's own CLI asks for BuildKit's plain progress (`progress=plain`); docker gets the classic text.
       const plain = q.get('progress') === 'plain' ? new PlainMessages(out) : undefined;
@@ -152,6 +159,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
       const result = await builder.build(
         {
           contextDir: ctxDir,
+          ...(contextDigests ? { contextDigests } : {}),
           dockerfile: df,
           dockerfileName: dfShown,
           buildArgs,
@@ -170,6 +178,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
         },
         onEvent,
       ).finally(() => printer.flush());
+      tBuild();
       if (result.unusedBuildArgs.length) out(`[Warning] One or more build-args [${result.unusedBuildArgs.join(' ')}] were not consumed\n`);
       send({ aux: { ID: result.imageId } });
       if (quiet) send({ stream: `${result.imageId}\n` });
@@ -195,9 +204,10 @@ export function buildRoutes(r: Router, engine: Engine): void {
         send({ errorDetail: { message }, error: message });
       }
     } finally {
+      // The client has its answer before the scratch context goes.
+      ctx.res!.end();
       await rm(ctxDir, { recursive: true, force: true }).catch(() => undefined);
     }
-    ctx.res!.end();
   });
 
   r.add('POST', '/build/prune', async (ctx) => {

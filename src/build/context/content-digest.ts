@@ -10,10 +10,13 @@ import type { Stats } from 'node:fs';
 import { type Digest, Digester } from '../../oci/digest.js';
 import { NotFoundError, isErrno } from '../../errors.js';
 import { sourceRelative } from './copy-sources.js';
+import type { KnownDigests } from './context-tar.js';
 
 export interface DigestOptions {
   /** Leave out entries for which this returns true (paths relative to the root). */
   exclude?: (relPath: string) => boolean;
+  /** Digests already known (hashed while the context was received): such files are not read again. */
+  known?: KnownDigests;
 }
 
 export interface EntryRecord {
@@ -55,7 +58,10 @@ export async function collectEntries(root: string, paths: readonly string[], opt
     }
     const rec: EntryRecord = { path: rel, type: typeOf(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
     if (rec.type === 'symlink') rec.linkTarget = await readlink(full);
-    if (rec.type === 'file') rec.contentDigest = await fileDigest(full);
+    if (rec.type === 'file') {
+      const k = opts.known?.get(rel);
+      rec.contentDigest = k && k.size === st.size && k.mtimeMs === st.mtimeMs ? k.digest : await fileDigest(full);
+    }
     out.push(rec);
     if (rec.type === 'dir') {
       for (const name of (await readdir(full)).sort()) await visit(rel === '.' ? name : `${rel}/${name}`);

@@ -3,13 +3,15 @@
 // `!` pattern may re-include something below it), owners set to 0:0, hard links kept as links,
 // sockets left out. And the daemon side: reading such a tar into a directory, refusing entries
 // that would land outside it (absolute or `..` paths, paths through symlinks, links out).
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { chmod, lchown, link, lstat, mkdir, open, readdir, readlink, rm, symlink, utimes, lutimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { extract as tarExtract, pack as tarPack, type Header, type Pack } from 'tar-stream';
 import { InvalidArgumentError, isErrno } from '../../errors.js';
+import type { Digest } from '../../oci/digest.js';
 import { cleanPath } from './clean-path.js';
 import { type ParentMatches, PatternMatcher } from './pattern-matcher.js';
 
@@ -130,12 +132,33 @@ export interface UnpackOptions {
   chown?: boolean;
 }
 
-/** Reads a context tar into `dir` (which should be empty); refuses hostile entries. */
-export async function unpackContext(stream: Readable, dir: string, opts: UnpackOptions = {}): Promise<void> {
+/**
+ * What unpacking learnt of each regular file: its content digest, hashed as the bytes streamed
+ * in, with the size and mtime it was written with (a file that no longer has them is hashed again).
+ * Keyed by the path relative to the context directory.
+ */
+export type KnownDigests = Map<string, { digest: Digest; size: number; mtimeMs: number }>;
+
+/**
+ * Reads a context tar into `dir` (which should be empty); refuses hostile entries. Each file is
+ * hashed while it streams in; its mode, times and owner
+ * are set while the next entries are read. The context is scratch data: nothing is synced.
+ */
+export async function unpackContext(stream: Readable, dir: string, opts: UnpackOptions = {}): Promise<KnownDigests> {
   const chown = opts.chown ?? process.getuid?.() === 0;
   await mkdir(dir, { recursive: true });
   const extract = tarExtract();
   const dirTimes: [string, Date][] = [];
+  const known: KnownDigests = new Map();
+  // Files whose last writes, mode, times and owner are still being applied.
+  const finishing = new Set<Promise<void>>();
+  const madeDirs = new Set<string>();
+  const ensureParent = async (target: string): Promise<void> => {
+    const parent = dirname(target);
+    if (madeDirs.has(parent)) return;
+    await mkdir(parent, { recursive: true });
+    madeDirs.add(parent);
+  };
   const consume = async (): Promise<void> => {
     for await (const entry of extract) {
       const h = entry.header;
@@ -146,7 +169,7 @@ export async function unpackContext(stream: Readable, dir: string, opts: UnpackO
       }
       await assertNoSymlinkAncestor(dir, rel);
       const target = join(dir, rel);
-      await mkdir(dirname(target), { recursive: true });
+      await ensureParent(target);
       const mode = (h.mode ?? 0o644) & 0o7777;
       switch (h.type) {
         case 'directory': {
@@ -157,6 +180,7 @@ export async function unpackContext(stream: Readable, dir: string, opts: UnpackO
             if (!isErrno(err, 'ENOENT')) throw err;
           }
           await mkdir(target, { recursive: true });
+          madeDirs.add(target);
           await chmod(target, mode);
           if (h.mtime) dirTimes.push([target, h.mtime]);
           entry.resume();
@@ -164,19 +188,46 @@ export async function unpackContext(stream: Readable, dir: string, opts: UnpackO
         }
         case 'file':
         case 'contiguous-file': {
-          await rm(target, { force: true, recursive: true });
-          const fh = await open(target, 'wx', mode);
+          known.delete(rel);
+          const fh = await open(target, 'wx', mode).catch(async (err: unknown) => {
+            if (!isErrno(err, 'EEXIST')) throw err;
+            await rm(target, { force: true, recursive: true });
+            madeDirs.delete(target);
+            return open(target, 'wx', mode);
+          });
+          const hash = createHash('sha256');
+          let pos = 0;
           try {
-            for await (const chunk of entry) await fh.write(chunk as Buffer);
-          } finally {
+            // Synchronous writes: a chunk lands in the page cache in microseconds, far less than
+            // what a round trip through the thread pool per chunk costs.
+            for await (const chunk of entry) {
+              const buf = chunk as Buffer;
+              hash.update(buf);
+              for (let off = 0; off < buf.length; ) off += writeSync(fh.fd, buf, off, buf.length - off, pos + off);
+              pos += buf.length;
+            }
+          } catch (err) {
             await fh.close();
+            throw err;
           }
-          await chmod(target, mode);
-          if (h.mtime) await utimes(target, h.mtime, h.mtime);
-          break;
+          const mtime = h.mtime;
+          if (mtime) known.set(rel, { digest: `sha256:${hash.digest('hex')}` as Digest, size: pos, mtimeMs: mtime.getTime() });
+          const done = (async () => {
+            try {
+              await fh.chmod(mode);
+              if (mtime) await fh.utimes(mtime, mtime);
+              if (chown) await fh.chown(h.uid ?? 0, h.gid ?? 0);
+            } finally {
+              await fh.close();
+            }
+          })();
+          finishing.add(done);
+          done.then(() => finishing.delete(done), () => undefined);
+          continue;
         }
         case 'symlink': {
           await rm(target, { force: true, recursive: true });
+          known.delete(rel);
           await symlink(h.linkname ?? '', target);
           if (h.mtime) await lutimes(target, h.mtime, h.mtime).catch(() => undefined);
           entry.resume();
@@ -190,6 +241,9 @@ export async function unpackContext(stream: Readable, dir: string, opts: UnpackO
           if (!st || st.isSymbolicLink() || st.isDirectory()) throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
           await rm(target, { force: true, recursive: true });
           await link(join(dir, linkRel), target);
+          const first = known.get(linkRel);
+          if (first) known.set(rel, first);
+          else known.delete(rel);
           entry.resume();
           break;
         }
@@ -219,9 +273,12 @@ export async function unpackContext(stream: Readable, dir: string, opts: UnpackO
     extract.destroy();
     stream.destroy();
     await feeding.catch(() => undefined);
+    await Promise.allSettled([...finishing]);
     throw err;
   }
   await feeding;
+  await Promise.all([...finishing]);
   // Directory times last: writing children changed them.
   for (const [d, t] of dirTimes.reverse()) await utimes(d, t, t);
+  return known;
 }

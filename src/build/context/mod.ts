@@ -4,5 +4,5 @@ export { BadPatternError, containsWildcards, globMatch, globToRegExp } from './g
 export { IgnorePattern, PatternMatcher, matchesPatterns, type ParentMatches } from './pattern-matcher.js';
 export { keepBuildFiles, loadDockerignore, parseDockerignore, type IgnoreFile } from './dockerignore.js';
 export { copyTarget, resolveCopySource, resolveCopySources, sourceRelative, splitWildcards, type CopyTargetInput } from './copy-sources.js';
-export { HostileArchiveError, packContext, safeEntryPath, unpackContext, type PackOptions, type UnpackOptions } from './context-tar.js';
+export { HostileArchiveError, packContext, safeEntryPath, unpackContext, type KnownDigests, type PackOptions, type UnpackOptions } from './context-tar.js';
 export { collectEntries, digestEntries, type DigestOptions, type EntryRecord } from './content-digest.js';
