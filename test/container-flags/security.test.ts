@@ -125,6 +125,22 @@ describe('security flags take effect', () => {
     assert.match(priv.stdout, /Seccomp:\s+0/);
   });
 
+  it('create refuses bad settings with dockerd\'s messages, leaving no container', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--cap-add', 'NOPE'], /invalid CapAdd: unknown capability: "CAP_NOPE"/],
+      [['--cap-drop', 'NOPE'], /invalid CapDrop: unknown capability: "CAP_NOPE"/],
+      [['--security-opt', 'foo=bar'], /invalid --security-opt 2: "foo=bar"/],
+      [['--ipc', 'nonsense'], /invalid IPC mode: nonsense/],
+      [['--oom-score-adj', '2000'], /Invalid value 2000, range for oom score adj is \[-1000, 1000\]/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await d.docker(['create', '--name', 'refused', ...flags, 'busybox']);
+      assert.notEqual(r.code, 0, flags.join(' '));
+      assert.match(r.stderr, message);
+    }
+    assert.equal((await d.docker(['ps', '-aq', '--filter', 'name=refused'])).stdout, '');
+  });
+
   it('--userns host keeps the host user namespace', async () => {
     const r = await run(['--userns', 'host', 'busybox', 'cat', '/proc/self/uid_map']);
     assert.match(r.stdout, /^\s*0\s+0\s+4294967295\n$/);
