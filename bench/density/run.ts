@@ -1,5 +1,5 @@
 // bench/density: memory berth spends per container. Starts N `sleep` containers on a test berthd
-// and reports the resident memory of berth's own processes (berthd, one conmon per container,
+// and reports the resident memory of berth's own processes (berthd, one conmon and one seccomp agent per container,
 // lxcfs) before and after, as RSS and PSS (shared pages split among their users), per container.
 // Where a docker daemon answers on /var/run/docker.sock, the same for dockerd, containerd and the
 // shims.
@@ -85,6 +85,7 @@ async function berth(d: TestDaemon): Promise<void> {
     if (!p.args.includes(d.dir)) return undefined;
     if (p.comm === 'conmon') return 'conmon';
     if (p.comm === 'lxcfs') return 'lxcfs';
+    if (p.comm.startsWith('berth-seccomp')) return 'seccomp agent';
     if (p.args.includes('berthd')) return 'berthd';
     return undefined;
   };
