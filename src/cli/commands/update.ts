@@ -49,9 +49,13 @@ export const updateCommand: CommandDefinition = {
     if (cmd.set.has('restart')) body.RestartPolicy = parseRestartPolicy(String(cmd.flags.restart));
     if (Object.keys(body).length === 0) throw new UsageError('You must provide one or more flags when using this command.');
     const client = await ctx.client();
-    return forEachName(ctx, cmd.args, async (n) => {
+    // Like docker: the names as each update succeeds, then every warning, on stdout.
+    const warnings: string[] = [];
+    const code = await forEachName(ctx, cmd.args, async (n) => {
       const r = await client.json<{ Warnings?: string[] | null }>('POST', `/containers/${encodeURIComponent(n)}/update`, { body });
-      for (const w of r?.Warnings ?? []) ctx.stderr.write(`${w}\n`);
+      warnings.push(...(r?.Warnings ?? []));
     });
+    if (warnings.length > 0) ctx.stdout.write(`${warnings.join('\n')}\n`);
+    return code;
   },
 };
