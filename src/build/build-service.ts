@@ -33,7 +33,8 @@ import {
   planBuild,
   unusedBuildArgs,
 } from './dockerfile/mod.js';
-import { type KnownDigests, digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
+import { digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
+import type { TreeReader } from './context/tree-reader.js';
 import { BuildCache, type StepResult } from './build-cache.js';
 import { snapshotExists } from '../image/layer-unpack.js';
 import type { BuildReporter, StepRef } from './build-progress.js';
@@ -65,8 +66,11 @@ export interface BuildServiceDeps {
 export interface BuildOptions {
   /** The context, as a directory. */
   contextDir: string;
-  /** Digests of the context's files learnt while receiving it (they are not read again). */
-  contextDigests?: KnownDigests;
+  /**
+   * The context as received, when it may still be only in memory: keys are computed from it, and
+   * it is written to `contextDir` only when a step that runs needs the files.
+   */
+  context?: ContextSource;
   dockerfile: string | Uint8Array;
   /** The name messages use (`Dockerfile`). */
   dockerfileName?: string;
@@ -87,6 +91,12 @@ export interface BuildOptions {
   registryAuth?: ReadonlyMap<string, unknown>;
   /** Aborting stops the build at the next step (and kills a running RUN). */
   signal?: AbortSignal;
+}
+
+/** A context held apart from its directory until a step needs the files there. */
+export interface ContextSource {
+  reader(): TreeReader;
+  materialize(): Promise<void>;
 }
 
 export interface BuildResult {
@@ -546,7 +556,7 @@ class BuildRun {
         if (m.type !== 'bind') continue;
         const root = await this.sourceRoot(m.from, views);
         bindRoots.set(m, root);
-        bindDigests.push(await digestEntries(root, [m.source ?? '/'], this.knownFor(root)));
+        bindDigests.push(await digestEntries(this.treeFor(root), [m.source ?? '/']));
       }
     } catch (err) {
       for (const v of views.splice(0)) await v.release();
@@ -560,6 +570,7 @@ class BuildRun {
         for (const v of views.splice(0)) await v.release();
       },
       execute: async () => {
+        if (bindRoots.size > 0) await this.contextOnDisk();
         const mounts: SpecMount[] = [];
         const runEnv = [...env];
         if (program) {
@@ -622,9 +633,14 @@ class BuildRun {
     };
   }
 
-  /** The digests already known for files under `root` (the received context's). */
-  private knownFor(root: string): { known?: KnownDigests } {
-    return root === this.o.contextDir && this.o.contextDigests ? { known: this.o.contextDigests } : {};
+  /** What keys read for `root`: the received context (maybe still in memory), else the directory. */
+  private treeFor(root: string): string | TreeReader {
+    return root === this.o.contextDir && this.o.context ? this.o.context.reader() : root;
+  }
+
+  /** Makes sure the context's files are in its directory before a step reads them there. */
+  private async contextOnDisk(): Promise<void> {
+    await this.o.context?.materialize();
   }
 
   /** The tree COPY --from / RUN --mount from= reads: a stage, a named context, an image, or the context. */
@@ -713,7 +729,7 @@ class BuildRun {
     const exclude = excludes.length ? (rel: string) => matchesPatterns(rel, excludes) : undefined;
     let resolved: string[];
     try {
-      resolved = await resolveCopySources(srcRoot, sources);
+      resolved = await resolveCopySources(this.treeFor(srcRoot), sources);
     } catch (err) {
       for (const v of views) await v.release();
       if (err instanceof NotFoundError) throw new NotFoundError(`failed to compute cache key: failed to calculate checksum: ${err.message}`);
@@ -723,7 +739,7 @@ class BuildRun {
       for (const v of views) await v.release();
       throw new NotFoundError(`failed to compute cache key: no source files were specified or matched: ${sources.join(' ')}`);
     }
-    const contentDigest = await digestEntries(srcRoot, resolved, { ...(exclude ? { exclude } : {}), ...this.knownFor(srcRoot) });
+    const contentDigest = await digestEntries(this.treeFor(srcRoot), resolved, exclude ? { exclude } : {});
     const mode = instr.chmod ? parseChmod(instr.chmod) : undefined;
     const dest = instr.dest.startsWith('/') ? instr.dest : posix.join(cfg.WorkingDir || '/', instr.dest) + (instr.dest.endsWith('/') || instr.dest === '.' ? '/' : '');
     const flags = [
@@ -741,6 +757,7 @@ class BuildRun {
         for (const v of views.splice(0)) await v.release();
       },
       execute: async () => {
+        if (srcRoot === this.o.contextDir) await this.contextOnDisk();
         const parent = topChain(state.layers);
         const key = `build-copy-${randomBytes(12).toString('hex')}`;
         await this.deps.snapshots.prepare(key, parent, { labels: { 'berth.build': 'copy' } });

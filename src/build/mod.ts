@@ -8,4 +8,5 @@ export { RunFailedError, BuildCancelledError } from './run-step.js';
 export { copyIntoRoot, type CopyIntoRootOptions, type Owner } from './copy-into-root.js';
 export { fetchRemoteContext } from './remote-context.js';
 export { applyDockerignore } from './apply-dockerignore.js';
-export { padTarStream } from './pad-tar.js';
+export { contextChunks } from './context-chunks.js';
+export { ReceivedContext } from './context/received-context.js';

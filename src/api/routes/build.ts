@@ -3,8 +3,6 @@
 // docker build` works unchanged against berthd.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../router.js';
 import { sendJson } from '../server.js';
@@ -16,16 +14,15 @@ import { parseReference, type Reference } from '../../oci/reference.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { shortId } from '../../oci/digest.js';
 import { type AuthConfig, registryDomainOf, resolveAuth } from '../../registry/client/auth-config.js';
-import { sniffCompression } from '../../image/sniff-compression.js';
 import { BuildService, BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
 import { fetchRemoteContext } from '../../build/remote-context.js';
-import { padTarStream } from '../../build/pad-tar.js';
+import { contextChunks } from '../../build/context-chunks.js';
 import { traceSpan } from '../../build/build-trace.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
 import { PlainMessages } from '../../build/plain-messages.js';
-import { type KnownDigests, unpackContext } from '../../build/context/mod.js';
+import { ReceivedContext } from '../../build/context/received-context.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
 
 const services = new WeakMap<Engine, BuildService>();
@@ -91,17 +88,15 @@ function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
   }
 }
 
-async function decompressed(body: Readable): Promise<Readable> {
-  const { compression, stream } = await sniffCompression(body);
-  if (compression === 'none') return stream;
-  if (compression === 'gzip') return stream.pipe(createGunzip());
-  throw new InvalidArgumentError(`unsupported context compression: ${compression}`);
-}
-
-async function readDockerfile(dir: string, name: string): Promise<Buffer> {
+async function readDockerfile(context: ReceivedContext | string, name: string): Promise<Buffer> {
   for (const candidate of name === 'Dockerfile' ? ['Dockerfile', 'dockerfile'] : [name]) {
+    if (typeof context !== 'string') {
+      const data = await context.readFile(candidate);
+      if (data) return data;
+      continue;
+    }
     try {
-      return await readFile(join(dir, candidate));
+      return await readFile(join(context, candidate));
     } catch (err) {
       if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
     }
@@ -136,18 +131,18 @@ export function buildRoutes(r: Router, engine: Engine): void {
     };
     let dockerfileText = '';
     let plainMode = false;
-    let contextDigests: KnownDigests | undefined;
+    let received: ReceivedContext | undefined;
     try {
       const tUnpack = traceSpan('context');
       const remote = q.get('remote');
       if (remote) {
         ctx.req.resume();
         await fetchRemoteContext(remote, ctxDir, tmpRoot);
-      } else contextDigests = await unpackContext((await decompressed(ctx.req)).pipe(padTarStream()), ctxDir);
-      tUnpack();
+      } else received = await ReceivedContext.receive(contextChunks(ctx.req), ctxDir);
+      tUnpack(received?.onDisk === false ? '(in memory)' : '');
       const tIgnore = traceSpan('dockerignore');
-      const df = await readDockerfile(ctxDir, dfName);
-      await applyDockerignore(ctxDir, dfName);
+      const df = await readDockerfile(received ?? ctxDir, dfName);
+      await applyDockerignore(received ?? ctxDir, dfName);
       tIgnore();
       const tBuild = traceSpan('build');
       dockerfileText = df.toString('utf8');
@@ -159,7 +154,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
       const result = await builder.build(
         {
           contextDir: ctxDir,
-          ...(contextDigests ? { contextDigests } : {}),
+          ...(received ? { context: received } : {}),
           dockerfile: df,
           dockerfileName: dfShown,
           buildArgs,

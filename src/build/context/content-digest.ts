@@ -2,15 +2,12 @@
 // lexical order, its relative path, type, permission bits, owner, symlink target and content
 // digest. Times are left out on purpose, so touching a file keeps the key while editing it, or
 // chmod/chown, changes it.
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
-import { type Digest, Digester } from '../../oci/digest.js';
-import { NotFoundError, isErrno } from '../../errors.js';
+import type { Digest } from '../../oci/digest.js';
+import { NotFoundError } from '../../errors.js';
 import { sourceRelative } from './copy-sources.js';
 import type { KnownDigests } from './context-tar.js';
+import { type TreeReader, directoryTree } from './tree-reader.js';
 
 export interface DigestOptions {
   /** Leave out entries for which this returns true (paths relative to the root). */
@@ -30,41 +27,20 @@ export interface EntryRecord {
   contentDigest?: Digest;
 }
 
-function typeOf(st: Stats): EntryRecord['type'] {
-  if (st.isFile()) return 'file';
-  if (st.isDirectory()) return 'dir';
-  if (st.isSymbolicLink()) return 'symlink';
-  return 'other';
-}
-
-async function fileDigest(path: string): Promise<Digest> {
-  const d = new Digester();
-  for await (const chunk of createReadStream(path)) d.update(chunk as Buffer);
-  return d.digest();
-}
-
 /** The records of `paths` (relative to `root`, directories walked), in the order hashed. */
-export async function collectEntries(root: string, paths: readonly string[], opts: DigestOptions = {}): Promise<EntryRecord[]> {
+export async function collectEntries(root: string | TreeReader, paths: readonly string[], opts: DigestOptions = {}): Promise<EntryRecord[]> {
+  const tree = typeof root === 'string' ? directoryTree(root, opts.known) : root;
   const out: EntryRecord[] = [];
   const visit = async (rel: string): Promise<void> => {
     if (rel !== '.' && opts.exclude?.(rel)) return;
-    const full = rel === '.' ? root : join(root, rel);
-    let st: Stats;
-    try {
-      st = await lstat(full);
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) throw new NotFoundError(`"/${rel === '.' ? '' : rel}": not found`);
-      throw err;
-    }
-    const rec: EntryRecord = { path: rel, type: typeOf(st), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
-    if (rec.type === 'symlink') rec.linkTarget = await readlink(full);
-    if (rec.type === 'file') {
-      const k = opts.known?.get(rel);
-      rec.contentDigest = k && k.size === st.size && k.mtimeMs === st.mtimeMs ? k.digest : await fileDigest(full);
-    }
+    const st = await tree.lstat(rel);
+    if (!st) throw new NotFoundError(`"/${rel === '.' ? '' : rel}": not found`);
+    const rec: EntryRecord = { path: rel, type: st.type, mode: st.mode, uid: st.uid, gid: st.gid };
+    if (rec.type === 'symlink') rec.linkTarget = await tree.readlink(rel);
+    if (rec.type === 'file') rec.contentDigest = await tree.fileDigest(rel);
     out.push(rec);
     if (rec.type === 'dir') {
-      for (const name of (await readdir(full)).sort()) await visit(rel === '.' ? name : `${rel}/${name}`);
+      for (const name of (await tree.readdir(rel)) ?? []) await visit(rel === '.' ? name : `${rel}/${name}`);
     }
   };
   for (const p of [...new Set(paths.map(sourceRelative))].sort()) await visit(p);
@@ -72,7 +48,7 @@ export async function collectEntries(root: string, paths: readonly string[], opt
 }
 
 /** One digest for the files named by `paths` under `root` (see the header for what counts). */
-export async function digestEntries(root: string, paths: readonly string[], opts: DigestOptions = {}): Promise<Digest> {
+export async function digestEntries(root: string | TreeReader, paths: readonly string[], opts: DigestOptions = {}): Promise<Digest> {
   const h = createHash('sha256');
   for (const r of await collectEntries(root, paths, opts)) {
     // One JSON array per entry: unambiguous however odd the file names are.

@@ -139,127 +139,41 @@ export interface UnpackOptions {
  */
 export type KnownDigests = Map<string, { digest: Digest; size: number; mtimeMs: number }>;
 
+/** One entry of a context tar: its header, and its body for regular files. */
+export interface TarEntry {
+  header: Header;
+  /** The entry's clean relative path (never '.'). */
+  rel: string;
+  body: AsyncIterable<Buffer>;
+  /** Skips the body (entries without one, or whose body is not wanted). */
+  skip(): void;
+}
+
 /**
- * Reads a context tar into `dir` (which should be empty); refuses hostile entries. Each file is
- * hashed while it streams in; its mode, times and owner
- * are set while the next entries are read. The context is scratch data: nothing is synced.
+ * Feeds a tar stream through the reader and hands each entry (paths checked, the root entry
+ * left out) to `onEntry`, one at a time; errors on either side end both.
  */
-export async function unpackContext(stream: Readable, dir: string, opts: UnpackOptions = {}): Promise<KnownDigests> {
-  const chown = opts.chown ?? process.getuid?.() === 0;
-  await mkdir(dir, { recursive: true });
+export async function readTarEntries(stream: AsyncIterable<Buffer> & { destroy?(): void }, onEntry: (e: TarEntry) => Promise<void>): Promise<void> {
   const extract = tarExtract();
-  const dirTimes: [string, Date][] = [];
-  const known: KnownDigests = new Map();
-  // Files whose last writes, mode, times and owner are still being applied.
-  const finishing = new Set<Promise<void>>();
-  const madeDirs = new Set<string>();
-  const ensureParent = async (target: string): Promise<void> => {
-    const parent = dirname(target);
-    if (madeDirs.has(parent)) return;
-    await mkdir(parent, { recursive: true });
-    madeDirs.add(parent);
-  };
+  let failed = false;
+  let stopFeeding!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopFeeding = resolve));
   const consume = async (): Promise<void> => {
     for await (const entry of extract) {
-      const h = entry.header;
-      const rel = safeEntryPath(h.name);
+      const rel = safeEntryPath(entry.header.name);
       if (rel === '.') {
         entry.resume();
         continue;
       }
-      await assertNoSymlinkAncestor(dir, rel);
-      const target = join(dir, rel);
-      await ensureParent(target);
-      const mode = (h.mode ?? 0o644) & 0o7777;
-      switch (h.type) {
-        case 'directory': {
-          try {
-            const st = await lstat(target);
-            if (!st.isDirectory()) await rm(target, { force: true, recursive: true });
-          } catch (err) {
-            if (!isErrno(err, 'ENOENT')) throw err;
-          }
-          await mkdir(target, { recursive: true });
-          madeDirs.add(target);
-          await chmod(target, mode);
-          if (h.mtime) dirTimes.push([target, h.mtime]);
-          entry.resume();
-          break;
-        }
-        case 'file':
-        case 'contiguous-file': {
-          known.delete(rel);
-          const fh = await open(target, 'wx', mode).catch(async (err: unknown) => {
-            if (!isErrno(err, 'EEXIST')) throw err;
-            await rm(target, { force: true, recursive: true });
-            madeDirs.delete(target);
-            return open(target, 'wx', mode);
-          });
-          const hash = createHash('sha256');
-          let pos = 0;
-          try {
-            // Synchronous writes: a chunk lands in the page cache in microseconds, far less than
-            // what a round trip through the thread pool per chunk costs.
-            for await (const chunk of entry) {
-              const buf = chunk as Buffer;
-              hash.update(buf);
-              for (let off = 0; off < buf.length; ) off += writeSync(fh.fd, buf, off, buf.length - off, pos + off);
-              pos += buf.length;
-            }
-          } catch (err) {
-            await fh.close();
-            throw err;
-          }
-          const mtime = h.mtime;
-          if (mtime) known.set(rel, { digest: `sha256:${hash.digest('hex')}` as Digest, size: pos, mtimeMs: mtime.getTime() });
-          const done = (async () => {
-            try {
-              await fh.chmod(mode);
-              if (mtime) await fh.utimes(mtime, mtime);
-              if (chown) await fh.chown(h.uid ?? 0, h.gid ?? 0);
-            } finally {
-              await fh.close();
-            }
-          })();
-          finishing.add(done);
-          done.then(() => finishing.delete(done), () => undefined);
-          continue;
-        }
-        case 'symlink': {
-          await rm(target, { force: true, recursive: true });
-          known.delete(rel);
-          await symlink(h.linkname ?? '', target);
-          if (h.mtime) await lutimes(target, h.mtime, h.mtime).catch(() => undefined);
-          entry.resume();
-          break;
-        }
-        case 'link': {
-          const linkRel = safeEntryPath(h.linkname ?? '');
-          if (linkRel === '.') throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
-          await assertNoSymlinkAncestor(dir, linkRel);
-          const st = await lstat(join(dir, linkRel)).catch(() => undefined);
-          if (!st || st.isSymbolicLink() || st.isDirectory()) throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
-          await rm(target, { force: true, recursive: true });
-          await link(join(dir, linkRel), target);
-          const first = known.get(linkRel);
-          if (first) known.set(rel, first);
-          else known.delete(rel);
-          entry.resume();
-          break;
-        }
-        default:
-          // fifos, devices, pax/gnu headers handled by the reader: nothing a build context needs
-          entry.resume();
-          continue;
-      }
-      if (chown && h.type !== 'link') await lchown(target, h.uid ?? 0, h.gid ?? 0);
+      await onEntry({ header: entry.header, rel, body: entry as AsyncIterable<Buffer>, skip: () => entry.resume() });
     }
   };
   // The tar reader is a streamx stream: feed it by hand, backpressure and errors included.
   const feeding = (async () => {
     try {
       for await (const chunk of stream) {
-        if (!extract.write(chunk as Buffer)) await once(extract, 'drain');
+        if (failed) return;
+        if (!extract.write(chunk)) await Promise.race([once(extract, 'drain'), stopped]);
       }
       extract.end(undefined);
     } catch (err) {
@@ -267,18 +181,163 @@ export async function unpackContext(stream: Readable, dir: string, opts: UnpackO
       throw err;
     }
   })();
+  feeding.catch(() => undefined);
   try {
     await consume();
   } catch (err) {
+    failed = true;
+    stopFeeding();
     extract.destroy();
-    stream.destroy();
-    await feeding.catch(() => undefined);
-    await Promise.allSettled([...finishing]);
+    // A stream that can be destroyed ends the feeding now; a plain iterator ends at its next chunk.
+    if (stream.destroy) {
+      stream.destroy();
+      await feeding.catch(() => undefined);
+    }
     throw err;
   }
   await feeding;
-  await Promise.all([...finishing]);
-  // Directory times last: writing children changed them.
-  for (const [d, t] of dirTimes.reverse()) await utimes(d, t, t);
-  return known;
+}
+
+/**
+ * Writes context tar entries into a directory. Each file is hashed while it streams in; its
+ * mode, times and owner are set while the next entries are read. The context is scratch data:
+ * nothing is synced.
+ */
+export class ContextDirWriter {
+  readonly known: KnownDigests = new Map();
+  private readonly dirTimes: [string, Date][] = [];
+  private readonly finishing = new Set<Promise<void>>();
+  private readonly madeDirs = new Set<string>();
+  private readonly chown: boolean;
+
+  constructor(
+    readonly dir: string,
+    opts: UnpackOptions = {},
+  ) {
+    this.chown = opts.chown ?? process.getuid?.() === 0;
+  }
+
+  private async ensureParent(target: string): Promise<void> {
+    const parent = dirname(target);
+    if (this.madeDirs.has(parent)) return;
+    await mkdir(parent, { recursive: true });
+    this.madeDirs.add(parent);
+  }
+
+  /** Writes one entry; a file's body may come as a stream or, already read, as chunks. */
+  async add(h: Header, rel: string, body: AsyncIterable<Buffer> | readonly Buffer[] | undefined, knownDigest?: Digest): Promise<void> {
+    const dir = this.dir;
+    await assertNoSymlinkAncestor(dir, rel);
+    const target = join(dir, rel);
+    await this.ensureParent(target);
+    const mode = (h.mode ?? 0o644) & 0o7777;
+    switch (h.type) {
+      case 'directory': {
+        try {
+          const st = await lstat(target);
+          if (!st.isDirectory()) await rm(target, { force: true, recursive: true });
+        } catch (err) {
+          if (!isErrno(err, 'ENOENT')) throw err;
+        }
+        await mkdir(target, { recursive: true });
+        this.madeDirs.add(target);
+        await chmod(target, mode);
+        if (h.mtime) this.dirTimes.push([target, h.mtime]);
+        break;
+      }
+      case 'file':
+      case 'contiguous-file': {
+        this.known.delete(rel);
+        const fh = await open(target, 'wx', mode).catch(async (err: unknown) => {
+          if (!isErrno(err, 'EEXIST')) throw err;
+          await rm(target, { force: true, recursive: true });
+          this.madeDirs.delete(target);
+          return open(target, 'wx', mode);
+        });
+        const hash = knownDigest ? undefined : createHash('sha256');
+        let pos = 0;
+        try {
+          // Synchronous writes: a chunk lands in the page cache in microseconds, far less than
+          // what a round trip through the thread pool per chunk costs.
+          for await (const buf of body ?? []) {
+            hash?.update(buf);
+            for (let off = 0; off < buf.length; ) off += writeSync(fh.fd, buf, off, buf.length - off, pos + off);
+            pos += buf.length;
+          }
+        } catch (err) {
+          await fh.close();
+          throw err;
+        }
+        const mtime = h.mtime;
+        if (mtime) this.known.set(rel, { digest: knownDigest ?? (`sha256:${hash!.digest('hex')}` as Digest), size: pos, mtimeMs: mtime.getTime() });
+        const chown = this.chown;
+        const done = (async () => {
+          try {
+            await fh.chmod(mode);
+            if (mtime) await fh.utimes(mtime, mtime);
+            if (chown) await fh.chown(h.uid ?? 0, h.gid ?? 0);
+          } finally {
+            await fh.close();
+          }
+        })();
+        this.finishing.add(done);
+        done.then(() => this.finishing.delete(done), () => undefined);
+        return;
+      }
+      case 'symlink': {
+        await rm(target, { force: true, recursive: true });
+        this.known.delete(rel);
+        await symlink(h.linkname ?? '', target);
+        if (h.mtime) await lutimes(target, h.mtime, h.mtime).catch(() => undefined);
+        break;
+      }
+      case 'link': {
+        const linkRel = safeEntryPath(h.linkname ?? '');
+        if (linkRel === '.') throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
+        await assertNoSymlinkAncestor(dir, linkRel);
+        const st = await lstat(join(dir, linkRel)).catch(() => undefined);
+        if (!st || st.isSymbolicLink() || st.isDirectory()) throw new HostileArchiveError(`invalid hard link target: ${JSON.stringify(h.linkname)}`);
+        await rm(target, { force: true, recursive: true });
+        await link(join(dir, linkRel), target);
+        const first = this.known.get(linkRel);
+        if (first) this.known.set(rel, first);
+        else this.known.delete(rel);
+        return;
+      }
+      default:
+        // fifos, devices, pax/gnu headers handled by the reader: nothing a build context needs
+        return;
+    }
+    if (this.chown) await lchown(target, h.uid ?? 0, h.gid ?? 0);
+  }
+
+  /** Waits for the files still being finished, then sets directory times (children changed them). */
+  async finish(): Promise<KnownDigests> {
+    await Promise.all([...this.finishing]);
+    for (const [d, t] of this.dirTimes.reverse()) await utimes(d, t, t);
+    this.dirTimes.length = 0;
+    return this.known;
+  }
+
+  /** Lets files still being finished settle (after a failure). */
+  async abandon(): Promise<void> {
+    await Promise.allSettled([...this.finishing]);
+  }
+}
+
+/** Reads a context tar into `dir` (which should be empty); refuses hostile entries. */
+export async function unpackContext(stream: AsyncIterable<Buffer> & { destroy?(): void }, dir: string, opts: UnpackOptions = {}): Promise<KnownDigests> {
+  await mkdir(dir, { recursive: true });
+  const writer = new ContextDirWriter(dir, opts);
+  try {
+    await readTarEntries(stream, async (e) => {
+      const isFile = e.header.type === 'file' || e.header.type === 'contiguous-file';
+      if (!isFile) e.skip();
+      await writer.add(e.header, e.rel, isFile ? e.body : undefined);
+    });
+  } catch (err) {
+    await writer.abandon();
+    throw err;
+  }
+  return writer.finish();
 }

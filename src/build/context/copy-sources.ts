@@ -4,9 +4,8 @@
 // (filepath.Match, `*` within one element) is taken — a matching directory is taken whole and
 // not descended into. A directory source copies its *contents*, not itself. The destination is
 // a directory when it ends in `/` or already is one; a file then lands as dest/<name>.
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { NotFoundError, isErrno } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
+import { type TreeReader, directoryTree } from './tree-reader.js';
 import { cleanPath } from './clean-path.js';
 import { containsWildcards, globMatch } from './glob-match.js';
 
@@ -33,47 +32,37 @@ export function sourceRelative(src: string): string {
  * The paths (relative to `root`, sorted as a lexical walk finds them) a source names. A source
  * without glob characters names itself, whether it exists or not; a glob naming nothing gives [].
  */
-export async function resolveCopySource(root: string, src: string): Promise<string[]> {
+export async function resolveCopySource(root: string | TreeReader, src: string): Promise<string[]> {
+  const tree = typeof root === 'string' ? directoryTree(root) : root;
   const rel = sourceRelative(src);
   const { fixed, glob } = splitWildcards(rel);
   if (glob === '') return [rel];
-  const base = fixed === '.' ? root : join(root, fixed);
   const out: string[] = [];
   const walk = async (dir: string, relDir: string): Promise<void> => {
-    let names: string[];
-    try {
-      names = (await readdir(dir)).sort();
-    } catch (err) {
-      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return;
-      throw err;
-    }
+    const names = await tree.readdir(dir);
+    if (!names) return;
     for (const name of names) {
       const r = relDir ? `${relDir}/${name}` : name;
-      const full = join(dir, name);
-      const st = await lstat(full);
+      const path = dir === '.' ? name : `${dir}/${name}`;
       if (globMatch(glob, r)) {
         out.push(fixed === '.' ? r : `${fixed}/${r}`);
         continue; // a matching directory is taken whole
       }
-      if (st.isDirectory()) await walk(full, r);
+      if ((await tree.lstat(path))?.type === 'dir') await walk(path, r);
     }
   };
-  await walk(base, '');
+  await walk(fixed, '');
   return out;
 }
 
 /** All sources of one COPY resolved; a missing plain source or an empty glob set is an error. */
-export async function resolveCopySources(root: string, sources: readonly string[]): Promise<string[]> {
+export async function resolveCopySources(root: string | TreeReader, sources: readonly string[]): Promise<string[]> {
+  const tree = typeof root === 'string' ? directoryTree(root) : root;
   const out: string[] = [];
   for (const src of sources) {
-    const matches = await resolveCopySource(root, src);
-    if (!containsWildcards(sourceRelative(src))) {
-      try {
-        await lstat(join(root, matches[0]!));
-      } catch (err) {
-        if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) throw new NotFoundError(`"/${matches[0] === '.' ? '' : matches[0]}": not found`);
-        throw err;
-      }
+    const matches = await resolveCopySource(tree, src);
+    if (!containsWildcards(sourceRelative(src)) && !(await tree.lstat(matches[0]!))) {
+      throw new NotFoundError(`"/${matches[0] === '.' ? '' : matches[0]}": not found`);
     }
     out.push(...matches);
   }
