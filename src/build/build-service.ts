@@ -43,7 +43,7 @@ import { copyIntoRoot, mkdirInRoot } from './copy-into-root.js';
 import { downloadSource, extractArchive, isArchive, isUrl } from './add-sources.js';
 import { parseChmod, resolveOwner } from './resolve-owner.js';
 import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
-import { BuildCancelledError, RunFailedError, runStep } from './run-step.js';
+import { BuildCancelledError, RunFailedError, type RunStepOptions, runStep } from './run-step.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 import { traceSpan } from './build-trace.js';
 
@@ -59,6 +59,11 @@ export interface BuildServiceDeps {
   cgroupParent: string;
   /** Where the builder keeps scratch dirs and cache mounts (on the data root's filesystem). */
   stateDir: string;
+  /**
+   * Networks for RUN steps (absent: RUN uses the host's network unless told none). `attach` puts
+   * a step on a network by mode or name, as a container would be.
+   */
+  network?: StepNetworking;
   /** Pulls an image into the store (absent: base images must be present). */
   pull?: (ref: string, report: BuildReporter, auth?: ReadonlyMap<string, unknown>) => Promise<void>;
 }
@@ -85,12 +90,22 @@ export interface BuildOptions {
   /** `--secret id=…,src=…`: id → file on the daemon's host. */
   secrets?: Record<string, string>;
   platform?: Platform;
-  /** The API's `networkmode` for RUN steps without --network: `none` or `host` (default: host). */
+  /**
+   * The network of RUN steps without --network (`docker build --network`): default/bridge (the
+   * default bridge, as docker's builder), host, none, or a network's name.
+   */
   networkMode?: string;
   /** Registry credentials by registry domain, handed to `pull` as they are. */
   registryAuth?: ReadonlyMap<string, unknown>;
   /** Aborting stops the build at the next step (and kills a running RUN). */
   signal?: AbortSignal;
+}
+
+/** A RUN step's network: its namespace and /etc files, from the network service. */
+export interface StepNetworking {
+  /** `mode` is bridge, default or a network's name or ID. */
+  attach(id: string, mode: string, filesDir: string): Promise<{ netns: { path: string; userns?: string } | 'host' | 'none'; mounts: SpecMount[] }>;
+  detach(id: string): Promise<void>;
 }
 
 /** A context held apart from its directory until a step needs the files there. */
@@ -134,6 +149,11 @@ interface StageResult {
 interface State extends StageResult {
   /** What the next step's key starts from: the current image's ID (or the empty base). */
   parentKey: string;
+}
+
+interface NetworkLease {
+  id: string;
+  net: RunStepOptions['network'];
 }
 
 function sameLayers(a: readonly LayerRecord[], b: readonly LayerRecord[]): boolean {
@@ -273,6 +293,9 @@ class BuildRun {
   private readonly offsets = new Map<number, number>();
   private readonly globalTotal: number;
   private readonly deps: BuildServiceDeps;
+  /** Sandboxes made for RUN steps, by network mode: all of them, and those not in use. */
+  private readonly networkIds: string[] = [];
+  private readonly freeNetworks = new Map<string, NetworkLease[]>();
   /** Cache entries this build used, counted once it ends. */
   private readonly hitKeys: string[] = [];
 
@@ -298,6 +321,7 @@ class BuildRun {
     const tStages = traceSpan('stages');
     const settled = await Promise.allSettled(this.plan.order.map((i) => this.stage(i)));
     tStages();
+    await this.closeNetworks();
     const tTouch = traceSpan('touch');
     this.svc.cache.touch(this.hitKeys);
     tTouch();
@@ -543,9 +567,11 @@ class BuildRun {
       argv = program ? [program.path] : [...shell, script];
     } else argv = instr.command;
     const createdBy = `RUN ${state.scope.runCommandString(argv)} # buildkit`;
-    // RUN --network, else the build's network mode (the API's networkmode), else the host's.
-    const wanted = instr.network === 'default' ? (this.o.networkMode ?? 'default') : instr.network;
-    const network = wanted === 'none' ? 'none' : 'host';
+    // RUN --network, else the build's network mode (the API's networkmode), else the default
+    // bridge (the host's network where the builder has no network service).
+    const wanted = instr.network === 'default' ? (this.o.networkMode || 'default') : instr.network;
+    const network = wanted === 'none' || wanted === 'host' ? wanted : this.deps.network ? (wanted === 'bridge' ? 'default' : wanted) : 'host';
+    if (network.startsWith('container:')) throw new InvalidArgumentError(`network mode ${network} is not supported for RUN`);
     const env = state.scope.runEnvironment();
     const views: RootfsView[] = [];
     // What a bind mount shows is part of the step's input: its content goes into the key.
@@ -609,28 +635,68 @@ class BuildRun {
             throw new InvalidArgumentError(`mount type ${m.type} is not supported by this builder`);
           }
         }
-        return runStep({
-          snapshots: this.deps.snapshots,
-          images: this.deps.images,
-          runcBinary: this.deps.runcBinary,
-          runcRoot: this.deps.runcRoot,
-          cgroupParent: this.deps.cgroupParent,
-          workDir: this.workDir,
-          parent: topChain(state.layers),
-          argv,
-          env: runEnv,
-          user: cfg.User ?? '',
-          workingDir: cfg.WorkingDir ?? '/',
-          network,
-          mounts,
-          ...(this.o.signal ? { signal: this.o.signal } : {}),
-          onOutput: (stream, data) => {
-            tail.push(data);
-            this.report({ type: 'output', step: ref, stream, data });
-          },
-        });
+        const id = `build-${randomBytes(12).toString('hex')}`;
+        if (network === 'none' || network === 'host' || !this.deps.network) return this.runIn(id, network === 'none' ? 'none' : 'host', state, argv, runEnv, mounts, ref, tail);
+        const lease = await this.acquireNetwork(network);
+        try {
+          return await this.runIn(id, lease.net, state, argv, runEnv, mounts, ref, tail);
+        } finally {
+          this.releaseNetwork(network, lease);
+        }
       },
     };
+  }
+
+  /**
+   * A sandbox on `mode`'s network for one RUN step. A build keeps the sandboxes it made and hands
+   * them to its later steps (a step's processes are all gone when it ends, and steps lack the
+   * capabilities to change the namespace): one attach per build and network, not one per step.
+   */
+  private async acquireNetwork(mode: string): Promise<NetworkLease> {
+    const free = this.freeNetworks.get(mode)?.pop();
+    if (free) return free;
+    const id = `build-net-${randomBytes(12).toString('hex')}`;
+    this.networkIds.push(id);
+    const a = await this.deps.network!.attach(id, mode, join(this.workDir, `${id}-files`));
+    return { id, net: typeof a.netns === 'object' ? { netns: a.netns, mounts: a.mounts } : a.netns };
+  }
+
+  private releaseNetwork(mode: string, lease: NetworkLease): void {
+    let free = this.freeNetworks.get(mode);
+    if (!free) this.freeNetworks.set(mode, (free = []));
+    free.push(lease);
+  }
+
+  /** Gives back every sandbox the build made (at its end, failed or not). */
+  private async closeNetworks(): Promise<void> {
+    const ids = this.networkIds.splice(0);
+    this.freeNetworks.clear();
+    await Promise.all(ids.map((id) => this.deps.network!.detach(id).catch(() => undefined)));
+  }
+
+  private runIn(id: string, network: RunStepOptions['network'], state: State, argv: string[], env: string[], mounts: SpecMount[], ref: StepRef, tail: OutputTail): Promise<LayerRecord> {
+    const cfg: ContainerConfig = state.config.config ?? {};
+    return runStep({
+      id,
+      snapshots: this.deps.snapshots,
+      images: this.deps.images,
+      runcBinary: this.deps.runcBinary,
+      runcRoot: this.deps.runcRoot,
+      cgroupParent: this.deps.cgroupParent,
+      workDir: this.workDir,
+      parent: topChain(state.layers),
+      argv,
+      env,
+      user: cfg.User ?? '',
+      workingDir: cfg.WorkingDir ?? '/',
+      network,
+      mounts,
+      ...(this.o.signal ? { signal: this.o.signal } : {}),
+      onOutput: (stream, data) => {
+        tail.push(data);
+        this.report({ type: 'output', step: ref, stream, data });
+      },
+    });
   }
 
   /** What keys read for `root`: the received context (maybe still in memory), else the directory. */

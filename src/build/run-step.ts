@@ -45,7 +45,13 @@ export interface RunStepOptions {
   env: string[];
   user: string;
   workingDir: string;
-  network: 'host' | 'none';
+  /** The step's name for the runtime (made up when absent). */
+  id?: string;
+  /**
+   * The network: the host's, none (an empty namespace of its own), or a namespace made by the
+   * network service (its path, and the hosts/resolv.conf/hostname files it wrote as mounts).
+   */
+  network: 'host' | 'none' | { netns: { path: string; userns?: string }; mounts: SpecMount[] };
   mounts: SpecMount[];
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   /** Aborting kills the step's processes (the client went away). */
@@ -70,7 +76,7 @@ function pathAndAncestors(p: string): string[] {
 
 /** Runs the step; returns the layer it made. Throws RunFailedError on a non-zero exit. */
 export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
-  const id = `build-${randomBytes(12).toString('hex')}`;
+  const id = o.id ?? `build-${randomBytes(12).toString('hex')}`;
   const bundle = join(o.workDir, id);
   const rootfs = join(bundle, 'rootfs');
   await mkdir(rootfs, { recursive: true });
@@ -79,18 +85,21 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
   try {
     await mountAll(await o.snapshots.mounts(id), rootfs);
     mounted = true;
-    const etc: SpecMount[] = [
-      { type: 'bind', source: '/etc/resolv.conf', destination: '/etc/resolv.conf', readOnly: true },
-      ...(o.network === 'host' ? [{ type: 'bind', source: '/etc/hosts', destination: '/etc/hosts', readOnly: true }] : []),
-    ];
+    const net = o.network;
+    const etc: SpecMount[] = typeof net === 'object'
+      ? net.mounts
+      : [
+          { type: 'bind', source: '/etc/resolv.conf', destination: '/etc/resolv.conf', readOnly: true },
+          ...(net === 'host' ? [{ type: 'bind', source: '/etc/hosts', destination: '/etc/hosts', readOnly: true }] : []),
+        ];
     const mounts = [...etc, ...o.mounts];
     const { spec } = await generateSpec({
       id,
       rootfs,
       config: { Env: o.env, Cmd: o.argv, Entrypoint: null, WorkingDir: o.workingDir || '/', User: o.user, Hostname: 'buildkitsandbox' },
-      hostConfig: { NetworkMode: o.network },
+      hostConfig: { NetworkMode: typeof net === 'object' ? 'bridge' : net },
       mounts,
-      ...(o.network === 'host' ? { netns: 'host' as const } : {}),
+      ...(net === 'host' ? { netns: 'host' as const } : typeof net === 'object' ? { netns: net.netns } : {}),
       cgroupsPath: `${o.cgroupParent}/${id}`,
       createWorkingDir: true,
     });

@@ -58,6 +58,22 @@ export function buildServiceOf(engine: Engine): BuildService {
       runcRoot: runc.root,
       cgroupParent: engine.config.cgroupParent,
       stateDir: join(engine.config.dataRoot, 'build'),
+      // RUN steps join networks as containers do (docker's builder runs them on the default bridge).
+      network: {
+        async attach(id, mode, filesDir) {
+          const r = await engine.networks.attachContainer({ id, name: id, hostname: 'buildkitsandbox', hostConfig: { NetworkMode: mode }, filesDir });
+          const userns = r.netnsPath ? engine.networks.usernsOf(r.netnsPath) : undefined;
+          return {
+            netns: r.netnsPath ? { path: r.netnsPath, ...(userns ? { userns } : {}) } : r.mode === 'host' ? 'host' : 'none',
+            mounts: [
+              { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
+              { type: 'bind', source: r.files.hostname, destination: '/etc/hostname', readOnly: true },
+              { type: 'bind', source: r.files.hosts, destination: '/etc/hosts', readOnly: true },
+            ],
+          };
+        },
+        detach: (id) => engine.networks.detachContainer(id),
+      },
       pull: async (ref, report, auths) => {
         report({ type: 'message', text: `Pulling ${ref}` });
         const parsed = parseReference(ref);

@@ -84,6 +84,7 @@ export const buildCommand: CommandDefinition = {
     list('secret', undefined, 'Secret to expose to the build (format: "id=mysecret,src=/local/secret")'),
     str('platform', undefined, 'Set target platform for build'),
     str('progress', undefined, 'Set type of progress output ("auto", "plain")', 'auto'),
+    str('network', undefined, 'Set the networking mode for the RUN instructions during build', 'default'),
   ],
   args: { min: 1, max: 1 },
   async run(ctx, cmd) {
@@ -139,6 +140,7 @@ export const buildCommand: CommandDefinition = {
         pull: f.pull ? '1' : undefined,
         q: quiet ? '1' : undefined,
         platform: (f.platform as string | undefined) || undefined,
+        networkmode: (f.network as string | undefined) || undefined,
         progress: 'plain',
         'berth.buildcontexts': Object.keys(buildContexts).length ? JSON.stringify(buildContexts) : undefined,
         'berth.secrets': Object.keys(secrets).length ? JSON.stringify(secrets) : undefined,
