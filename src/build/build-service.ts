@@ -44,6 +44,7 @@ import { downloadSource, extractArchive, isArchive, isUrl } from './add-sources.
 import { parseChmod, resolveOwner } from './resolve-owner.js';
 import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
 import { BuildCancelledError, RunFailedError, type RunStepOptions, runStep } from './run-step.js';
+import { type CacheMountLease, CacheMounts } from './cache-mounts.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 import { traceSpan } from './build-trace.js';
 
@@ -151,6 +152,24 @@ interface State extends StageResult {
   parentKey: string;
 }
 
+type Mount = RunInstruction['mounts'][number];
+
+/** What executing a planned RUN step needs. */
+interface RunExecution {
+  instr: RunInstruction;
+  cfg: ContainerConfig;
+  program: { path: string; body: string } | undefined;
+  bindRoots: Map<Mount, string>;
+  cacheDirs: Map<Mount, string>;
+  views: RootfsView[];
+  env: string[];
+  network: string;
+  argv: string[];
+  state: State;
+  ref: StepRef;
+  tail: OutputTail;
+}
+
 interface NetworkLease {
   id: string;
   net: RunStepOptions['network'];
@@ -193,9 +212,12 @@ class OutputTail {
 
 export class BuildService {
   readonly cache: BuildCache;
+  /** RUN --mount=type=cache directories, shared by all builds of the daemon. */
+  readonly cacheMounts: CacheMounts;
 
   constructor(readonly deps: BuildServiceDeps) {
     this.cache = new BuildCache(deps.db);
+    this.cacheMounts = new CacheMounts(join(deps.stateDir, 'cache-mounts'));
   }
 
   private ready?: Promise<void>;
@@ -597,54 +619,90 @@ class BuildRun {
       },
       execute: async () => {
         if (bindRoots.size > 0) await this.contextOnDisk();
-        const mounts: SpecMount[] = [];
-        const runEnv = [...env];
-        if (program) {
-          const file = join(this.workDir, `program-${randomBytes(8).toString('hex')}`);
-          await writeFile(file, program.body, { mode: 0o755 });
-          mounts.push({ type: 'bind', source: file, destination: program.path, readOnly: true });
-        }
-        for (const m of instr.mounts) {
-          const target = m.target ? (m.target.startsWith('/') ? m.target : posix.join(cfg.WorkingDir || '/', m.target)) : undefined;
-          if (m.type === 'cache') {
-            if (!target) throw new InvalidArgumentError('mount type cache requires a target');
-            const id = m.id ?? target;
-            const dir = join(this.deps.stateDir, 'cache-mounts', cacheKey('cache', [id]).slice(7, 39));
-            await mkdir(dir, { recursive: true, mode: m.mode ?? 0o755 });
-            mounts.push({ type: 'bind', source: dir, destination: target, readOnly: m.readOnly });
-          } else if (m.type === 'bind') {
-            if (!target) throw new InvalidArgumentError('mount type bind requires a target');
-            const root = bindRoots.get(m) ?? (await this.sourceRoot(m.from, views));
-            const src = await resolveInRoot(root, m.source ?? '/');
-            mounts.push({ type: 'bind', source: src, destination: target, readOnly: true });
-          } else if (m.type === 'secret') {
-            const id = m.id ?? (m.target ? posix.basename(m.target) : undefined);
-            const file = id !== undefined ? this.o.secrets?.[id] : undefined;
-            if (!file) {
-              if (m.required) throw new InvalidArgumentError(`secret ${id ?? ''} not found`);
-              continue;
-            }
-            // env= puts the secret in a variable (of this step only, never in the image or the key);
-            // with env= and no target, nothing is mounted.
-            if (m.env) runEnv.push(`${m.env}=${(await readFile(file, 'utf8')).replace(/\n$/, '')}`);
-            if (!m.env || m.target) mounts.push({ type: 'bind', source: file, destination: target ?? `/run/secrets/${id}`, readOnly: true });
-          } else if (m.type === 'tmpfs') {
-            if (!target) throw new InvalidArgumentError('mount type tmpfs requires a target');
-            mounts.push({ type: 'tmpfs', destination: target, options: m.sizeLimit ? [`size=${m.sizeLimit}`] : [] });
-          } else {
-            throw new InvalidArgumentError(`mount type ${m.type} is not supported by this builder`);
-          }
-        }
-        const id = `build-${randomBytes(12).toString('hex')}`;
-        if (network === 'none' || network === 'host' || !this.deps.network) return this.runIn(id, network === 'none' ? 'none' : 'host', state, argv, runEnv, mounts, ref, tail);
-        const lease = await this.acquireNetwork(network);
+        const leases = await this.acquireCacheMounts(instr.mounts, cfg.WorkingDir || '/');
         try {
-          return await this.runIn(id, lease.net, state, argv, runEnv, mounts, ref, tail);
+          const cacheDirs = new Map(leases.map((l) => [l.mount, l.dir]));
+          return await this.executeRun({ instr, cfg, program, bindRoots, cacheDirs, views, env, network, argv, state, ref, tail });
         } finally {
-          this.releaseNetwork(network, lease);
+          for (const l of leases) l.release();
         }
       },
     };
+  }
+
+  /** The cache mounts of a RUN step, taken in one order (by id) so that locked ones can't deadlock. */
+  private async acquireCacheMounts(mounts: RunInstruction['mounts'], workDir: string): Promise<Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }>> {
+    const caches = mounts
+      .filter((m) => m.type === 'cache')
+      .map((m) => {
+        if (!m.target) throw new InvalidArgumentError('mount type cache requires a target');
+        const target = m.target.startsWith('/') ? m.target : posix.join(workDir, m.target);
+        return { m, id: m.id ?? target };
+      })
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const out: Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }> = [];
+    try {
+      for (const { m, id } of caches) {
+        const lease = await this.svc.cacheMounts.acquire(id, {
+          ...(m.sharing ? { sharing: m.sharing } : {}),
+          ...(m.mode !== undefined ? { mode: m.mode } : {}),
+          ...(m.uid !== undefined ? { uid: m.uid } : {}),
+          ...(m.gid !== undefined ? { gid: m.gid } : {}),
+        });
+        out.push({ ...lease, mount: m });
+      }
+    } catch (err) {
+      for (const l of out) l.release();
+      throw err;
+    }
+    return out;
+  }
+
+  /** A RUN step's mounts made, its network taken, and the command run. */
+  private async executeRun(c: RunExecution): Promise<LayerRecord> {
+    const { instr, cfg, program, bindRoots, cacheDirs, views, env, network, argv, state, ref, tail } = c;
+    const mounts: SpecMount[] = [];
+    const runEnv = [...env];
+    if (program) {
+      const file = join(this.workDir, `program-${randomBytes(8).toString('hex')}`);
+      await writeFile(file, program.body, { mode: 0o755 });
+      mounts.push({ type: 'bind', source: file, destination: program.path, readOnly: true });
+    }
+    for (const m of instr.mounts) {
+      const target = m.target ? (m.target.startsWith('/') ? m.target : posix.join(cfg.WorkingDir || '/', m.target)) : undefined;
+      if (m.type === 'cache') {
+        mounts.push({ type: 'bind', source: cacheDirs.get(m)!, destination: target!, readOnly: m.readOnly });
+      } else if (m.type === 'bind') {
+        if (!target) throw new InvalidArgumentError('mount type bind requires a target');
+        const root = bindRoots.get(m) ?? (await this.sourceRoot(m.from, views));
+        const src = await resolveInRoot(root, m.source ?? '/');
+        mounts.push({ type: 'bind', source: src, destination: target, readOnly: true });
+      } else if (m.type === 'secret') {
+        const id = m.id ?? (m.target ? posix.basename(m.target) : undefined);
+        const file = id !== undefined ? this.o.secrets?.[id] : undefined;
+        if (!file) {
+          if (m.required) throw new InvalidArgumentError(`secret ${id ?? ''} not found`);
+          continue;
+        }
+        // env= puts the secret in a variable (of this step only, never in the image or the key);
+        // with env= and no target, nothing is mounted.
+        if (m.env) runEnv.push(`${m.env}=${(await readFile(file, 'utf8')).replace(/\n$/, '')}`);
+        if (!m.env || m.target) mounts.push({ type: 'bind', source: file, destination: target ?? `/run/secrets/${id}`, readOnly: true });
+      } else if (m.type === 'tmpfs') {
+        if (!target) throw new InvalidArgumentError('mount type tmpfs requires a target');
+        mounts.push({ type: 'tmpfs', destination: target, options: m.sizeLimit ? [`size=${m.sizeLimit}`] : [] });
+      } else {
+        throw new InvalidArgumentError(`mount type ${m.type} is not supported by this builder`);
+      }
+    }
+    const id = `build-${randomBytes(12).toString('hex')}`;
+    if (network === 'none' || network === 'host' || !this.deps.network) return this.runIn(id, network === 'none' ? 'none' : 'host', state, argv, runEnv, mounts, ref, tail);
+    const lease = await this.acquireNetwork(network);
+    try {
+      return await this.runIn(id, lease.net, state, argv, runEnv, mounts, ref, tail);
+    } finally {
+      this.releaseNetwork(network, lease);
+    }
   }
 
   /**

@@ -1,0 +1,80 @@
+// The directories behind `RUN --mount=type=cache`, kept across builds under the builder's state
+// dir and shared by every build of the daemon, with BuildKit's sharing modes:
+//   shared  (default) every user of an id gets the same directory, at the same time;
+//   locked  users of an id take turns (the next waits until the current step ends);
+//   private a user gets a directory no other step is using right now: the id's first free
+//           instance, or a fresh empty one when all are busy (kept for later users too).
+import { chmod, chown, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { CacheSharing } from './dockerfile/run-mount.js';
+
+export interface CacheMountLease {
+  dir: string;
+  release(): void;
+}
+
+export interface CacheMountOptions {
+  sharing?: CacheSharing;
+  /** Mode, owner of a directory made now (BuildKit's mode/uid/gid: the root of a new cache). */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+export class CacheMounts {
+  /** Steps using each instance directory now. */
+  private readonly users = new Map<string, number>();
+  /** For sharing=locked: the end of the last queued user's turn, per id. */
+  private readonly turns = new Map<string, Promise<void>>();
+
+  constructor(private readonly root: string) {}
+
+  /** The directory for one step's use of cache `id`; release it when the step ends. */
+  async acquire(id: string, o: CacheMountOptions = {}): Promise<CacheMountLease> {
+    const base = createHash('sha256').update(id).digest('hex').slice(0, 32);
+    let endTurn: (() => void) | undefined;
+    if (o.sharing === 'locked') {
+      const previous = this.turns.get(base) ?? Promise.resolve();
+      const mine = new Promise<void>((resolve) => (endTurn = resolve));
+      const chained = previous.then(() => mine);
+      this.turns.set(base, chained);
+      await previous;
+      // The last in the queue clears it, so idle ids hold nothing.
+      void chained.then(() => {
+        if (this.turns.get(base) === chained) this.turns.delete(base);
+      });
+    }
+    let name = base;
+    if (o.sharing === 'private') {
+      for (let i = 1; (this.users.get(name) ?? 0) > 0; i++) name = `${base}-${i}`;
+    }
+    const dir = join(this.root, name);
+    this.users.set(name, (this.users.get(name) ?? 0) + 1);
+    try {
+      const made = await mkdir(dir, { recursive: true, mode: o.mode ?? 0o755 });
+      if (made !== undefined && o.mode !== undefined) await chmod(dir, o.mode); // exactly, not less the umask
+      if (made !== undefined && (o.uid !== undefined || o.gid !== undefined)) await chown(dir, o.uid ?? 0, o.gid ?? 0);
+    } catch (err) {
+      this.leave(name);
+      endTurn?.();
+      throw err;
+    }
+    let released = false;
+    return {
+      dir,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.leave(name);
+        endTurn?.();
+      },
+    };
+  }
+
+  private leave(name: string): void {
+    const n = (this.users.get(name) ?? 1) - 1;
+    if (n <= 0) this.users.delete(name);
+    else this.users.set(name, n);
+  }
+}
