@@ -170,6 +170,8 @@ interface RunExecution {
   tail: OutputTail;
 }
 
+type LayerLease = ReturnType<ImageService['leaseLayers']>;
+
 interface NetworkLease {
   id: string;
   net: RunStepOptions['network'];
@@ -252,11 +254,14 @@ export class BuildService {
     });
     await mkdir(join(this.deps.stateDir, 'tmp'), { recursive: true });
     const workDir = await mkdtemp(join(this.deps.stateDir, 'tmp', 'build-'));
-    const run = new BuildRun(this, plan, o, report, workDir);
+    // Layers this build reuses or makes stay while it runs, whatever rmi or a prune does meanwhile.
+    const lease = this.deps.images.leaseLayers();
+    const run = new BuildRun(this, plan, o, report, workDir, lease);
     try {
       const final = await run.execute();
       return final;
     } finally {
+      lease.release();
       const tRm = traceSpan('rm workdir');
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
       tRm();
@@ -327,6 +332,7 @@ class BuildRun {
     private readonly o: BuildOptions,
     private readonly report: BuildReporter,
     private readonly workDir: string,
+    private readonly lease: LayerLease,
   ) {
     this.deps = svc.deps;
     let n = 0;
@@ -395,6 +401,15 @@ class BuildRun {
 
   /** The image for FROM/COPY --from: local, or pulled when missing (always with --pull). */
   private async baseImage(ref: string, forcePull: boolean): Promise<ImageRecord> {
+    const img = await this.findBaseImage(ref, forcePull);
+    this.lease.add(img.layers.map((l) => l.chainId));
+    // Removed between the lookup and the lease: its layers may be gone.
+    const top = img.layers[img.layers.length - 1];
+    if (top && !(await snapshotExists(this.deps.snapshots, top.chainId))) throw new NotFoundError(`No such image: ${ref}`);
+    return img;
+  }
+
+  private async findBaseImage(ref: string, forcePull: boolean): Promise<ImageRecord> {
     const local = this.deps.images.store.find(ref)?.image;
     if (local && !(forcePull && this.deps.pull)) return local;
     if (!this.deps.pull) {
@@ -456,10 +471,11 @@ class BuildRun {
     return state;
   }
 
-  /** A cached result whose layers are all still there. */
+  /** A cached result whose layers are all still there (and now leased for the build). */
   private async cachedResult(key: string): Promise<StepResult | undefined> {
     const hit = this.svc.cache.lookup(key, () => true);
     if (!hit) return undefined;
+    this.lease.add(hit.layers.map((l) => l.chainId));
     this.hitKeys.push(key);
     const top = hit.layers[hit.layers.length - 1];
     if (top && !(await snapshotExists(this.deps.snapshots, top.chainId))) {
@@ -525,6 +541,7 @@ class BuildRun {
       const history: HistoryEntry = { created, created_by: plan.createdBy, comment: HISTORY_COMMENT, ...(layer ? {} : { empty_layer: true }) };
       config.history = [...(config.history ?? []), history];
       config.created = created;
+      if (layer) this.lease.add([layer.chainId]);
       const layers = layer ? [...state.layers, layer] : state.layers;
       if (layer) config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, layer.diffId] };
       const result: StepResult = { id: digestOf(JSON.stringify(config)), config, layers };
