@@ -5,7 +5,7 @@
 // a miss and is dropped.
 import type { Db } from '../db/database.js';
 import type { Digest } from '../oci/digest.js';
-import type { ImageConfig } from '../oci/image-spec.js';
+import type { HistoryEntry, ImageConfig } from '../oci/image-spec.js';
 import type { LayerRecord } from '../image/image-store.js';
 
 /** A step's result: the config digest is the image ID it would have. */
@@ -13,6 +13,11 @@ export interface StepResult {
   id: Digest;
   config: ImageConfig;
   layers: LayerRecord[];
+  /**
+   * COPY --link: the layer made on nothing (its chain ID is its diff ID) and the step's history
+   * entry, to be put over whatever parent the step has when the entry is reused.
+   */
+  link?: { layer: LayerRecord; history: HistoryEntry };
 }
 
 export interface CacheEntry {

@@ -33,13 +33,13 @@ import {
   planBuild,
   unusedBuildArgs,
 } from './dockerfile/mod.js';
-import { digestEntries, matchesPatterns, resolveCopySources } from './context/mod.js';
+import { digestEntries, matchesPatterns, resolveCopySources, sourceRelative } from './context/mod.js';
 import type { TreeReader } from './context/tree-reader.js';
 import { BuildCache, type StepResult } from './build-cache.js';
-import { snapshotExists } from '../image/layer-unpack.js';
+import { snapshotExists, unpackLayer } from '../image/layer-unpack.js';
 import type { BuildReporter, StepRef } from './build-progress.js';
 import { cacheKey } from './cache-key.js';
-import { copyIntoRoot, mkdirInRoot } from './copy-into-root.js';
+import { type Owner, copyIntoRoot, mkdirInRoot } from './copy-into-root.js';
 import { downloadSource, extractArchive, isArchive, isUrl } from './add-sources.js';
 import { parseChmod, resolveOwner } from './resolve-owner.js';
 import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
@@ -262,9 +262,7 @@ export class BuildService {
       return final;
     } finally {
       lease.release();
-      const tRm = traceSpan('rm workdir');
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
-      tRm();
     }
   }
 
@@ -350,9 +348,7 @@ class BuildRun {
     const settled = await Promise.allSettled(this.plan.order.map((i) => this.stage(i)));
     tStages();
     await this.closeNetworks();
-    const tTouch = traceSpan('touch');
     this.svc.cache.touch(this.hitKeys);
-    tTouch();
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const target = (settled[settled.length - 1] as PromiseFulfilledResult<StageResult>).value;
@@ -512,14 +508,11 @@ class BuildRun {
     this.report({ type: 'start', step: ref, time: t0 });
     try {
       const expanded = state.scope.expand(instr);
-      const tPlan = traceSpan(`plan ${instr.kind}`);
       const plan = await this.planStep(state, expanded, ref, tail);
-      tPlan();
+      if (plan.link) return await this.linkedStep(state, plan, ref, text, t0);
       const key = cacheKey(state.parentKey, plan.keyParts);
       if (!this.o.noCache) {
-        const tHit = traceSpan('lookup');
         const hit = await this.cachedResult(key);
-        tHit();
         if (hit) {
           await plan.release?.();
           this.cachedSteps++;
@@ -552,6 +545,62 @@ class BuildRun {
     } catch (err) {
       this.fail(ref, err, tail.get());
     }
+  }
+
+  /**
+   * COPY --link: the files go into a layer of their own, made on nothing, so its cache entry is
+   * keyed without the parent and survives a change of the base; the layer is then put over the
+   * current parent (applied from its stored blob where that chain does not exist yet).
+   */
+  private async linkedStep(state: State, plan: StepPlan, ref: StepRef, text: string, t0: number): Promise<State> {
+    const key = cacheKey('link', plan.keyParts);
+    let link = this.o.noCache ? undefined : this.svc.cache.lookup(key, () => true)?.link;
+    if (link) {
+      this.lease.add([link.layer.chainId]);
+      const blob = link.layer.blob;
+      if (!blob || !(await this.deps.images.deps.content.info(blob.digest))) {
+        this.svc.cache.delete([key]);
+        link = undefined;
+      } else this.hitKeys.push(key);
+    }
+    const cached = link !== undefined;
+    if (link) await plan.release?.();
+    else {
+      let layer: LayerRecord | undefined;
+      try {
+        layer = await plan.execute();
+      } finally {
+        await plan.release?.();
+      }
+      if (!layer) throw new InvalidArgumentError('COPY --link made no layer');
+      this.lease.add([layer.chainId]);
+      const history: HistoryEntry = { created: new Date().toISOString(), created_by: plan.createdBy, comment: HISTORY_COMMENT };
+      link = { layer, history };
+      const alone: ImageConfig = { ...scratchConfig(this.plan.targetPlatform), history: [history], rootfs: { type: 'layers', diff_ids: [layer.diffId] } };
+      this.svc.cache.record(key, { id: digestOf(JSON.stringify(alone)), config: alone, layers: [layer], link }, text);
+      this.executed++;
+    }
+    const top = await this.layerOver(link.layer, topChain(state.layers));
+    const config: ImageConfig = structuredClone(state.config);
+    config.history = [...(config.history ?? []), link.history];
+    config.created = link.history.created;
+    config.rootfs = { type: 'layers', diff_ids: [...config.rootfs.diff_ids, top.diffId] };
+    const result: StepResult = { id: digestOf(JSON.stringify(config)), config, layers: [...state.layers, top] };
+    if (cached) {
+      this.cachedSteps++;
+      this.report({ type: 'cached', step: ref, imageId: result.id });
+    }
+    this.report({ type: 'done', step: ref, imageId: result.id, ms: Date.now() - t0, cached });
+    return { ...result, ...(state.baseImage ? { baseImage: state.baseImage } : {}), scope: state.scope, parentKey: result.id };
+  }
+
+  /** `layer` (made on nothing) over the chain `parent`: its snapshot, applied from the blob if absent. */
+  private async layerOver(layer: LayerRecord, parent: Digest | undefined): Promise<LayerRecord> {
+    const chainId = parent ? digestOf(`${parent} ${layer.diffId}`) : layer.diffId;
+    this.lease.add([chainId]);
+    if (await snapshotExists(this.deps.snapshots, chainId)) return { ...layer, chainId };
+    const unpacked = await unpackLayer(this.deps.snapshots, this.deps.images.deps.content.reader(layer.blob!.digest), parent, { diffId: layer.diffId, chainId });
+    return { ...layer, chainId: unpacked.chainId };
   }
 
   private async planStep(state: State, instr: Instruction, ref: StepRef, tail: OutputTail): Promise<StepPlan> {
@@ -774,6 +823,16 @@ class BuildRun {
     });
   }
 
+  /** --chown names looked up in the step's parent (COPY --link copies onto nothing). */
+  private async ownerIn(state: State, chown: string): Promise<Owner> {
+    const view = await openRootfsView(this.deps.snapshots, this.workDir, topChain(state.layers));
+    try {
+      return await resolveOwner(chown, view.path);
+    } finally {
+      await view.release();
+    }
+  }
+
   /** What keys read for `root`: the received context (maybe still in memory), else the directory. */
   private treeFor(root: string): string | TreeReader {
     return root === this.o.contextDir && this.o.context ? this.o.context.reader() : root;
@@ -849,7 +908,6 @@ class BuildRun {
     let srcRoot = await this.sourceRoot(from, views);
     let sources = instr.sources;
     const urls = instr.kind === 'ADD' ? sources.filter(isUrl) : [];
-    if (instr.kind === 'COPY' && instr.parents) throw new InvalidArgumentError('COPY --parents is not supported by this builder');
     if (instr.kind === 'COPY' && sources.some(isUrl)) throw new InvalidArgumentError('source can\'t be a URL for COPY');
     // Heredoc bodies and downloads go into a directory of their own, copied like context files.
     if (instr.inlineSources.length > 0 || urls.length > 0) {
@@ -881,6 +939,7 @@ class BuildRun {
       throw new NotFoundError(`failed to compute cache key: no source files were specified or matched: ${sources.join(' ')}`);
     }
     const contentDigest = await digestEntries(this.treeFor(srcRoot), resolved, exclude ? { exclude } : {});
+    const parents = instr.kind === 'COPY' && instr.parents ? keptParents(sources, resolved) : undefined;
     const mode = instr.chmod ? parseChmod(instr.chmod) : undefined;
     const dest = instr.dest.startsWith('/') ? instr.dest : posix.join(cfg.WorkingDir || '/', instr.dest) + (instr.dest.endsWith('/') || instr.dest === '.' ? '/' : '');
     const flags = [
@@ -888,24 +947,28 @@ class BuildRun {
       ...(instr.chown ? [`--chown=${instr.chown}`] : []),
       ...(instr.chmod ? [`--chmod=${instr.chmod}`] : []),
       ...(instr.link ? ['--link'] : []),
+      ...(instr.kind === 'COPY' && instr.parents ? ['--parents'] : []),
     ];
     const createdBy = `${instr.kind} ${[...flags, ...instr.sources, instr.dest].join(' ')} # buildkit`;
     const preserveOwner = from !== undefined && !urls.length;
+    const link = instr.link;
     return {
-      keyParts: [instr.kind, flags, instr.sources, dest, excludes, contentDigest],
+      keyParts: [instr.kind, flags, instr.sources, dest, excludes, contentDigest, ...(link && instr.chown && !/^[0-9]+(:[0-9]+)?$/.test(instr.chown) ? [await this.ownerIn(state, instr.chown)] : [])],
+      ...(link ? { link } : {}),
       createdBy,
       release: async () => {
         for (const v of views.splice(0)) await v.release();
       },
       execute: async () => {
         if (srcRoot === this.o.contextDir) await this.contextOnDisk();
-        const parent = topChain(state.layers);
+        const parent = link ? undefined : topChain(state.layers);
+        const linkOwner = link && instr.chown ? await this.ownerIn(state, instr.chown) : undefined;
         const key = `build-copy-${randomBytes(12).toString('hex')}`;
         await this.deps.snapshots.prepare(key, parent, { labels: { 'berth.build': 'copy' } });
         try {
           const root = await mountActive(this.deps.snapshots, this.workDir, key);
           try {
-            const owner = instr.chown ? await resolveOwner(instr.chown, root.path) : undefined;
+            const owner = linkOwner ?? (instr.chown ? await resolveOwner(instr.chown, root.path) : undefined);
             const unpack = instr.kind === 'ADD' && urls.length === 0 && instr.unpack !== false;
             const plain: string[] = [];
             for (const rel of resolved) {
@@ -923,18 +986,26 @@ class BuildRun {
                 }
               } else plain.push(rel);
             }
-            if (plain.length > 0) {
-              await copyIntoRoot({
+            const copy = (sources: string[], to: string): Promise<unknown> =>
+              copyIntoRoot({
                 srcRoot,
-                sources: plain,
+                sources,
                 destRoot: root.path,
-                dest,
+                dest: to,
                 ...(owner ? { owner } : {}),
                 preserveOwner,
                 ...(mode !== undefined ? { mode } : {}),
                 ...(exclude ? { exclude } : {}),
               });
-            }
+            if (parents) {
+              // Each source keeps its path (below a `/./` pivot, if given) under the destination.
+              for (const rel of plain) {
+                const kept = parents.get(rel) ?? rel;
+                const isDir = (await lstat(await resolveInRoot(srcRoot, rel)).catch(() => undefined))?.isDirectory() ?? false;
+                const sub = isDir ? kept : posix.dirname(kept);
+                await copy([rel], `${posix.join(dest, sub === '.' ? '' : sub)}/`);
+              }
+            } else if (plain.length > 0) await copy(plain, dest);
           } finally {
             await root.release();
           }
@@ -947,6 +1018,24 @@ class BuildRun {
   }
 }
 
+/**
+ * COPY --parents: for each resolved source, the part of its path kept under the destination —
+ * all of it, or what follows the `/./` pivot of the source that named it.
+ */
+function keptParents(sources: readonly string[], resolved: readonly string[]): Map<string, string> {
+  const pivots: string[] = [];
+  for (const src of sources) {
+    const at = src.indexOf('/./');
+    if (at > 0) pivots.push(sourceRelative(src.slice(0, at)));
+  }
+  const out = new Map<string, string>();
+  for (const rel of resolved) {
+    const pivot = pivots.find((p) => rel === p || rel.startsWith(`${p}/`));
+    out.set(rel, pivot && rel !== pivot ? rel.slice(pivot.length + 1) : rel);
+  }
+  return out;
+}
+
 async function isFile(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isFile();
@@ -957,6 +1046,8 @@ async function isFile(p: string): Promise<boolean> {
 
 interface StepPlan {
   keyParts: unknown[];
+  /** COPY --link: execute makes the layer on nothing (see linkedStep). */
+  link?: boolean;
   createdBy: string;
   /** Runs the step; the layer it made, or undefined for a config-only step. */
   execute(): Promise<LayerRecord | undefined>;
