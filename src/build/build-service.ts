@@ -33,7 +33,7 @@ import {
   planBuild,
   unusedBuildArgs,
 } from './dockerfile/mod.js';
-import { digestEntries, matchesPatterns, resolveCopySources, sourceRelative } from './context/mod.js';
+import { digestEntries, keptParents, matchesPatterns, resolveCopySources } from './context/mod.js';
 import type { TreeReader } from './context/tree-reader.js';
 import { BuildCache, type StepResult } from './build-cache.js';
 import { snapshotExists, unpackLayer } from '../image/layer-unpack.js';
@@ -43,7 +43,8 @@ import { type Owner, copyIntoRoot, mkdirInRoot } from './copy-into-root.js';
 import { downloadSource, extractArchive, isArchive, isUrl } from './add-sources.js';
 import { parseChmod, resolveOwner } from './resolve-owner.js';
 import { type RootfsView, mountActive, openRootfsView } from './rootfs-view.js';
-import { BuildCancelledError, RunFailedError, type RunStepOptions, runStep } from './run-step.js';
+import { BuildCancelledError, RunFailedError, runStep } from './run-step.js';
+import { RunNetworks, type StepNetwork, type StepNetworking } from './run-networks.js';
 import { type CacheMountLease, CacheMounts } from './cache-mounts.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 import { traceSpan } from './build-trace.js';
@@ -100,13 +101,6 @@ export interface BuildOptions {
   registryAuth?: ReadonlyMap<string, unknown>;
   /** Aborting stops the build at the next step (and kills a running RUN). */
   signal?: AbortSignal;
-}
-
-/** A RUN step's network: its namespace and /etc files, from the network service. */
-export interface StepNetworking {
-  /** `mode` is bridge, default or a network's name or ID. */
-  attach(id: string, mode: string, filesDir: string): Promise<{ netns: { path: string; userns?: string } | 'host' | 'none'; mounts: SpecMount[] }>;
-  detach(id: string): Promise<void>;
 }
 
 /** A context held apart from its directory until a step needs the files there. */
@@ -172,10 +166,6 @@ interface RunExecution {
 
 type LayerLease = ReturnType<ImageService['leaseLayers']>;
 
-interface NetworkLease {
-  id: string;
-  net: RunStepOptions['network'];
-}
 
 function sameLayers(a: readonly LayerRecord[], b: readonly LayerRecord[]): boolean {
   return a.length === b.length && a.every((l, i) => l.chainId === b[i]!.chainId && l.diffId === b[i]!.diffId);
@@ -318,9 +308,8 @@ class BuildRun {
   private readonly offsets = new Map<number, number>();
   private readonly globalTotal: number;
   private readonly deps: BuildServiceDeps;
-  /** Sandboxes made for RUN steps, by network mode: all of them, and those not in use. */
-  private readonly networkIds: string[] = [];
-  private readonly freeNetworks = new Map<string, NetworkLease[]>();
+  /** Sandboxes of this build's RUN steps (absent without a network service). */
+  private readonly networks?: RunNetworks;
   /** Cache entries this build used, counted once it ends. */
   private readonly hitKeys: string[] = [];
 
@@ -333,6 +322,7 @@ class BuildRun {
     private readonly lease: LayerLease,
   ) {
     this.deps = svc.deps;
+    if (svc.deps.network) this.networks = new RunNetworks(svc.deps.network, workDir);
     let n = 0;
     for (const i of plan.order) {
       this.offsets.set(i, n);
@@ -347,7 +337,7 @@ class BuildRun {
     const tStages = traceSpan('stages');
     const settled = await Promise.allSettled(this.plan.order.map((i) => this.stage(i)));
     tStages();
-    await this.closeNetworks();
+    await this.networks?.close();
     this.svc.cache.touch(this.hitKeys);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
@@ -762,43 +752,11 @@ class BuildRun {
       }
     }
     const id = `build-${randomBytes(12).toString('hex')}`;
-    if (network === 'none' || network === 'host' || !this.deps.network) return this.runIn(id, network === 'none' ? 'none' : 'host', state, argv, runEnv, mounts, ref, tail);
-    const lease = await this.acquireNetwork(network);
-    try {
-      return await this.runIn(id, lease.net, state, argv, runEnv, mounts, ref, tail);
-    } finally {
-      this.releaseNetwork(network, lease);
-    }
+    if (network === 'none' || network === 'host' || !this.networks) return this.runIn(id, network === 'none' ? 'none' : 'host', state, argv, runEnv, mounts, ref, tail);
+    return this.networks.with(network, (net) => this.runIn(id, net, state, argv, runEnv, mounts, ref, tail));
   }
 
-  /**
-   * A sandbox on `mode`'s network for one RUN step. A build keeps the sandboxes it made and hands
-   * them to its later steps (a step's processes are all gone when it ends, and steps lack the
-   * capabilities to change the namespace): one attach per build and network, not one per step.
-   */
-  private async acquireNetwork(mode: string): Promise<NetworkLease> {
-    const free = this.freeNetworks.get(mode)?.pop();
-    if (free) return free;
-    const id = `build-net-${randomBytes(12).toString('hex')}`;
-    this.networkIds.push(id);
-    const a = await this.deps.network!.attach(id, mode, join(this.workDir, `${id}-files`));
-    return { id, net: typeof a.netns === 'object' ? { netns: a.netns, mounts: a.mounts } : a.netns };
-  }
-
-  private releaseNetwork(mode: string, lease: NetworkLease): void {
-    let free = this.freeNetworks.get(mode);
-    if (!free) this.freeNetworks.set(mode, (free = []));
-    free.push(lease);
-  }
-
-  /** Gives back every sandbox the build made (at its end, failed or not). */
-  private async closeNetworks(): Promise<void> {
-    const ids = this.networkIds.splice(0);
-    this.freeNetworks.clear();
-    await Promise.all(ids.map((id) => this.deps.network!.detach(id).catch(() => undefined)));
-  }
-
-  private runIn(id: string, network: RunStepOptions['network'], state: State, argv: string[], env: string[], mounts: SpecMount[], ref: StepRef, tail: OutputTail): Promise<LayerRecord> {
+  private runIn(id: string, network: StepNetwork, state: State, argv: string[], env: string[], mounts: SpecMount[], ref: StepRef, tail: OutputTail): Promise<LayerRecord> {
     const cfg: ContainerConfig = state.config.config ?? {};
     return runStep({
       id,
@@ -1016,24 +974,6 @@ class BuildRun {
       },
     };
   }
-}
-
-/**
- * COPY --parents: for each resolved source, the part of its path kept under the destination —
- * all of it, or what follows the `/./` pivot of the source that named it.
- */
-function keptParents(sources: readonly string[], resolved: readonly string[]): Map<string, string> {
-  const pivots: string[] = [];
-  for (const src of sources) {
-    const at = src.indexOf('/./');
-    if (at > 0) pivots.push(sourceRelative(src.slice(0, at)));
-  }
-  const out = new Map<string, string>();
-  for (const rel of resolved) {
-    const pivot = pivots.find((p) => rel === p || rel.startsWith(`${p}/`));
-    out.set(rel, pivot && rel !== pivot ? rel.slice(pivot.length + 1) : rel);
-  }
-  return out;
 }
 
 async function isFile(p: string): Promise<boolean> {

@@ -19,6 +19,7 @@ import { specToJson } from '../runtime/spec/spec-json.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 import { mountAll, unmount } from '../snapshot/mount.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
+import type { StepNetwork } from './run-networks.js';
 
 export class BuildCancelledError extends BerthError {}
 
@@ -51,7 +52,7 @@ export interface RunStepOptions {
    * The network: the host's, none (an empty namespace of its own), or a namespace made by the
    * network service (its path, and the hosts/resolv.conf/hostname files it wrote as mounts).
    */
-  network: 'host' | 'none' | { netns: { path: string; userns?: string }; mounts: SpecMount[] };
+  network: StepNetwork;
   mounts: SpecMount[];
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   /** Aborting kills the step's processes (the client went away). */

@@ -69,6 +69,24 @@ export async function resolveCopySources(root: string | TreeReader, sources: rea
   return out;
 }
 
+/**
+ * COPY --parents: for each resolved source, the part of its path kept under the destination —
+ * all of it, or what follows the `/./` pivot of the source that named it.
+ */
+export function keptParents(sources: readonly string[], resolved: readonly string[]): Map<string, string> {
+  const pivots: string[] = [];
+  for (const src of sources) {
+    const at = src.indexOf('/./');
+    if (at > 0) pivots.push(sourceRelative(src.slice(0, at)));
+  }
+  const out = new Map<string, string>();
+  for (const rel of resolved) {
+    const pivot = pivots.find((p) => rel === p || rel.startsWith(`${p}/`));
+    out.set(rel, pivot && rel !== pivot ? rel.slice(pivot.length + 1) : rel);
+  }
+  return out;
+}
+
 export interface CopyTargetInput {
   /** The source path (its last element names a copied file). */
   source: string;
