@@ -89,14 +89,16 @@ test('.dockerignore removes the same entries in memory as on disk', async () => 
   assert.deepEqual(await collectEntries(memDir, ALL), await collectEntries(diskDir, ALL));
 });
 
-test('a context over the memory budget goes to disk as it arrives, digests unchanged', async () => {
-  const memDir = mkdtempSync(join(tmp, 'spill-'));
-  const ctx = await ReceivedContext.receive(Readable.from(parts()), memDir, { memoryBudget: 1000 });
-  assert.equal(ctx.onDisk, true);
+test('a context over the memory budget (bytes or entries) goes to disk as it arrives, digests unchanged', async () => {
   const diskDir = mkdtempSync(join(tmp, 'disk-'));
   await unpackContext(Readable.from(parts()), diskDir);
-  assert.equal(await digestEntries(ctx.reader(), ALL), await digestEntries(diskDir, ALL));
-  assert.deepEqual(await collectEntries(memDir, ALL), await collectEntries(diskDir, ALL));
+  for (const opts of [{ memoryBudget: 1000 }, { maxEntries: 4 }]) {
+    const memDir = mkdtempSync(join(tmp, 'spill-'));
+    const ctx = await ReceivedContext.receive(Readable.from(parts()), memDir, opts);
+    assert.equal(ctx.onDisk, true);
+    assert.equal(await digestEntries(ctx.reader(), ALL), await digestEntries(diskDir, ALL));
+    assert.deepEqual(await collectEntries(memDir, ALL), await collectEntries(diskDir, ALL));
+  }
 });
 
 test('request bytes: gzip inflated, a tar cut short padded to a whole archive', async () => {

@@ -27,9 +27,13 @@ interface Node {
 export interface ReceiveOptions {
   /** File bytes kept in memory before the context goes to disk (default 128 MiB). */
   memoryBudget?: number;
+  /** Entries kept in memory before the context goes to disk (default 50,000). */
+  maxEntries?: number;
 }
 
 const DEFAULT_BUDGET = 128 << 20;
+/** Entries kept in memory at most (each costs a few hundred bytes even when empty). */
+const MAX_ENTRIES_IN_MEMORY = 50_000;
 
 /** A file's bytes as they came, hashed as they streamed in. */
 async function readFileBody(body: AsyncIterable<Buffer> | readonly Buffer[]): Promise<{ data: Buffer[]; size: number; digest: Digest }> {
@@ -45,7 +49,7 @@ async function readFileBody(body: AsyncIterable<Buffer> | readonly Buffer[]): Pr
 }
 
 export class ReceivedContext {
-  private nodes = new Map<string, Node>();
+  private readonly nodes = new Map<string, Node>();
   /** Insertion order of entries from the tar (the order they are written in). */
   private order: string[] = [];
   private held = 0;
@@ -64,6 +68,7 @@ export class ReceivedContext {
   static async receive(stream: AsyncIterable<Buffer> & { destroy?(): void }, dir: string, opts: ReceiveOptions = {}): Promise<ReceivedContext> {
     const ctx = new ReceivedContext(dir);
     const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
+    const maxEntries = opts.maxEntries ?? MAX_ENTRIES_IN_MEMORY;
     try {
       await readTarEntries(stream, async (e) => {
         const isFile = e.header.type === 'file' || e.header.type === 'contiguous-file';
@@ -72,9 +77,9 @@ export class ReceivedContext {
           await ctx.writer.add(e.header, e.rel, isFile ? e.body : undefined);
           return;
         }
-        if (isFile && ctx.held + (e.header.size ?? 0) > budget) {
+        if ((isFile && ctx.held + (e.header.size ?? 0) > budget) || ctx.nodes.size >= maxEntries) {
           await ctx.materialize();
-          await ctx.writer!.add(e.header, e.rel, e.body);
+          await ctx.writer!.add(e.header, e.rel, isFile ? e.body : undefined);
           return;
         }
         await ctx.addToMemory(e.header, e.rel, isFile ? e.body : undefined);
