@@ -33,7 +33,7 @@ import {
   planBuild,
   unusedBuildArgs,
 } from './dockerfile/mod.js';
-import { digestEntries, keptParents, matchesPatterns, resolveCopySources } from './context/mod.js';
+import { digestEntries, keptParents, matchesPatterns, resolveCopySource, resolveCopySources } from './context/mod.js';
 import type { TreeReader } from './context/tree-reader.js';
 import { BuildCache, type StepResult } from './build-cache.js';
 import { snapshotExists, unpackLayer } from '../image/layer-unpack.js';
@@ -897,7 +897,8 @@ class BuildRun {
       throw new NotFoundError(`failed to compute cache key: no source files were specified or matched: ${sources.join(' ')}`);
     }
     const contentDigest = await digestEntries(this.treeFor(srcRoot), resolved, exclude ? { exclude } : {});
-    const parents = instr.kind === 'COPY' && instr.parents ? keptParents(sources, resolved) : undefined;
+    const tree = this.treeFor(srcRoot);
+    const parents = instr.kind === 'COPY' && instr.parents ? keptParents(sources, await Promise.all(sources.map((src) => resolveCopySource(tree, src)))) : undefined;
     const mode = instr.chmod ? parseChmod(instr.chmod) : undefined;
     const dest = instr.dest.startsWith('/') ? instr.dest : posix.join(cfg.WorkingDir || '/', instr.dest) + (instr.dest.endsWith('/') || instr.dest === '.' ? '/' : '');
     const flags = [

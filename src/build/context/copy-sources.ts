@@ -70,20 +70,19 @@ export async function resolveCopySources(root: string | TreeReader, sources: rea
 }
 
 /**
- * COPY --parents: for each resolved source, the part of its path kept under the destination —
- * all of it, or what follows the `/./` pivot of the source that named it.
+ * COPY --parents: for each path a source named, the part of it kept under the destination — all
+ * of it, or what follows the source's `/./` pivot. `matches[i]` are the paths `sources[i]` named.
  */
-export function keptParents(sources: readonly string[], resolved: readonly string[]): Map<string, string> {
-  const pivots: string[] = [];
-  for (const src of sources) {
-    const at = src.indexOf('/./');
-    if (at > 0) pivots.push(sourceRelative(src.slice(0, at)));
-  }
+export function keptParents(sources: readonly string[], matches: readonly (readonly string[])[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const rel of resolved) {
-    const pivot = pivots.find((p) => rel === p || rel.startsWith(`${p}/`));
-    out.set(rel, pivot && rel !== pivot ? rel.slice(pivot.length + 1) : rel);
-  }
+  sources.forEach((src, i) => {
+    const at = src.indexOf('/./');
+    const pivot = at > 0 ? sourceRelative(src.slice(0, at)) : undefined;
+    for (const rel of matches[i] ?? []) {
+      const below = pivot !== undefined && pivot !== '.' && rel.startsWith(`${pivot}/`);
+      out.set(rel, below ? rel.slice(pivot.length + 1) : rel);
+    }
+  });
   return out;
 }
 
