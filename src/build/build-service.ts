@@ -6,7 +6,7 @@
 // what it copies — to that result. A hit reuses the result as it is, `created` times included,
 // so an unchanged rebuild gives the same image ID. Only the final result becomes an image record.
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
 import type { Db } from '../db/database.js';
@@ -15,6 +15,8 @@ import type { ImageRecord, LayerRecord } from '../image/image-store.js';
 import { applyConfigInstruction } from '../image/config-changes.js';
 import { commitSnapshotLayer } from '../image/commit-layer.js';
 import { type Digest, digestOf } from '../oci/digest.js';
+import type { IdMap } from '../oci/id-map.js';
+import { hostOwner } from '../container/archive-extract.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig, Platform } from '../oci/image-spec.js';
 import { hostPlatform } from '../oci/platform.js';
 import { type Reference, familiarString, withDefaultTag } from '../oci/reference.js';
@@ -66,6 +68,11 @@ export interface BuildServiceDeps {
    * a step on a network by mode or name, as a container would be.
    */
   network?: StepNetworking;
+  /**
+   * The daemon's --userns-remap map (absent: the snapshotter's, if its store is remapped): RUN
+   * steps run in a user namespace with it, and COPY/ADD and cache mounts write shifted owners.
+   */
+  userns?: IdMap;
   /** Pulls an image into the store (absent: base images must be present). */
   pull?: (ref: string, report: BuildReporter, auth?: ReadonlyMap<string, unknown>) => Promise<void>;
 }
@@ -212,6 +219,11 @@ export class BuildService {
     this.cacheMounts = new CacheMounts(join(deps.stateDir, 'cache-mounts'));
   }
 
+  /** The id map of a remapped daemon, else undefined. */
+  get idMap(): IdMap | undefined {
+    return this.deps.userns ?? this.deps.snapshots.idMap;
+  }
+
   private ready?: Promise<void>;
   private readonly startedAt = Date.now();
 
@@ -244,6 +256,8 @@ export class BuildService {
     });
     await mkdir(join(this.deps.stateDir, 'tmp'), { recursive: true });
     const workDir = await mkdtemp(join(this.deps.stateDir, 'tmp', 'build-'));
+    // A remapped RUN step's root reaches its bundle, bind sources and /etc files through here.
+    if (this.idMap) await chmod(workDir, 0o711);
     // Layers this build reuses or makes stay while it runs, whatever rmi or a prune does meanwhile.
     const lease = this.deps.images.leaseLayers();
     const run = new BuildRun(this, plan, o, report, workDir, lease);
@@ -675,7 +689,7 @@ class BuildRun {
       },
       execute: async () => {
         if (bindRoots.size > 0) await this.contextOnDisk();
-        const leases = await this.acquireCacheMounts(instr.mounts, cfg.WorkingDir || '/');
+        const leases = await this.acquireCacheMounts(instr.mounts, cfg.WorkingDir || '/', views);
         try {
           const cacheDirs = new Map(leases.map((l) => [l.mount, l.dir]));
           return await this.executeRun({ instr, cfg, program, bindRoots, cacheDirs, views, env, network, argv, state, ref, tail });
@@ -687,7 +701,7 @@ class BuildRun {
   }
 
   /** The cache mounts of a RUN step, taken in one order (by id) so that locked ones can't deadlock. */
-  private async acquireCacheMounts(mounts: RunInstruction['mounts'], workDir: string): Promise<Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }>> {
+  private async acquireCacheMounts(mounts: RunInstruction['mounts'], workDir: string, views: RootfsView[]): Promise<Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }>> {
     const caches = mounts
       .filter((m) => m.type === 'cache')
       .map((m) => {
@@ -697,13 +711,20 @@ class BuildRun {
       })
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const out: Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }> = [];
+    const map = this.svc.idMap;
     try {
       for (const { m, id } of caches) {
+        // from=: a new cache starts as a copy of that stage's or image's source directory.
+        const seed = m.from !== undefined && m.from !== '' ? { root: await this.sourceRoot(m.from, views), path: m.source ?? '/' } : undefined;
+        // A remapped step's root owns a new cache (or the mount's uid/gid, shifted like files).
+        const uid = m.uid ?? (map ? 0 : undefined);
+        const gid = m.gid ?? (map ? 0 : undefined);
         const lease = await this.svc.cacheMounts.acquire(id, {
           ...(m.sharing ? { sharing: m.sharing } : {}),
           ...(m.mode !== undefined ? { mode: m.mode } : {}),
-          ...(m.uid !== undefined ? { uid: m.uid } : {}),
-          ...(m.gid !== undefined ? { gid: m.gid } : {}),
+          ...(uid !== undefined ? { uid: hostOwner(uid, map, 'uidMappings') } : {}),
+          ...(gid !== undefined ? { gid: hostOwner(gid, map, 'gidMappings') } : {}),
+          ...(seed ? { seed } : {}),
         });
         out.push({ ...lease, mount: m });
       }
@@ -773,6 +794,7 @@ class BuildRun {
       workingDir: cfg.WorkingDir ?? '/',
       network,
       mounts,
+      ...(this.svc.idMap ? { userns: this.svc.idMap } : {}),
       ...(this.o.signal ? { signal: this.o.signal } : {}),
       onOutput: (stream, data) => {
         tail.push(data);
@@ -847,7 +869,7 @@ class BuildRun {
         try {
           const root = await mountActive(this.deps.snapshots, this.workDir, key);
           try {
-            await mkdirInRoot(root.path, path, { uid: 0, gid: 0 });
+            await mkdirInRoot(root.path, path, { uid: 0, gid: 0 }, this.svc.idMap);
           } finally {
             await root.release();
           }
@@ -910,6 +932,9 @@ class BuildRun {
     ];
     const createdBy = `${instr.kind} ${[...flags, ...instr.sources, instr.dest].join(' ')} # buildkit`;
     const preserveOwner = from !== undefined && !urls.length;
+    // Another stage or an image is of this store: a remapped daemon's shifted owners are kept.
+    const sourceShifted = preserveOwner && !this.o.buildContexts?.[from!];
+    const idMap = this.svc.idMap;
     const link = instr.link;
     return {
       keyParts: [instr.kind, flags, instr.sources, dest, excludes, contentDigest, ...(link && instr.chown && !/^[0-9]+(:[0-9]+)?$/.test(instr.chown) ? [await this.ownerIn(state, instr.chown)] : [])],
@@ -935,11 +960,11 @@ class BuildRun {
               if (unpack && (await isFile(full)) && (await isArchive(full))) {
                 // Unpacked into an empty directory first, then copied in with every path resolved
                 // inside the root: a symlink in the image can't steer the archive's files out of it.
-                await mkdirInRoot(root.path, dest, owner ?? { uid: 0, gid: 0 });
+                await mkdirInRoot(root.path, dest, owner ?? { uid: 0, gid: 0 }, idMap);
                 const unpacked = await mkdtemp(join(this.workDir, 'unpack-'));
                 try {
                   await extractArchive(full, unpacked);
-                  await copyIntoRoot({ srcRoot: unpacked, sources: ['.'], destRoot: root.path, dest: dest.endsWith('/') ? dest : `${dest}/`, preserveOwner: true });
+                  await copyIntoRoot({ srcRoot: unpacked, sources: ['.'], destRoot: root.path, dest: dest.endsWith('/') ? dest : `${dest}/`, preserveOwner: true, ...(idMap ? { idMap } : {}) });
                 } finally {
                   await rm(unpacked, { recursive: true, force: true });
                 }
@@ -953,6 +978,7 @@ class BuildRun {
                 dest: to,
                 ...(owner ? { owner } : {}),
                 preserveOwner,
+                ...(idMap ? { idMap, sourceShifted } : {}),
                 ...(mode !== undefined ? { mode } : {}),
                 ...(exclude ? { exclude } : {}),
               });

@@ -4,9 +4,14 @@
 //   locked  users of an id take turns (the next waits until the current step ends);
 //   private a user gets a directory no other step is using right now: the id's first free
 //           instance, or a fresh empty one when all are busy (kept for later users too).
-import { chmod, chown, mkdir } from 'node:fs/promises';
+// A cache with `from=` starts as a copy of that stage's or image's `source` (BuildKit's base of
+// the mount): the copy is made aside and renamed into place, so no user sees it half made.
+import { chmod, chown, lstat, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { InvalidArgumentError, isErrno } from '../errors.js';
+import { resolveInRoot } from '../fsutil/resolve-in-root.js';
+import { copyIntoRoot } from './copy-into-root.js';
 import type { CacheSharing } from './dockerfile/run-mount.js';
 
 export interface CacheMountLease {
@@ -20,6 +25,11 @@ export interface CacheMountOptions {
   mode?: number;
   uid?: number;
   gid?: number;
+  /**
+   * What a directory made now starts with: the contents of `path` (inside the tree `root`, a
+   * stage's or image's rootfs of this store), owners, modes and times kept.
+   */
+  seed?: { root: string; path: string };
 }
 
 export class CacheMounts {
@@ -52,7 +62,8 @@ export class CacheMounts {
     const dir = join(this.root, name);
     this.users.set(name, (this.users.get(name) ?? 0) + 1);
     try {
-      const made = await mkdir(dir, { recursive: true, mode: o.mode ?? 0o755 });
+      if (o.seed) await seeded(dir, o.seed);
+      const made = o.seed ? undefined : await mkdir(dir, { recursive: true, mode: o.mode ?? 0o755 });
       if (made !== undefined && o.mode !== undefined) await chmod(dir, o.mode); // exactly, not less the umask
       if (made !== undefined && (o.uid !== undefined || o.gid !== undefined)) await chown(dir, o.uid ?? 0, o.gid ?? 0);
     } catch (err) {
@@ -76,5 +87,26 @@ export class CacheMounts {
     const n = (this.users.get(name) ?? 1) - 1;
     if (n <= 0) this.users.delete(name);
     else this.users.set(name, n);
+  }
+}
+
+/** Makes `dir` as a copy of the seed's directory unless it exists already. */
+async function seeded(dir: string, seed: { root: string; path: string }): Promise<void> {
+  if (await lstat(dir).then(() => true, () => false)) return;
+  const base = await lstat(await resolveInRoot(seed.root, seed.path)).catch(() => undefined);
+  if (!base?.isDirectory()) throw new InvalidArgumentError(`cache mount source ${seed.path} is not a directory`);
+  await mkdir(join(dir, '..'), { recursive: true });
+  const aside = await mkdtemp(`${dir}.seed-`);
+  try {
+    await copyIntoRoot({ srcRoot: seed.root, sources: [seed.path.replace(/^\/+/, '') || '.'], destRoot: aside, dest: '/', preserveOwner: true, sourceShifted: true });
+    // The base's own directory gives the cache root its owner and mode, as a copy of it would.
+    await chown(aside, base.uid, base.gid);
+    await chmod(aside, base.mode & 0o7777);
+    await rename(aside, dir).catch((err: unknown) => {
+      // Another user of the id made it meanwhile: theirs stays.
+      if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
+    });
+  } finally {
+    await rm(aside, { recursive: true, force: true });
   }
 }

@@ -3,12 +3,15 @@
 // root (symlinks followed as a chroot would), so a link in the image can never lead a copy out
 // of it. Directory sources copy their contents; symlinks inside copied trees stay links; owners
 // are 0:0 for context files (the source's for other stages) unless --chown; --chmod applies to
-// every copied entry.
+// every copied entry. In a remapped store (--userns-remap) owners are written as the host ids the
+// container's ids map to, as `docker cp` writes them.
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, rm, stat, symlink, utimes } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
+import { hostOwner } from '../container/archive-extract.js';
+import type { IdMap } from '../oci/id-map.js';
 import { copyTarget } from './context/copy-sources.js';
 
 export interface Owner {
@@ -30,6 +33,18 @@ export interface CopyIntoRootOptions {
   mode?: number;
   /** Leave out source entries for which this returns true (path relative to srcRoot). */
   exclude?: (rel: string) => boolean;
+  /** The destination is a remapped store's: container owners are written as their host ids. */
+  idMap?: IdMap;
+  /**
+   * The source is of the same remapped store (another stage, an image): its owners are host ids
+   * already and are kept as they are with `preserveOwner`.
+   */
+  sourceShifted?: boolean;
+}
+
+/** The owner written on disk for container owner `own` (the same without a map). */
+function onDisk(own: Owner, map: IdMap | undefined): Owner {
+  return map ? { uid: hostOwner(own.uid, map, 'uidMappings'), gid: hostOwner(own.gid, map, 'gidMappings') } : own;
 }
 
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
@@ -41,8 +56,9 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   }
 }
 
-/** Makes every missing directory of the in-root path `dir` (owned by `owner`, mode 0755). */
-export async function mkdirInRoot(root: string, dir: string, owner: Owner): Promise<string> {
+/** Makes every missing directory of the in-root path `dir` (owned by `owner` in the container, mode 0755). */
+export async function mkdirInRoot(root: string, dir: string, owner: Owner, idMap?: IdMap): Promise<string> {
+  const host = onDisk(owner, idMap);
   const parts = posix.normalize('/' + dir).split('/').filter(Boolean);
   let cur = '/';
   let real = root;
@@ -53,7 +69,7 @@ export async function mkdirInRoot(root: string, dir: string, owner: Owner): Prom
     if (st?.isDirectory()) continue;
     if (st) throw new InvalidArgumentError(`cannot copy to ${dir}: ${cur} is not a directory`);
     await mkdir(real, 0o755);
-    await lchown(real, owner.uid, owner.gid);
+    await lchown(real, host.uid, host.gid);
   }
   return real;
 }
@@ -64,7 +80,9 @@ export async function copyIntoRoot(o: CopyIntoRootOptions): Promise<number> {
     throw new InvalidArgumentError('When using COPY with more than one source file, the destination must be a directory and end with a /');
   }
   let written = 0;
-  const ownerOf = (st: Stats): Owner => o.owner ?? (o.preserveOwner ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
+  const fixed = onDisk(o.owner ?? { uid: 0, gid: 0 }, o.idMap);
+  const ownerOf = (st: Stats): Owner =>
+    o.owner || !o.preserveOwner ? fixed : o.sourceShifted ? { uid: st.uid, gid: st.gid } : onDisk({ uid: st.uid, gid: st.gid }, o.idMap);
   const dirOwner = o.owner ?? { uid: 0, gid: 0 };
 
   const applyMeta = async (real: string, st: Stats, isLink: boolean): Promise<void> => {
@@ -119,9 +137,9 @@ export async function copyIntoRoot(o: CopyIntoRootOptions): Promise<number> {
     const destReal = await resolveInRoot(o.destRoot, o.dest);
     const destSt = await lstatOrUndefined(destReal);
     const target = copyTarget({ source: rel, sourceIsDir: st.isDirectory(), dest: o.dest, destIsExistingDir: destSt?.isDirectory() ?? false });
-    await mkdirInRoot(o.destRoot, posix.dirname(target.path), dirOwner);
+    await mkdirInRoot(o.destRoot, posix.dirname(target.path), dirOwner, o.idMap);
     if (target.contentsOf) {
-      const real = await mkdirInRoot(o.destRoot, target.path, dirOwner);
+      const real = await mkdirInRoot(o.destRoot, target.path, dirOwner, o.idMap);
       for (const name of (await readdir(srcFull)).sort()) {
         const childRel = rel === '.' ? name : `${rel}/${name}`;
         if (o.exclude?.(childRel)) continue;

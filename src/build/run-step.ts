@@ -6,7 +6,7 @@
 // file…) are taken out of the layer again, so they don't leak into the image.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, isErrno } from '../errors.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
@@ -14,6 +14,7 @@ import { commitSnapshotLayer } from '../image/commit-layer.js';
 import type { ImageService } from '../image/image-service.js';
 import type { LayerRecord } from '../image/image-store.js';
 import type { Digest } from '../oci/digest.js';
+import type { IdMap } from '../oci/id-map.js';
 import { generateSpec } from '../runtime/spec/generate-spec.js';
 import { specToJson } from '../runtime/spec/spec-json.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
@@ -54,6 +55,11 @@ export interface RunStepOptions {
    */
   network: StepNetwork;
   mounts: SpecMount[];
+  /**
+   * The daemon's --userns-remap map: the step runs in a user namespace with it, as the daemon's
+   * containers do (its snapshot holds files under the shifted ids).
+   */
+  userns?: IdMap;
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   /** Aborting kills the step's processes (the client went away). */
   signal?: AbortSignal;
@@ -81,6 +87,9 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
   const bundle = join(o.workDir, id);
   const rootfs = join(bundle, 'rootfs');
   await mkdir(rootfs, { recursive: true });
+  // The remapped root mounts the rootfs and the bind sources from inside its namespace: it must
+  // be able to pass through the bundle (the build's scratch dir is searchable for the same reason).
+  if (o.userns) await chmod(bundle, 0o711);
   await o.snapshots.prepare(id, o.parent, { labels: { 'berth.build': 'run' } });
   let mounted = false;
   try {
@@ -102,6 +111,7 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
       mounts,
       ...(net === 'host' ? { netns: 'host' as const } : typeof net === 'object' ? { netns: net.netns } : {}),
       cgroupsPath: `${o.cgroupParent}/${id}`,
+      ...(o.userns ? { userns: o.userns } : {}),
       createWorkingDir: true,
     });
     // What existed before the runtime creates mount points: the rest is removed after the run.

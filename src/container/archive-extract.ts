@@ -21,7 +21,8 @@ export interface ExtractOptions {
   idMap?: IdMap;
 }
 
-function hostOwner(id: number, map: IdMap | undefined, which: 'uidMappings' | 'gidMappings'): number {
+/** The host id a container uid/gid is written as in a remapped store (an error when unmapped). */
+export function hostOwner(id: number, map: IdMap | undefined, which: 'uidMappings' | 'gidMappings'): number {
   if (!map) return id;
   const host = toHostId(map[which], id);
   if (host === undefined) throw new InvalidArgumentError(`Container ID ${id} cannot be mapped to a host ID`);
