@@ -160,7 +160,8 @@ interface RunExecution {
   instr: RunInstruction;
   cfg: ContainerConfig;
   program: { path: string; body: string } | undefined;
-  bindRoots: Map<Mount, string>;
+  /** The trees bind mounts and cache mounts with from= read (a stage, an image, a context). */
+  sourceRoots: Map<Mount, string>;
   cacheDirs: Map<Mount, string>;
   views: RootfsView[];
   env: string[];
@@ -666,14 +667,15 @@ class BuildRun {
     if (network.startsWith('container:')) throw new InvalidArgumentError(`network mode ${network} is not supported for RUN`);
     const env = state.scope.runEnvironment();
     const views: RootfsView[] = [];
-    // What a bind mount shows is part of the step's input: its content goes into the key.
-    const bindRoots = new Map<RunInstruction['mounts'][number], string>();
+    // What a bind mount shows, and the base of a cache mount with from=, is part of the step's
+    // input: its content goes into the key.
+    const sourceRoots = new Map<RunInstruction['mounts'][number], string>();
     const bindDigests: string[] = [];
     try {
       for (const m of instr.mounts) {
-        if (m.type !== 'bind') continue;
+        if (m.type !== 'bind' && !(m.type === 'cache' && m.from)) continue;
         const root = await this.sourceRoot(m.from, views);
-        bindRoots.set(m, root);
+        sourceRoots.set(m, root);
         bindDigests.push(await digestEntries(this.treeFor(root), [m.source ?? '/']));
       }
     } catch (err) {
@@ -688,11 +690,11 @@ class BuildRun {
         for (const v of views.splice(0)) await v.release();
       },
       execute: async () => {
-        if (bindRoots.size > 0) await this.contextOnDisk();
-        const leases = await this.acquireCacheMounts(instr.mounts, cfg.WorkingDir || '/', views);
+        if (sourceRoots.size > 0) await this.contextOnDisk();
+        const leases = await this.acquireCacheMounts(instr.mounts, cfg.WorkingDir || '/', sourceRoots);
         try {
           const cacheDirs = new Map(leases.map((l) => [l.mount, l.dir]));
-          return await this.executeRun({ instr, cfg, program, bindRoots, cacheDirs, views, env, network, argv, state, ref, tail });
+          return await this.executeRun({ instr, cfg, program, sourceRoots, cacheDirs, views, env, network, argv, state, ref, tail });
         } finally {
           for (const l of leases) l.release();
         }
@@ -701,7 +703,7 @@ class BuildRun {
   }
 
   /** The cache mounts of a RUN step, taken in one order (by id) so that locked ones can't deadlock. */
-  private async acquireCacheMounts(mounts: RunInstruction['mounts'], workDir: string, views: RootfsView[]): Promise<Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }>> {
+  private async acquireCacheMounts(mounts: RunInstruction['mounts'], workDir: string, roots: Map<Mount, string>): Promise<Array<CacheMountLease & { mount: RunInstruction['mounts'][number] }>> {
     const caches = mounts
       .filter((m) => m.type === 'cache')
       .map((m) => {
@@ -715,7 +717,8 @@ class BuildRun {
     try {
       for (const { m, id } of caches) {
         // from=: a new cache starts as a copy of that stage's or image's source directory.
-        const seed = m.from !== undefined && m.from !== '' ? { root: await this.sourceRoot(m.from, views), path: m.source ?? '/' } : undefined;
+        const root = m.from ? roots.get(m) : undefined;
+        const seed = root !== undefined ? { root, path: m.source ?? '/' } : undefined;
         // A remapped step's root owns a new cache (or the mount's uid/gid, shifted like files).
         const uid = m.uid ?? (map ? 0 : undefined);
         const gid = m.gid ?? (map ? 0 : undefined);
@@ -737,7 +740,7 @@ class BuildRun {
 
   /** A RUN step's mounts made, its network taken, and the command run. */
   private async executeRun(c: RunExecution): Promise<LayerRecord> {
-    const { instr, cfg, program, bindRoots, cacheDirs, views, env, network, argv, state, ref, tail } = c;
+    const { instr, cfg, program, sourceRoots, cacheDirs, views, env, network, argv, state, ref, tail } = c;
     const mounts: SpecMount[] = [];
     const runEnv = [...env];
     if (program) {
@@ -751,7 +754,7 @@ class BuildRun {
         mounts.push({ type: 'bind', source: cacheDirs.get(m)!, destination: target!, readOnly: m.readOnly });
       } else if (m.type === 'bind') {
         if (!target) throw new InvalidArgumentError('mount type bind requires a target');
-        const root = bindRoots.get(m) ?? (await this.sourceRoot(m.from, views));
+        const root = sourceRoots.get(m) ?? (await this.sourceRoot(m.from, views));
         const src = await resolveInRoot(root, m.source ?? '/');
         mounts.push({ type: 'bind', source: src, destination: target, readOnly: true });
       } else if (m.type === 'secret') {

@@ -1,6 +1,6 @@
 // RUN --mount=type=cache sharing modes, with two stages that run at the same time: `locked`
 // takes turns, `private` gives the second user a directory of its own, `shared` (the default)
-// lets both write into one.
+// lets both write into one. A cache with from= starts as a copy of a stage's or image's directory.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,5 +68,25 @@ describe('build: cache mount sharing', () => {
     assert.deepEqual([seenA, seenB].sort(), ['a', 'b']);
     // The final step (shared) sees the first instance: one writer's log only.
     assert.equal(log.length, 2, log.join(','));
+  });
+
+  it('from=: a new cache starts as a copy of the stage or image source; an existing one is kept', async () => {
+    const df = (word: string): string => [
+      'FROM busybox AS seed',
+      `RUN mkdir -p /seed/sub && echo ${word} > /seed/sub/a && chmod 0750 /seed && chown 12:34 /seed/sub/a`,
+      'FROM busybox',
+      'RUN --mount=type=cache,target=/c,id=seeded,from=seed,source=/seed cat /c/sub/a > /got; stat -c %a /c > /mode; stat -c %u:%g /c/sub/a > /own; cat /c/added > /before 2>/dev/null; echo more > /c/added',
+      'RUN --mount=type=cache,target=/b,id=from-image,from=busybox,source=/bin,readonly ls /b | grep -cx busybox > /fromimg',
+      '',
+    ].join('\n');
+    writeFileSync(join(ctx, 'Dockerfile'), df('first'));
+    let b = await dockerBuild(d, ['-t', 'cm:from', ctx]);
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    assert.equal(await runIn(d, 'cm:from', 'cat /got /mode /own /fromimg; cat /before 2>/dev/null; true'), 'first\n750\n12:34\n1\n');
+    // The cache exists now: a changed base does not replace it (BuildKit's from is the base of a new cache).
+    writeFileSync(join(ctx, 'Dockerfile'), df('second'));
+    b = await dockerBuild(d, ['-t', 'cm:from', ctx]);
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    assert.equal(await runIn(d, 'cm:from', 'cat /got /before'), 'first\nmore\n');
   });
 });

@@ -43,13 +43,14 @@ describe('build on a daemon with --userns-remap', () => {
       'RUN id -u > /uid && cat /proc/self/uid_map > /map && touch /made-userns && ls /sys/class/net > /nets',
       'COPY --chown=1000:1000 f-userns /f-userns',
       'RUN --mount=type=cache,target=/c,id=userns-c touch /c/x && stat -c %u:%g /c /c/x > /cache-owners',
+      'RUN --mount=type=cache,target=/s,id=userns-seed,from=busybox,source=/etc stat -c %u:%g /s /s/passwd > /seed-owners',
       '',
     ].join('\n'));
     const b = await dockerBuild(d, ['-t', 'remapped:1', ctx]);
     assert.equal(b.code, 0, b.stdout + b.stderr);
-    const out = await runIn(d, 'remapped:1', 'cat /uid; cat /map; stat -c %u:%g /made-userns /f-userns; cat /cache-owners; cat /nets');
+    const out = await runIn(d, 'remapped:1', 'cat /uid; cat /map; stat -c %u:%g /made-userns /f-userns; cat /cache-owners /seed-owners; cat /nets');
     const lines = out.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
-    assert.deepEqual(lines, ['0', `0 ${start.uid} 65536`, '0:0', '1000:1000', '0:0', '0:0', 'eth0', 'lo']);
+    assert.deepEqual(lines, ['0', `0 ${start.uid} 65536`, '0:0', '1000:1000', '0:0', '0:0', '0:0', '0:0', 'eth0', 'lo']);
     // On the host, the layers' files belong to the range.
     const snapshots = join(store, 'snapshots');
     const made = findAll(snapshots, 'made-userns');
