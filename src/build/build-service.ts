@@ -6,7 +6,7 @@
 // what it copies — to that result. A hit reuses the result as it is, `created` times included,
 // so an unchanged rebuild gives the same image ID. Only the final result becomes an image record.
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { BerthError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
 import type { Db } from '../db/database.js';
@@ -767,7 +767,7 @@ class BuildRun {
         // env= puts the secret in a variable (of this step only, never in the image or the key);
         // with env= and no target, nothing is mounted.
         if (m.env) runEnv.push(`${m.env}=${(await readFile(file, 'utf8')).replace(/\n$/, '')}`);
-        if (!m.env || m.target) mounts.push({ type: 'bind', source: file, destination: target ?? `/run/secrets/${id}`, readOnly: true });
+        if (!m.env || m.target) mounts.push({ type: 'bind', source: await this.secretForStep(file), destination: target ?? `/run/secrets/${id}`, readOnly: true });
       } else if (m.type === 'tmpfs') {
         if (!target) throw new InvalidArgumentError('mount type tmpfs requires a target');
         mounts.push({ type: 'tmpfs', destination: target, options: m.sizeLimit ? [`size=${m.sizeLimit}`] : [] });
@@ -778,6 +778,20 @@ class BuildRun {
     const id = `build-${randomBytes(12).toString('hex')}`;
     if (network === 'none' || network === 'host' || !this.networks) return this.runIn(id, network === 'none' ? 'none' : 'host', state, argv, runEnv, mounts, ref, tail);
     return this.networks.with(network, (net) => this.runIn(id, net, state, argv, runEnv, mounts, ref, tail));
+  }
+
+  /**
+   * The file a secret is bound from: the host's own, or on a remapped daemon a copy the step's
+   * root can read (0400, owned by the remapped root, as BuildKit's default secret owner is root).
+   */
+  private async secretForStep(file: string): Promise<string> {
+    const map = this.svc.idMap;
+    if (!map) return file;
+    const copy = join(this.workDir, `secret-${randomBytes(8).toString('hex')}`);
+    await copyFile(file, copy);
+    await chown(copy, hostOwner(0, map, 'uidMappings'), hostOwner(0, map, 'gidMappings'));
+    await chmod(copy, 0o400);
+    return copy;
   }
 
   private runIn(id: string, network: StepNetwork, state: State, argv: string[], env: string[], mounts: SpecMount[], ref: StepRef, tail: OutputTail): Promise<LayerRecord> {

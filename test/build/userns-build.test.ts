@@ -44,13 +44,16 @@ describe('build on a daemon with --userns-remap', () => {
       'COPY --chown=1000:1000 f-userns /f-userns',
       'RUN --mount=type=cache,target=/c,id=userns-c touch /c/x && stat -c %u:%g /c /c/x > /cache-owners',
       'RUN --mount=type=cache,target=/s,id=userns-seed,from=busybox,source=/etc stat -c %u:%g /s /s/passwd > /seed-owners',
+      'RUN --mount=type=bind,source=f-userns,target=/x cat /x > /bound',
+      'RUN --network=none ls /sys/class/net > /none-nets',
+      'RUN ping -c 1 -W 5 $(ip route | awk \'/default/ { print $3 }\') > /dev/null && echo reached > /gateway',
       '',
     ].join('\n'));
     const b = await dockerBuild(d, ['-t', 'remapped:1', ctx]);
     assert.equal(b.code, 0, b.stdout + b.stderr);
-    const out = await runIn(d, 'remapped:1', 'cat /uid; cat /map; stat -c %u:%g /made-userns /f-userns; cat /cache-owners /seed-owners; cat /nets');
+    const out = await runIn(d, 'remapped:1', 'cat /uid; cat /map; stat -c %u:%g /made-userns /f-userns; cat /cache-owners /seed-owners; cat /nets /bound /none-nets /gateway');
     const lines = out.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
-    assert.deepEqual(lines, ['0', `0 ${start.uid} 65536`, '0:0', '1000:1000', '0:0', '0:0', '0:0', '0:0', 'eth0', 'lo']);
+    assert.deepEqual(lines, ['0', `0 ${start.uid} 65536`, '0:0', '1000:1000', '0:0', '0:0', '0:0', '0:0', 'eth0', 'lo', 'copied', 'lo', 'reached']);
     // On the host, the layers' files belong to the range.
     const snapshots = join(store, 'snapshots');
     const made = findAll(snapshots, 'made-userns');
@@ -61,5 +64,14 @@ describe('build on a daemon with --userns-remap', () => {
     const cacheDir = findAll(join(store, 'build', 'cache-mounts'), 'x')[0];
     assert.ok(cacheDir, 'cache mount file on disk');
     assert.equal(statSync(cacheDir).uid, start.uid);
+  });
+
+  it('gives RUN a secret its remapped root can read (berth build --secret)', async () => {
+    const secret = join(ctx, 'token');
+    writeFileSync(secret, 's3cret', { mode: 0o600 });
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM busybox\nRUN --mount=type=secret,id=token cp /run/secrets/token /got\n');
+    const b = await d.berth(['build', '-t', 'remapped:secret', '--secret', `id=token,src=${secret}`, ctx], { timeoutMs: 120_000 });
+    assert.equal(b.code, 0, b.stdout + b.stderr);
+    assert.equal(await runIn(d, 'remapped:secret', 'cat /got'), 's3cret');
   });
 });
