@@ -4,6 +4,7 @@
 // are owned by the shifted ids on disk and show as the container's ids inside.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
@@ -38,12 +39,16 @@ describe('build on a daemon with --userns-remap', () => {
 
   it('runs RUN as the remapped root and writes shifted owners for RUN, COPY --chown and cache mounts', async () => {
     writeFileSync(join(ctx, 'f-userns'), 'copied\n');
+    writeFileSync(join(ctx, 'g'), 'in a tar\n');
+    execFileSync('tar', ['-C', ctx, '--owner=1234', '--group=1234', '-cf', join(ctx, 't.tar'), 'g']);
     writeFileSync(join(ctx, 'Dockerfile'), [
       'FROM busybox',
       'RUN id -u > /uid && cat /proc/self/uid_map > /map && touch /made-userns && ls /sys/class/net > /nets',
       'COPY --chown=1000:1000 f-userns /f-userns',
       'RUN --mount=type=cache,target=/c,id=userns-c touch /c/x && stat -c %u:%g /c /c/x > /cache-owners',
       'RUN --mount=type=cache,target=/s,id=userns-seed,from=busybox,source=/etc stat -c %u:%g /s /s/passwd > /seed-owners',
+      'COPY --from=busybox /bin/busybox /bb',
+      'ADD t.tar /untarred/',
       'RUN --mount=type=bind,source=f-userns,target=/x cat /x > /bound',
       'RUN --network=none ls /sys/class/net > /none-nets',
       'RUN ping -c 1 -W 5 $(ip route | awk \'/default/ { print $3 }\') > /dev/null && echo reached > /gateway',
@@ -51,9 +56,9 @@ describe('build on a daemon with --userns-remap', () => {
     ].join('\n'));
     const b = await dockerBuild(d, ['-t', 'remapped:1', ctx]);
     assert.equal(b.code, 0, b.stdout + b.stderr);
-    const out = await runIn(d, 'remapped:1', 'cat /uid; cat /map; stat -c %u:%g /made-userns /f-userns; cat /cache-owners /seed-owners; cat /nets /bound /none-nets /gateway');
+    const out = await runIn(d, 'remapped:1', 'cat /uid; cat /map; stat -c %u:%g /made-userns /f-userns /bb /untarred/g; cat /cache-owners /seed-owners; cat /nets /bound /none-nets /gateway');
     const lines = out.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
-    assert.deepEqual(lines, ['0', `0 ${start.uid} 65536`, '0:0', '1000:1000', '0:0', '0:0', '0:0', '0:0', 'eth0', 'lo', 'copied', 'lo', 'reached']);
+    assert.deepEqual(lines, ['0', `0 ${start.uid} 65536`, '0:0', '1000:1000', '0:0', '1234:1234', '0:0', '0:0', '0:0', '0:0', 'eth0', 'lo', 'copied', 'lo', 'reached']);
     // On the host, the layers' files belong to the range.
     const snapshots = join(store, 'snapshots');
     const made = findAll(snapshots, 'made-userns');
