@@ -1,8 +1,8 @@
 // CacheMounts on its own: locked users queue (also across ids taken in order), private users get
-// distinct directories only while they overlap, owners of a new cache directory.
+// distinct directories only while they overlap, owners of a new cache directory, a seeded one.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CacheMounts } from '../../src/build/cache-mounts.js';
@@ -48,4 +48,20 @@ test('a new cache directory gets mode, uid and gid', async () => {
   assert.equal(st.mode & 0o777, 0o700);
   if (process.getuid?.() === 0) assert.deepEqual([st.uid, st.gid], [1234, 4321]);
   l.release();
+});
+
+test('seed: a new cache is a copy of the base directory (its mode too); an existing one is kept', async () => {
+  const cm = new CacheMounts(join(root, 'caches'));
+  const tree = join(root, 'tree');
+  mkdirSync(join(tree, 'base', 'sub'), { recursive: true, mode: 0o750 });
+  writeFileSync(join(tree, 'base', 'sub', 'f'), 'one');
+  const l = await cm.acquire('seeded', { seed: { root: tree, path: '/base' } });
+  assert.equal(readFileSync(join(l.dir, 'sub', 'f'), 'utf8'), 'one');
+  assert.equal(statSync(l.dir).mode & 0o777, 0o750);
+  l.release();
+  writeFileSync(join(tree, 'base', 'sub', 'f'), 'two');
+  const again = await cm.acquire('seeded', { seed: { root: tree, path: '/base' } });
+  assert.equal(readFileSync(join(again.dir, 'sub', 'f'), 'utf8'), 'one');
+  again.release();
+  await assert.rejects(cm.acquire('bad-seed', { seed: { root: tree, path: '/base/sub/f' } }), /not a directory/);
 });

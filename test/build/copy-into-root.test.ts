@@ -54,4 +54,18 @@ describe('copyIntoRoot', () => {
       /destination must be a directory and end with a \//,
     );
   });
+
+  it('writes host owners in a remapped store; owners of a source of that store stay as they are', { skip: process.getuid?.() !== 0 }, async () => {
+    const idMap = { uidMappings: [{ containerID: 0, hostID: 200000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }] };
+    await copyIntoRoot({ srcRoot: src, sources: ['dir'], destRoot: root, dest: '/remapped/', preserveOwner: false, idMap });
+    const own = (p: string): number[] => [lstatSync(join(root, p)).uid, lstatSync(join(root, p)).gid];
+    assert.deepEqual(own('remapped'), [200000, 300000]);
+    assert.deepEqual(own('remapped/deeper/b.txt'), [200000, 300000]);
+    await copyIntoRoot({ srcRoot: src, sources: ['file.txt'], destRoot: root, dest: '/chowned', owner: { uid: 1000, gid: 7 }, preserveOwner: false, idMap });
+    assert.deepEqual(own('chowned'), [201000, 300007]);
+    // Another stage's tree already holds host ids: kept, not shifted again.
+    await copyIntoRoot({ srcRoot: root, sources: ['chowned'], destRoot: root, dest: '/again', preserveOwner: true, idMap, sourceShifted: true });
+    assert.deepEqual(own('again'), [201000, 300007]);
+    await assert.rejects(copyIntoRoot({ srcRoot: src, sources: ['file.txt'], destRoot: root, dest: '/far', owner: { uid: 70000, gid: 0 }, preserveOwner: false, idMap }), /cannot be mapped/);
+  });
 });
