@@ -227,6 +227,7 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
 }
 
 napi_value splice_relay_init(napi_env env, napi_value exports);  // splice_relay.c
+napi_value sha256_async_init(napi_env env, napi_value exports);  // sha256_async.c
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -238,7 +239,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
-  return splice_relay_init(env, exports);
+  if (splice_relay_init(env, exports) == NULL) return NULL;
+  return sha256_async_init(env, exports);
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

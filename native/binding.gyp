@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "berth_sys",
-      "sources": ["berth_sys.c", "splice_relay.c"],
+      "sources": ["berth_sys.c", "splice_relay.c", "sha256_async.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     },
     {

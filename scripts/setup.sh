@@ -38,6 +38,7 @@ fi
 # and the per-container seccomp agent (an executable beside it).
 if [ ! -f native/build/Release/berth_sys.node ] || [ native/berth_sys.c -nt native/build/Release/berth_sys.node ] || \
    [ native/splice_relay.c -nt native/build/Release/berth_sys.node ] || \
+   [ native/sha256_async.c -nt native/build/Release/berth_sys.node ] || \
    [ native/binding.gyp -nt native/build/Release/berth_sys.node ] || \
    [ ! -f native/build/Release/berth-seccomp-agent ] || \
    [ native/seccomp_agent.c -nt native/build/Release/berth-seccomp-agent ]; then

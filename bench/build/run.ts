@@ -4,26 +4,13 @@
 // Where a docker daemon answers on /var/run/docker.sock, the same builds there for comparison.
 //   node dist/bench/build/run.js [--rounds 3]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestDaemon } from '../../test/support/test-daemon.js';
+import { makeBenchContext, median } from './bench-context.js';
+import { measureSendFloor } from './send-floor.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3);
-
-function makeContext(): string {
-  const dir = mkdtempSync('/tmp/berth-bench-build-');
-  mkdirSync(join(dir, 'big'));
-  // 50 MB in 10 files of incompressible data.
-  for (let i = 0; i < 10; i++) writeFileSync(join(dir, 'big', `blob-${i}.bin`), randomBytes(5 << 20));
-  writeFileSync(join(dir, 'app.txt'), 'version 1\n');
-  const runs = Array.from({ length: 10 }, (_, i) => `RUN echo step ${i} > /srv/app/step-${i}.txt && ls /srv/app > /dev/null`);
-  writeFileSync(
-    join(dir, 'Dockerfile'),
-    ['FROM busybox', 'ENV APP=bench', 'WORKDIR /srv/app', 'COPY big/ /srv/data/', 'COPY app.txt ./', ...runs, 'CMD ["cat", "/srv/app/app.txt"]', ''].join('\n'),
-  );
-  return dir;
-}
 
 interface Figures {
   cold: number[];
@@ -52,8 +39,6 @@ function benchOn(host: string, dir: string, prepare: () => void): Figures {
   return f;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 function print(name: string, f: Figures): void {
   const row = (label: string, xs: number[]): string => `  ${label.padEnd(34)} median ${median(xs).toFixed(0).padStart(6)} ms   (${xs.map((x) => x.toFixed(0)).join(', ')})`;
   console.log(`${name}:`);
@@ -62,11 +47,14 @@ function print(name: string, f: Figures): void {
   console.log(row('rebuild after one copied file', f.changed));
 }
 
-const dir = makeContext();
+const dir = makeBenchContext();
 const d = await startTestDaemon();
 try {
   console.log(`bench/build: FROM busybox, ENV, WORKDIR, 50 MB COPY, 1 small COPY, 10 RUN; ${rounds} rounds`);
   print('berth', benchOn(d.host, dir, () => undefined));
+  // What the docker CLI alone takes to send this context (to a server that discards it).
+  const floor = await measureSendFloor(dir, rounds);
+  console.log(`docker CLI send floor: ${median(floor).toFixed(0)} ms   (${floor.map((x) => x.toFixed(0)).join(', ')})`);
   if (existsSync('/var/run/docker.sock')) {
     const host = 'unix:///var/run/docker.sock';
     const ping = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' });

@@ -5,18 +5,20 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { isErrno } from '../../errors.js';
 import { resolveInRoot } from '../../fsutil/resolve-in-root.js';
-import { createHash } from 'node:crypto';
 import type { Header } from 'tar-stream';
 import type { Digest } from '../../oci/digest.js';
 import { cleanPath } from './clean-path.js';
 import { ContextDirWriter, HostileArchiveError, type KnownDigests, readTarEntries, safeEntryPath } from './context-tar.js';
 import { type TreeReader, type TreeStat, directoryTree } from './tree-reader.js';
+import { streamHasher } from './pool-sha256.js';
 
 interface Node {
   stat: TreeStat;
   /** The tar header that made it (absent for directories only implied by deeper paths). */
   header?: Header;
   digest?: Digest;
+  /** The digest while the thread pool still computes it. */
+  pendingDigest?: Promise<Digest>;
   data?: Buffer[];
   linkTarget?: string;
   /** For a hard link: the path of the file it links to. */
@@ -35,9 +37,9 @@ const DEFAULT_BUDGET = 128 << 20;
 /** Entries kept in memory at most (each costs a few hundred bytes even when empty). */
 const MAX_ENTRIES_IN_MEMORY = 50_000;
 
-/** A file's bytes as they came, hashed as they streamed in. */
-async function readFileBody(body: AsyncIterable<Buffer> | readonly Buffer[]): Promise<{ data: Buffer[]; size: number; digest: Digest }> {
-  const hash = createHash('sha256');
+/** A file's bytes as they came, hashed as they streamed in (off the event loop where it can). */
+async function readFileBody(body: AsyncIterable<Buffer> | readonly Buffer[], expected: number): Promise<{ data: Buffer[]; size: number; digest: Promise<Digest> }> {
+  const hash = streamHasher(expected);
   const data: Buffer[] = [];
   let size = 0;
   for await (const buf of body) {
@@ -45,7 +47,8 @@ async function readFileBody(body: AsyncIterable<Buffer> | readonly Buffer[]): Pr
     data.push(buf);
     size += buf.length;
   }
-  return { data, size, digest: `sha256:${hash.digest('hex')}` as Digest };
+  // Not awaited: the next entries are read while the pool finishes this file.
+  return { data, size, digest: hash.digest() };
 }
 
 export class ReceivedContext {
@@ -53,6 +56,8 @@ export class ReceivedContext {
   /** Insertion order of entries from the tar (the order they are written in). */
   private order: string[] = [];
   private held = 0;
+  /** Digests still being computed (a node gets its digest when its promise settles). */
+  private pending: Promise<void>[] = [];
   private writer?: ContextDirWriter;
   private materializing?: Promise<void>;
   private readonly uid = process.getuid?.() ?? 0;
@@ -84,12 +89,21 @@ export class ReceivedContext {
         }
         await ctx.addToMemory(e.header, e.rel, isFile ? e.body : undefined);
       });
+      await ctx.settleDigests();
       if (ctx.writer) await ctx.writer.finish();
     } catch (err) {
+      await ctx.settleDigests().catch(() => undefined);
       await ctx.writer?.abandon();
       throw err;
     }
     return ctx;
+  }
+
+  /** Waits for the digests of the files read so far. */
+  private async settleDigests(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    await Promise.all(pending);
   }
 
   /** Whether the files are (also) on disk. */
@@ -207,10 +221,12 @@ export class ReceivedContext {
       if (existing) await this.remove(rel);
       this.nodes.set(rel, { stat: { type: 'dir', mode, ...owner, size: 0 }, header: h, children: new Set() });
     } else if (h.type === 'file' || h.type === 'contiguous-file') {
-      const { data, size, digest } = await readFileBody(body ?? []);
+      const { data, size, digest } = await readFileBody(body ?? [], h.size ?? 0);
       if (existing) await this.remove(rel);
       this.held += size;
-      this.nodes.set(rel, { stat: { type: 'file', mode, ...owner, size }, header: h, data, digest });
+      const node: Node = { stat: { type: 'file', mode, ...owner, size }, header: h, data, pendingDigest: digest };
+      this.nodes.set(rel, node);
+      this.whenDigested(node, digest);
     } else if (h.type === 'symlink') {
       if (existing) await this.remove(rel);
       this.nodes.set(rel, { stat: { type: 'symlink', mode: 0o777, ...owner, size: 0 }, header: h, linkTarget: h.linkname ?? '' });
@@ -221,12 +237,26 @@ export class ReceivedContext {
       if (existing) await this.remove(rel);
       const first = target.linkOf ?? linkRel;
       // The bytes stay reachable from the link too, should .dockerignore drop the first name.
-      this.nodes.set(rel, { stat: target.stat, header: h, linkOf: first, digest: target.digest!, data: this.nodeData(first) });
+      const node: Node = { stat: target.stat, header: h, linkOf: first, data: this.nodeData(first) };
+      if (target.digest) node.digest = target.digest;
+      else this.whenDigested(node, target.pendingDigest!);
+      this.nodes.set(rel, node);
     } else {
       return; // fifos, devices: nothing a build context needs
     }
     parent.children!.add(name);
     this.touchOrder(rel);
+  }
+
+  private whenDigested(node: Node, digest: Promise<Digest>): void {
+    node.pendingDigest = digest;
+    const p = digest.then((d) => {
+      node.digest = d;
+      delete node.pendingDigest;
+    });
+    // Awaited by settleDigests; marked handled so a failure while reading ends in one error.
+    p.catch(() => undefined);
+    this.pending.push(p);
   }
 
   private touchOrder(rel: string): void {
@@ -248,6 +278,7 @@ export class ReceivedContext {
   }
 
   private async writeOut(): Promise<void> {
+    await this.settleDigests();
     await mkdir(this.dir, { recursive: true });
     const writer = new ContextDirWriter(this.dir);
     // In tar order (a hard link comes after its target), each path once, at its last place.
