@@ -7,6 +7,7 @@
 // A cache with `from=` starts as a copy of that stage's or image's `source` (BuildKit's base of
 // the mount): the copy is made aside and renamed into place, so no user sees it half made.
 import { chmod, chown, lstat, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, isErrno } from '../errors.js';
@@ -38,7 +39,12 @@ export class CacheMounts {
   /** For sharing=locked: the end of the last queued user's turn, per id. */
   private readonly turns = new Map<string, Promise<void>>();
 
-  constructor(private readonly root: string) {}
+  constructor(private readonly root: string) {
+    // Seed copies a crash left half made (no build runs while the daemon starts).
+    let names: string[] = [];
+    try { names = readdirSync(root); } catch { /* no cache mounts yet */ }
+    for (const n of names) if (n.includes('.seed-')) rmSync(join(root, n), { recursive: true, force: true });
+  }
 
   /** The directory for one step's use of cache `id`; release it when the step ends. */
   async acquire(id: string, o: CacheMountOptions = {}): Promise<CacheMountLease> {

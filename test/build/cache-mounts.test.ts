@@ -65,3 +65,17 @@ test('seed: a new cache is a copy of the base directory (its mode too); an exist
   again.release();
   await assert.rejects(cm.acquire('bad-seed', { seed: { root: tree, path: '/base/sub/f' } }), /not a directory/);
 });
+
+test('a seed copy left half made by a crash is removed when the daemon starts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cachemounts-crash-'));
+  try {
+    mkdirSync(join(dir, 'abc.seed-XyZ12'), { recursive: true });
+    writeFileSync(join(dir, 'abc.seed-XyZ12', 'half'), 'x');
+    mkdirSync(join(dir, 'abc'));
+    new CacheMounts(dir);
+    assert.throws(() => statSync(join(dir, 'abc.seed-XyZ12')), { code: 'ENOENT' });
+    assert.ok(statSync(join(dir, 'abc')).isDirectory());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
