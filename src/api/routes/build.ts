@@ -18,11 +18,11 @@ import { BuildService, BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
 import { fetchRemoteContext } from '../../build/remote-context.js';
-import { contextChunks } from '../../build/context-chunks.js';
 import { traceSpan } from '../../build/build-trace.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
 import { PlainMessages } from '../../build/plain-messages.js';
 import { ReceivedContext } from '../../build/context/received-context.js';
+import { requestFeed } from '../../build/context/request-feed.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
 
 const services = new WeakMap<Engine, BuildService>();
@@ -154,7 +154,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
       if (remote) {
         ctx.req.resume();
         await fetchRemoteContext(remote, ctxDir, tmpRoot);
-      } else received = await ReceivedContext.receive(contextChunks(ctx.req), ctxDir);
+      } else received = await ReceivedContext.receive(requestFeed(ctx.req), ctxDir);
       tUnpack(received?.onDisk === false ? '(in memory)' : '');
       const tIgnore = traceSpan('dockerignore');
       const df = await readDockerfile(received ?? ctxDir, dfName);

@@ -13,6 +13,7 @@ import { extract as tarExtract, pack as tarPack, type Header, type Pack } from '
 import { InvalidArgumentError, isErrno } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import { cleanPath } from './clean-path.js';
+import type { ChunkFeed } from './request-feed.js';
 import { type ParentMatches, PatternMatcher } from './pattern-matcher.js';
 
 export interface PackOptions {
@@ -153,7 +154,7 @@ export interface TarEntry {
  * Feeds a tar stream through the reader and hands each entry (paths checked, the root entry
  * left out) to `onEntry`, one at a time; errors on either side end both.
  */
-export async function readTarEntries(stream: AsyncIterable<Buffer> & { destroy?(): void }, onEntry: (e: TarEntry) => Promise<void>): Promise<void> {
+export async function readTarEntries(stream: (AsyncIterable<Buffer> & { destroy?(): void }) | ChunkFeed, onEntry: (e: TarEntry) => Promise<void>): Promise<void> {
   const extract = tarExtract();
   let failed = false;
   let stopFeeding!: () => void;
@@ -171,6 +172,10 @@ export async function readTarEntries(stream: AsyncIterable<Buffer> & { destroy?(
   // The tar reader is a streamx stream: feed it by hand, backpressure and errors included.
   const feeding = (async () => {
     try {
+      if ('pipeTo' in stream) {
+        await stream.pipeTo({ write: (c) => extract.write(c), once: (e, l) => extract.once(e, l), end: () => extract.end(undefined) }, stopped);
+        return;
+      }
       for await (const chunk of stream) {
         if (failed) return;
         if (!extract.write(chunk)) await Promise.race([once(extract, 'drain'), stopped]);

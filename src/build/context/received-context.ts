@@ -11,6 +11,7 @@ import { cleanPath } from './clean-path.js';
 import { ContextDirWriter, HostileArchiveError, type KnownDigests, readTarEntries, safeEntryPath } from './context-tar.js';
 import { type TreeReader, type TreeStat, directoryTree } from './tree-reader.js';
 import { streamHasher } from './pool-sha256.js';
+import type { ChunkFeed } from './request-feed.js';
 
 interface Node {
   stat: TreeStat;
@@ -37,15 +38,42 @@ const DEFAULT_BUDGET = 128 << 20;
 /** Entries kept in memory at most (each costs a few hundred bytes even when empty). */
 const MAX_ENTRIES_IN_MEMORY = 50_000;
 
+/** A tar entry's body: the reader's entries are streams (events), tests may give plain arrays. */
+type FileBody = AsyncIterable<Buffer> | readonly Buffer[];
+
+interface EntryStream {
+  on(event: 'data', l: (b: Buffer) => void): unknown;
+  on(event: 'end' | 'close', l: () => void): unknown;
+  on(event: 'error', l: (err: Error) => void): unknown;
+}
+
 /** A file's bytes as they came, hashed as they streamed in (off the event loop where it can). */
-async function readFileBody(body: AsyncIterable<Buffer> | readonly Buffer[], expected: number): Promise<{ data: Buffer[]; size: number; digest: Promise<Digest> }> {
+async function readFileBody(body: FileBody, expected: number): Promise<{ data: Buffer[]; size: number; digest: Promise<Digest> }> {
   const hash = streamHasher(expected);
   const data: Buffer[] = [];
   let size = 0;
-  for await (const buf of body) {
+  const take = (buf: Buffer): void => {
     hash.update(buf);
     data.push(buf);
     size += buf.length;
+  };
+  if ('on' in body && typeof body.on === 'function') {
+    // By events: an async iteration costs a promise per chunk.
+    const entry = body as unknown as EntryStream;
+    await new Promise<void>((resolve, reject) => {
+      let ended = false;
+      entry.on('data', take);
+      entry.on('end', () => {
+        ended = true;
+        resolve();
+      });
+      entry.on('error', reject);
+      entry.on('close', () => {
+        if (!ended) reject(new HostileArchiveError('unexpected end of the build context'));
+      });
+    });
+  } else {
+    for await (const buf of body) take(buf);
   }
   // Not awaited: the next entries are read while the pool finishes this file.
   return { data, size, digest: hash.digest() };
@@ -70,7 +98,7 @@ export class ReceivedContext {
   }
 
   /** Reads a context tar; `dir` (existing and empty) is where it goes when it must be on disk. */
-  static async receive(stream: AsyncIterable<Buffer> & { destroy?(): void }, dir: string, opts: ReceiveOptions = {}): Promise<ReceivedContext> {
+  static async receive(stream: (AsyncIterable<Buffer> & { destroy?(): void }) | ChunkFeed, dir: string, opts: ReceiveOptions = {}): Promise<ReceivedContext> {
     const ctx = new ReceivedContext(dir);
     const budget = opts.memoryBudget ?? DEFAULT_BUDGET;
     const maxEntries = opts.maxEntries ?? MAX_ENTRIES_IN_MEMORY;
