@@ -11,7 +11,7 @@ import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
 import { packContext } from '../../src/build/context/context-tar.js';
 import { ReceivedContext } from '../../src/build/context/received-context.js';
-import { requestFeed } from '../../src/build/context/request-feed.js';
+import { requestFeed } from '../../src/build/request-feed.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'berth-feed-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

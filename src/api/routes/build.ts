@@ -22,7 +22,7 @@ import { traceSpan } from '../../build/build-trace.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
 import { PlainMessages } from '../../build/plain-messages.js';
 import { ReceivedContext } from '../../build/context/received-context.js';
-import { requestFeed } from '../../build/context/request-feed.js';
+import { requestFeed } from '../../build/request-feed.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
 
 const services = new WeakMap<Engine, BuildService>();

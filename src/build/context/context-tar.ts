@@ -13,7 +13,6 @@ import { extract as tarExtract, pack as tarPack, type Header, type Pack } from '
 import { InvalidArgumentError, isErrno } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import { cleanPath } from './clean-path.js';
-import type { ChunkFeed } from './request-feed.js';
 import { type ParentMatches, PatternMatcher } from './pattern-matcher.js';
 
 export interface PackOptions {
@@ -139,6 +138,20 @@ export interface UnpackOptions {
  * Keyed by the path relative to the context directory.
  */
 export type KnownDigests = Map<string, { digest: Digest; size: number; mtimeMs: number }>;
+
+/** Where the chunks go: the tar reader (its write returns false when it wants no more for now). */
+export interface FeedSink {
+  write(chunk: Buffer): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  end(): unknown;
+}
+
+/** Chunks pushed into the tar reader (src/build/request-feed.ts) rather than iterated. */
+export interface ChunkFeed {
+  /** Writes every chunk into `sink` and ends it; rejects when the request fails. */
+  pipeTo(sink: FeedSink, stopped: Promise<void>): Promise<void>;
+  destroy(): void;
+}
 
 /** One entry of a context tar: its header, and its body for regular files. */
 export interface TarEntry {

@@ -8,10 +8,9 @@ import { resolveInRoot } from '../../fsutil/resolve-in-root.js';
 import type { Header } from 'tar-stream';
 import type { Digest } from '../../oci/digest.js';
 import { cleanPath } from './clean-path.js';
-import { ContextDirWriter, HostileArchiveError, type KnownDigests, readTarEntries, safeEntryPath } from './context-tar.js';
+import { type ChunkFeed, ContextDirWriter, HostileArchiveError, type KnownDigests, readTarEntries, safeEntryPath } from './context-tar.js';
 import { type TreeReader, type TreeStat, directoryTree } from './tree-reader.js';
 import { streamHasher } from './pool-sha256.js';
-import type { ChunkFeed } from './request-feed.js';
 
 interface Node {
   stat: TreeStat;

@@ -4,22 +4,10 @@
 // event loop. A compressed context (or one whose first chunk cannot tell) goes through
 // contextChunks as before, which also pads the tar the same way.
 import type { Readable } from 'node:stream';
-import { contextChunks } from '../context-chunks.js';
+import { contextChunks } from './context-chunks.js';
+import type { ChunkFeed } from './context/context-tar.js';
 
 const BLOCK = 512;
-
-/** Where the chunks go: the tar reader (its write returns false when it wants no more for now). */
-export interface FeedSink {
-  write(chunk: Buffer): boolean;
-  once(event: 'drain', listener: () => void): unknown;
-  end(): unknown;
-}
-
-export interface ChunkFeed {
-  /** Writes every chunk into `sink` and ends it; rejects when the request fails. */
-  pipeTo(sink: FeedSink, stopped: Promise<void>): Promise<void>;
-  destroy(): void;
-}
 
 /** Compression magics contextChunks deals with (inflating gzip, refusing the others). */
 function maybeCompressed(head: Buffer): boolean {
