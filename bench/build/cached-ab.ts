@@ -50,7 +50,8 @@ try {
   console.log(`cached rebuild, ${rounds} rounds interleaved`);
   console.log(row(`A ${arg('--a').join(' ') || '(default)'}`, ta));
   console.log(row(`B ${arg('--b').join(' ') || '(default)'}`, tb));
-  console.log(row('docker CLI send floor', floor));
+  console.log(row('docker CLI send floor', floor.builds));
+  console.log(row('  of which the body', floor.bodies));
   // With BERTH_TRACE=1 the daemons log each phase: their medians over the cached rebuilds.
   for (const [name, d] of [['A', a], ['B', b]] as const) {
     const spans = new Map<string, number[]>();
