@@ -33,9 +33,12 @@ function build(host: string, dir: string): number {
 }
 
 const dir = makeBenchContext();
-const a = await daemonWith(arg('--a'));
-const b = await daemonWith(arg('--b'));
+const daemons: TestDaemon[] = [];
 try {
+  const a = await daemonWith(arg('--a'));
+  daemons.push(a);
+  const b = await daemonWith(arg('--b'));
+  daemons.push(b);
   // The first build of each fills its cache.
   build(a.host, dir);
   build(b.host, dir);
@@ -63,7 +66,6 @@ try {
     if (spans.size) console.log(`  ${name} phases: ${[...spans].map(([k, xs]) => `${k} ${median(xs.slice(-rounds)).toFixed(1)}`).join(', ')} (ms)`);
   }
 } finally {
-  await a.stop();
-  await b.stop();
+  for (const d of daemons) await d.stop();
   rmSync(dir, { recursive: true, force: true });
 }
