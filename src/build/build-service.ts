@@ -18,7 +18,6 @@ import { type Digest, digestOf } from '../oci/digest.js';
 import type { IdMap } from '../oci/id-map.js';
 import { hostOwner } from '../container/archive-extract.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig, Platform } from '../oci/image-spec.js';
-import { hostPlatform } from '../oci/platform.js';
 import { type Reference, familiarString, withDefaultTag } from '../oci/reference.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';

@@ -7,7 +7,6 @@ import type { BuildEvent } from './build-progress.js';
 export class ClassicMessages {
   /** Stage offset → its text so far and whether it finished. */
   private readonly stages = new Map<number, { text: string[]; done: boolean }>();
-  private current: number | undefined;
 
   constructor(private readonly write: (text: string) => void) {}
 

@@ -1,17 +1,7 @@
-// Small helpers shared by the container-flag tests: polling, raw API calls and the event log.
+// Small helpers shared by the container-flag tests: polling (test/support), raw API calls and the event log.
 import { request } from 'node:http';
 import type { TestDaemon } from '../support/test-daemon.js';
-
-/** Calls fn every 100 ms until it returns something, or fails after timeoutMs. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from '../support/until.js';
 
 /** One Engine API call over the daemon's socket: status and body. */
 export function api(d: TestDaemon, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {

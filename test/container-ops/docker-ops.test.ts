@@ -5,17 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000, show?: () => Promise<string>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn();
-    if (last !== undefined) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${show ? `: ${await show()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../support/until.js';
 
 describe('container operations', () => {
   let d: TestDaemon;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { seccompAgentBinary } from '../../src/container/seccomp-agent.js';
 import { defaultSeccompProfile } from '../../src/runtime/seccomp/default-profile.js';
 import { startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
+import { until } from '../support/until.js';
 
 const skip = !existsSync('/usr/bin/lxcfs') ? 'lxcfs is not installed' : seccompAgentBinary() === undefined ? 'the seccomp agent is not built' : false;
 
@@ -29,14 +30,6 @@ function agentPids(root: string): number[] {
     }
   }
   return pids;
-}
-
-async function until(what: string, fn: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('resource view (sysinfo, sched_getaffinity)', { skip }, () => {
@@ -92,7 +85,7 @@ describe('resource view (sysinfo, sched_getaffinity)', { skip }, () => {
 
     const rm = await d.docker(['rm', '-f', 'limited']);
     assert.equal(rm.code, 0, rm.stderr);
-    await until('the agent to exit', () => agentPids(d.dir).length === 0);
+    await until('the agent to exit', () => (agentPids(d.dir).length === 0 ? true : undefined));
     assert.equal(existsSync(`${d.dir}/run/seccomp/${id.slice(0, 24)}.sock`), false);
   });
 });
