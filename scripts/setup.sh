@@ -50,6 +50,8 @@ fi
 if [ ! -f dist/.build-stamp ] || [ -n "$(find src test bench tsconfig.json package.json -newer dist/.build-stamp -print -quit)" ]; then
   echo "setup: building"
   stamp_next=$(mktemp)
+  # A clean output: a moved or deleted source must not leave its old compiled file to be run.
+  rm -rf dist/src dist/test dist/bench
   npx tsc -p tsconfig.json
   mv "$stamp_next" dist/.build-stamp
 fi

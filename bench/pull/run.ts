@@ -22,9 +22,9 @@ import { MediaType } from '../../src/oci/media-types.js';
 import { pullImage, pushImage, RegistryHosts } from '../../src/registry/client/index.js';
 import type { LayerSink } from '../../src/registry/client/layer-sink.js';
 import { applyLayer } from '../../src/snapshot/apply-layer.js';
-import { RegistryProcess } from '../../test/registry-client/registry-process.js';
-import { DirLayerSink } from '../../test/registry-client/dir-layer-sink.js';
-import { tarOf } from '../../test/registry-client/test-image.js';
+import { RegistryProcess } from '../../test/support/registry-process.js';
+import { DirLayerSink } from '../../test/support/dir-layer-sink.js';
+import { tarOf } from '../../test/support/test-image.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);

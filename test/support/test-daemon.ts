@@ -2,15 +2,14 @@
 // chains, so many can run side by side; stop() removes everything it made, even after a failure.
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'node:http';
+import { BERTH, BERTHD, BUSYBOX_ROOTFS } from './repo-paths.js';
 
 const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../../..');
-export const BERTHD = join(ROOT, 'bin', 'berthd');
-export const BERTH = join(ROOT, 'bin', 'berth');
-const BUSYBOX_TAR = join(ROOT, 'dist', 'src', 'image', 'busybox-rootfs.js');
+export { BERTH, BERTHD };
+const BUSYBOX_TAR = BUSYBOX_ROOTFS;
 
 let counter = 0;
 

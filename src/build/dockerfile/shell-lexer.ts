@@ -1,3 +1,4 @@
+// Long file: one recursive-descent lexer whose cases share its cursor state; split, each part would need all of it.
 // Variable substitution and word splitting the way BuildKit's Dockerfile shell lexer does it:
 // `$VAR`, `${VAR}`, `${VAR:-x}` and friends, `${VAR#pat}`/`%`/`/` patterns, single and double
 // quotes, the escape token (`\` or a backtick). This is not a shell: no command substitution,

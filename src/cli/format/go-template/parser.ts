@@ -1,3 +1,4 @@
+// Long file: one parser for one grammar (Go text/template); its productions call each other.
 // Builds the syntax tree of a Go text/template from the lexer's tokens, following the grammar of
 // Go's text/template/parse: actions, pipelines with declarations, if/else if/range/with/else,
 // break/continue, define/template/block, and parenthesised sub-pipelines.
