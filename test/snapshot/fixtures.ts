@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { unmount } from '../../src/snapshot/mount.js';
-import { llistxattrSync, lgetxattrSync } from '../../src/snapshot/syscalls.js';
+import { llistxattrSync, lgetxattrSync } from '../../src/sys/syscalls.js';
 import { END_OF_ARCHIVE, dataPadding, encodeTarHeader, type TarEntry } from '../../src/snapshot/tar-header.js';
 
 /** A temp dir removed after the test; mount points registered with `mounts` are unmounted first. */
