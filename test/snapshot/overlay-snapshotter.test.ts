@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { OverlayDiffer } from '../../src/snapshot/overlay-differ.js';
 import { OverlaySnapshotter } from '../../src/snapshot/overlay-snapshotter.js';
 import { snapshotterSuite, tempDir } from './snapshotter-suite.js';
 
@@ -12,7 +14,8 @@ snapshotterSuite('overlay', async (t) => {
   t.after(() => db.close());
   const scratch = join(dir, 'mnt');
   mkdirSync(scratch);
-  return { snapshotter: new OverlaySnapshotter(db, join(dir, 'snapshots')), scratch };
+  const snapshotter = new OverlaySnapshotter(db, join(dir, 'snapshots'));
+  return { snapshotter, differ: new OverlayDiffer(snapshotter), scratch };
 });
 
 test('overlay: state survives a restart, and cleanup removes what a crash left behind', async (t) => {
@@ -33,4 +36,5 @@ test('overlay: state survives a restart, and cleanup removes what a crash left b
   assert.deepEqual(readdirSync(root).sort(), ['1', '2']);
   assert.equal((await s.stat('b')).parent, 'c');
   assert.ok(existsSync(await s.upperDir('b')));
+  await assert.rejects(s.upperDir('c'), InvalidArgumentError, 'a committed snapshot has no writable layer');
 });
