@@ -2,6 +2,7 @@
 // is applied by writing straight into it (no mount) and diffed by reading it (no comparison of
 // trees). Files of a remapped store are shifted on the way in and back on the way out.
 import type { Readable } from 'node:stream';
+import type { IdMap } from '../oci/id-map.js';
 import { applyLayer, type ApplyLayerResult } from './apply-layer.js';
 import { diffLayer } from './diff-layer.js';
 import type { Change, Differ } from './differ.js';
@@ -11,7 +12,7 @@ import type { OverlaySnapshotter } from './overlay-snapshotter.js';
 export class OverlayDiffer implements Differ {
   constructor(private readonly snapshots: OverlaySnapshotter) {}
 
-  private get idOpts(): { idMap?: NonNullable<OverlaySnapshotter['idMap']> } {
+  private get idOpts(): { idMap?: IdMap } {
     return this.snapshots.idMap ? { idMap: this.snapshots.idMap } : {};
   }
 

@@ -4,19 +4,11 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { OverlayDiffer } from '../../src/snapshot/overlay-differ.js';
 import { OverlaySnapshotter } from '../../src/snapshot/overlay-snapshotter.js';
+import { overlayFixture } from './fixtures.js';
 import { snapshotterSuite, tempDir } from './snapshotter-suite.js';
 
-snapshotterSuite('overlay', async (t) => {
-  const { dir } = tempDir(t);
-  const db = new Database(join(dir, 'meta.db'));
-  t.after(() => db.close());
-  const scratch = join(dir, 'mnt');
-  mkdirSync(scratch);
-  const snapshotter = new OverlaySnapshotter(db, join(dir, 'snapshots'));
-  return { snapshotter, differ: new OverlayDiffer(snapshotter), scratch };
-});
+snapshotterSuite('overlay', async (t) => overlayFixture(t));
 
 test('overlay: state survives a restart, and cleanup removes what a crash left behind', async (t) => {
   const { dir } = tempDir(t);

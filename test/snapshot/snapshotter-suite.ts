@@ -18,20 +18,21 @@ export interface SnapshotterFixture {
   scratch: string;
 }
 
+/** Mounts the snapshot `key`, runs fn on the mount point, and always unmounts. */
+export async function withMounted<T>(f: SnapshotterFixture, key: string, fn: (root: string) => T | Promise<T>): Promise<T> {
+  const target = join(f.scratch, `mnt-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(target);
+  await mountAll(await f.snapshotter.mounts(key), target);
+  try {
+    return await fn(target);
+  } finally {
+    await unmount(target);
+    rmSync(target, { recursive: true });
+  }
+}
+
 /** Runs the suite; `make` builds a fresh, empty snapshotter for each test and cleans it up with t.after. */
 export function snapshotterSuite(name: string, make: (t: import('node:test').TestContext) => Promise<SnapshotterFixture>): void {
-  /** Mounts, runs fn on the mount point, and always unmounts. */
-  async function withMounted<T>(f: SnapshotterFixture, key: string, fn: (root: string) => T | Promise<T>): Promise<T> {
-    const target = join(f.scratch, `mnt-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(target);
-    await mountAll(await f.snapshotter.mounts(key), target);
-    try {
-      return await fn(target);
-    } finally {
-      await unmount(target);
-      rmSync(target, { recursive: true });
-    }
-  }
 
   /** prepare → apply → commit, the way layers are unpacked. */
   async function commitLayer(f: SnapshotterFixture, name: string, parent: string | undefined, entries: Entry[]): Promise<void> {

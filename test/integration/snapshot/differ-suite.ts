@@ -8,9 +8,8 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { InvalidArgumentError, NotFoundError } from '../../../src/errors.js';
-import { mountAll, unmount } from '../../../src/snapshot/mount.js';
 import { describeTree, sha256, tarBytes, tarStream, type Entry } from '../../snapshot/fixtures.js';
-import type { SnapshotterFixture } from '../../snapshot/snapshotter-suite.js';
+import { type SnapshotterFixture, withMounted } from '../../snapshot/snapshotter-suite.js';
 
 const BASE: Entry[] = [
   { name: 'etc/hostname', type: 'file', mode: 0o644, data: 'base' },
@@ -23,18 +22,6 @@ const BASE: Entry[] = [
 /** Runs the suite; `make` builds a fresh, empty snapshotter and its Differ for each test. */
 export function differSuite(name: string, make: (t: TestContext) => Promise<SnapshotterFixture>): void {
   let n = 0;
-  /** Mounts `key`, runs fn on the mount point, and always unmounts. */
-  async function withMounted<T>(f: SnapshotterFixture, key: string, fn: (root: string) => T | Promise<T>): Promise<T> {
-    const target = join(f.scratch, `mnt-${n++}`);
-    mkdirSync(target);
-    await mountAll(await f.snapshotter.mounts(key), target);
-    try {
-      return await fn(target);
-    } finally {
-      await unmount(target);
-      rmSync(target, { recursive: true });
-    }
-  }
 
   /** The committed snapshot `base` made from BASE. */
   async function withBase(t: TestContext): Promise<SnapshotterFixture> {
