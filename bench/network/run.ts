@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase } from '../../src/db/database.js';
 import { NetworkService } from '../../src/network/mod.js';
-import { MNT_DETACH, umount2Sync } from '../../src/snapshot/syscalls.js';
+import { MNT_DETACH, umount2Sync } from '../../src/sys/syscalls.js';
 
 const execFileP = promisify(execFile);
 const peer = new URL('./tcp-peer.js', import.meta.url).pathname;

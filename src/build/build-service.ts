@@ -603,7 +603,7 @@ class BuildRun {
     const chainId = parent ? digestOf(`${parent} ${layer.diffId}`) : layer.diffId;
     this.lease.add([chainId]);
     if (await snapshotExists(this.deps.snapshots, chainId)) return { ...layer, chainId };
-    const unpacked = await unpackLayer(this.deps.snapshots, this.deps.images.deps.content.reader(layer.blob!.digest), parent, { diffId: layer.diffId, chainId });
+    const unpacked = await unpackLayer(this.deps.images.deps, this.deps.images.deps.content.reader(layer.blob!.digest), parent, { diffId: layer.diffId, chainId });
     return { ...layer, chainId: unpacked.chainId };
   }
 
@@ -889,7 +889,7 @@ class BuildRun {
           } finally {
             await root.release();
           }
-          return await commitSnapshotLayer(this.deps.images, this.deps.snapshots, key, parent);
+          return await commitSnapshotLayer(this.deps.images, key, parent);
         } finally {
           await this.deps.snapshots.remove(key).catch(() => undefined);
         }
@@ -1010,7 +1010,7 @@ class BuildRun {
           } finally {
             await root.release();
           }
-          return await commitSnapshotLayer(this.deps.images, this.deps.snapshots, key, parent);
+          return await commitSnapshotLayer(this.deps.images, key, parent);
         } finally {
           await this.deps.snapshots.remove(key).catch(() => undefined);
         }

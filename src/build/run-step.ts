@@ -136,14 +136,13 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
       });
     });
     if (o.signal?.aborted) throw new BuildCancelledError('build cancelled');
+    // Removed through the mounted tree: overlay drops a path only this layer has, leaving no whiteout.
+    const created = [...candidates].filter((p) => !preexisting.has(p)).sort((a, b) => b.length - a.length);
+    if (code === 0) for (const p of created) await removeIfEmpty(await resolveInRoot(rootfs, p));
     await unmount(rootfs);
     mounted = false;
     if (code !== 0) throw new RunFailedError(o.argv.join(' '), code);
-
-    const upper = await o.snapshots.upperDir(id);
-    const created = [...candidates].filter((p) => !preexisting.has(p)).sort((a, b) => b.length - a.length);
-    for (const p of created) await removeIfEmpty(join(upper, p));
-    return await commitSnapshotLayer(o.images, o.snapshots, id, o.parent);
+    return await commitSnapshotLayer(o.images, id, o.parent);
   } finally {
     if (mounted) await unmount(rootfs, { lazy: true }).catch(() => undefined);
     await o.snapshots.remove(id).catch(() => undefined);

@@ -117,7 +117,7 @@ export async function extractArchive(root: string, dir: string, body: Readable, 
     }
     // Devices and fifos: docker's cp carries them; make fifos, skip devices (no mknod here).
     if (h.type === 'fifo') {
-      const { mknodSync, S_IFIFO } = await import('../snapshot/syscalls.js');
+      const { mknodSync, S_IFIFO } = await import('../sys/syscalls.js');
       mknodSync(host, S_IFIFO | mode);
       await lchown(host, uid, gid);
     }

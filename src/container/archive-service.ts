@@ -138,8 +138,7 @@ export class ContainerFiles {
   /** `docker diff`: what the container changed over its image. */
   async changes(idOrName: string): Promise<ContainerChange[]> {
     const c = this.containers.store.resolve(idOrName);
-    const snaps = this.containers.deps.snapshots;
-    return containerChanges(await snaps.upperDir(c.id), await snaps.mounts(c.id));
+    return containerChanges(await this.containers.deps.images.deps.differ.changes(c.id));
   }
 
   /** `docker export`: the container's filesystem as a tar (volumes not included, like docker). */

@@ -69,7 +69,7 @@ export async function commitContainer(cs: ContainerService, idOrName: string, o:
   if (pause) await cs.deps.runc.pause(c.id);
   let layer;
   try {
-    layer = await commitSnapshotLayer(images, cs.deps.snapshots, c.id, images.topChainId(image));
+    layer = await commitSnapshotLayer(images, c.id, images.topChainId(image));
   } finally {
     if (pause) await cs.deps.runc.resume(c.id).catch(() => undefined);
   }

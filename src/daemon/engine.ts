@@ -4,8 +4,12 @@ import { mkdirSync, existsSync } from 'node:fs';
 import type { DaemonConfig } from './daemon-config.js';
 import { type Db, openDatabase } from '../db/database.js';
 import { EventBus } from '../events/event-bus.js';
+import type { ContentStore } from '../content/content-store.js';
 import { LocalContentStore } from '../content/local-store.js';
+import type { Differ } from '../snapshot/differ.js';
+import { OverlayDiffer } from '../snapshot/overlay-differ.js';
 import { OverlaySnapshotter } from '../snapshot/overlay-snapshotter.js';
+import type { Snapshotter } from '../snapshot/snapshotter.js';
 import { ImageStore } from '../image/image-store.js';
 import { ImageService } from '../image/image-service.js';
 import { ContainerStore } from '../container/container-record.js';
@@ -31,8 +35,10 @@ export interface Engine {
   config: DaemonConfig;
   db: Db;
   events: EventBus;
-  content: LocalContentStore;
-  snapshots: OverlaySnapshotter;
+  content: ContentStore;
+  snapshots: Snapshotter;
+  /** Writes layers into `snapshots` and diffs them out. */
+  differ: Differ;
   images: ImageService;
   containers: ContainerService;
   execs: ExecService;
@@ -66,12 +72,14 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   await content.cleanStaleIngests(24 * 3600 * 1000);
   const snapshots = new OverlaySnapshotter(db, join(config.dataRoot, 'snapshots'), idMap ? { idMap } : {});
   await snapshots.cleanup();
+  const differ = new OverlayDiffer(snapshots);
   const imageStore = new ImageStore(db);
   let containers: ContainerService | undefined;
   const images = new ImageService({
     store: imageStore,
     content,
     snapshots,
+    differ,
     events,
     tmpDir: join(config.dataRoot, 'tmp'),
     imageInUse: (id: Digest) => containers?.imageUser(id),
@@ -133,6 +141,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
     events,
     content,
     snapshots,
+    differ,
     images,
     containers,
     execs,

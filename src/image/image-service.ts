@@ -4,7 +4,8 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
-import type { LocalContentStore } from '../content/local-store.js';
+import type { ContentStore } from '../content/content-store.js';
+import type { Differ } from '../snapshot/differ.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
 import type { EventBus } from '../events/event-bus.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
@@ -23,8 +24,10 @@ import { sniffCompression } from './sniff-compression.js';
 
 export interface ImageServiceDeps {
   store: ImageStore;
-  content: LocalContentStore;
+  content: ContentStore;
   snapshots: Snapshotter;
+  /** Writes layers into snapshots and diffs them out. */
+  differ: Differ;
   events: EventBus;
   /** Scratch space for load (same filesystem as the data root). */
   tmpDir: string;
@@ -109,7 +112,7 @@ export class ImageService {
       toApply.destroy(err);
     });
     try {
-      const [, unpacked] = await Promise.all([pipeline(toBlob, writer), unpackLayer(this.deps.snapshots, toApply, parent)]);
+      const [, unpacked] = await Promise.all([pipeline(toBlob, writer), unpackLayer(this.deps, toApply, parent)]);
       const blob = await writer.commit();
       return { diffId: unpacked.diffId, chainId: unpacked.chainId, size: unpacked.size, blob: { digest: blob.digest, mediaType: MediaType.ociLayer, size: blob.size } };
     } catch (err) {

@@ -1,12 +1,18 @@
 // Unpacking a layer into a committed snapshot named by its chain ID: prepare over the parent chain,
-// apply the tar straight into the new upper dir, commit. Identical concurrent unpacks are fine:
+// apply the tar onto it with the Differ, commit. Identical concurrent unpacks are fine:
 // the loser of the commit race throws its copy away.
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ConflictError, DigestMismatchError, NotFoundError } from '../errors.js';
 import { type Digest, digestOf } from '../oci/digest.js';
+import type { Differ } from '../snapshot/differ.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
-import { applyLayer } from '../snapshot/apply-layer.js';
+
+/** Where layers are unpacked: the snapshots, and the Differ that writes layers into them. */
+export interface LayerStorage {
+  snapshots: Snapshotter;
+  differ: Differ;
+}
 
 /** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
 export function chainIds(diffIds: Digest[]): Digest[] {
@@ -30,7 +36,7 @@ export async function snapshotExists(snapshots: Snapshotter, name: string): Prom
  * caller from the expected diffID, verified here). Returns the diffID and size.
  */
 export async function unpackLayer(
-  snapshots: Snapshotter,
+  { snapshots, differ }: LayerStorage,
   tar: Readable,
   parent: Digest | undefined,
   expected?: { diffId: Digest; chainId: Digest },
@@ -41,7 +47,7 @@ export async function unpackLayer(
   const early = parentReady !== undefined && parent !== undefined;
   await snapshots.prepare(key, early ? undefined : parent, { labels: { 'berth.extracting': 'true' } });
   try {
-    const { diffId, size } = await applyLayer(tar, await snapshots.upperDir(key), snapshots.idMap ? { idMap: snapshots.idMap } : {});
+    const { diffId, size } = await differ.apply(key, tar);
     if (expected && expected.diffId !== diffId) {
       throw new DigestMismatchError(`layer diffID mismatch: expected ${expected.diffId}, got ${diffId}`);
     }

@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Digest } from '../oci/digest.js';
 import type { Descriptor } from '../oci/image-spec.js';
 import type { LayerSink } from '../registry/client/layer-sink.js';
-import type { Snapshotter } from '../snapshot/snapshotter.js';
-import { chainIds, snapshotExists, unpackLayer } from './layer-unpack.js';
+import { chainIds, type LayerStorage, snapshotExists, unpackLayer } from './layer-unpack.js';
 
 export class SnapshotLayerSink implements LayerSink {
   /** applyLayer hashes the tar it reads; the puller need not hash it again. */
@@ -18,7 +17,7 @@ export class SnapshotLayerSink implements LayerSink {
   private rejecters: Array<(err: Error) => void> = [];
   readonly sizes = new Map<Digest, number>();
 
-  constructor(private readonly snapshots: Snapshotter) {}
+  constructor(private readonly layers: LayerStorage) {}
 
   begin(diffIds: Digest[]): void {
     this.diffIds = diffIds;
@@ -41,7 +40,7 @@ export class SnapshotLayerSink implements LayerSink {
   async has(diffId: Digest): Promise<boolean> {
     const i = this.indexOf(diffId);
     if (i === -1) return false;
-    const ok = await snapshotExists(this.snapshots, this.chains[i]!);
+    const ok = await snapshotExists(this.layers.snapshots, this.chains[i]!);
     if (ok) this.resolvers[i]?.();
     return ok;
   }
@@ -60,11 +59,11 @@ export class SnapshotLayerSink implements LayerSink {
   }
 
   private async unpackAt(i: number, chainId: Digest, diffId: Digest, uncompressed: Readable): Promise<void> {
-    if (await snapshotExists(this.snapshots, chainId)) {
+    if (await snapshotExists(this.layers.snapshots, chainId)) {
       uncompressed.resume();
       await new Promise<void>((resolve, reject) => uncompressed.once('end', resolve).once('error', reject));
     } else {
-      const r = await unpackLayer(this.snapshots, uncompressed, i > 0 ? this.chains[i - 1] : undefined, { diffId, chainId }, i > 0 ? this.done[i - 1] : undefined);
+      const r = await unpackLayer(this.layers, uncompressed, i > 0 ? this.chains[i - 1] : undefined, { diffId, chainId }, i > 0 ? this.done[i - 1] : undefined);
       this.sizes.set(diffId, r.size);
     }
   }

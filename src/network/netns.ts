@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isErrno } from '../errors.js';
 import type { IdMap, IdMapping } from '../oci/id-map.js';
-import { MNT_DETACH, MS, mountSync, umount2Sync } from '../snapshot/syscalls.js';
+import { MNT_DETACH, MS, mountSync, umount2Sync } from '../sys/syscalls.js';
 
 const execFileP = promisify(execFile);
 

@@ -1,28 +1,17 @@
 // Relaying a TCP connection pair in the kernel: splice(2) on a thread of the project's native addon
 // (native/splice_relay.c). The bytes never enter JS and the event loop is not involved while they
 // flow; where the addon (or a descriptor) is unavailable, callers fall back to stream piping.
-import { createRequire } from 'node:module';
 import type net from 'node:net';
+import { addonPart } from '../sys/native-addon.js';
 
 interface SpliceAddon {
   spliceRelay(fdA: number, fdB: number, done: (errno: number, aToB: number, bToA: number) => void, pipeSize?: number): object;
   spliceRelayCancel(handle: object): void;
 }
 
-// The same build output src/snapshot/syscalls.ts loads: the repo root is three levels up from the
-// compiled file (dist/src/network/ or src/network/).
-const ADDON_PATH = new URL('../../../native/build/Release/berth_sys.node', import.meta.url);
-
 let addon: SpliceAddon | null | undefined;
 function spliceAddon(): SpliceAddon | null {
-  if (addon === undefined) {
-    try {
-      const a = createRequire(import.meta.url)(ADDON_PATH.pathname) as Partial<SpliceAddon>;
-      addon = typeof a.spliceRelay === 'function' && typeof a.spliceRelayCancel === 'function' ? (a as SpliceAddon) : null;
-    } catch {
-      addon = null;
-    }
-  }
+  if (addon === undefined) addon = addonPart<SpliceAddon>(['spliceRelay', 'spliceRelayCancel']);
   return addon;
 }
 

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { type Digest, Digester } from '../oci/digest.js';
 import { type IdMap, toHostId } from '../oci/id-map.js';
-import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattrSync, mknodSync } from './syscalls.js';
+import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattrSync, mknodSync } from '../sys/syscalls.js';
 import { XATTR_PREFIX, paxTime } from './tar-pax.js';
 import { TarReader, type TarReadHeader as TarHeader } from './tar-reader.js';
 

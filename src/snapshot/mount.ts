@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, isErrno } from '../errors.js';
-import { MNT_DETACH, MS, mountSync, umount2Sync } from './syscalls.js';
+import { MNT_DETACH, MS, mountSync, umount2Sync } from '../sys/syscalls.js';
 
 export interface Mount {
   /** Filesystem type: `overlay`, `bind`, `tmpfs`, … */

@@ -120,8 +120,13 @@ export class OverlaySnapshotter implements Snapshotter {
     }
   }
 
+  /** The layer dirs of a snapshot's parent chain, top-most first. */
+  private parentDirs(row: Row): string[] {
+    return row.parent_id === null ? [] : this.q.chain.all(row.parent_id).map((r) => this.fsDir(r.id));
+  }
+
   private mountsOf(row: Row): Mount[] {
-    const parents = row.parent_id === null ? [] : this.q.chain.all(row.parent_id).map((r) => this.fsDir(r.id));
+    const parents = this.parentDirs(row);
     if (row.kind === 'active') {
       // overlay needs at least one lower dir: with none, the layer itself is the whole tree.
       if (parents.length === 0) return [bindMount(this.fsDir(row.id))];
@@ -209,10 +214,19 @@ export class OverlaySnapshotter implements Snapshotter {
     return this.q.all.all().map((r) => this.info(r));
   }
 
+  /**
+   * The directory an active snapshot's changes live in, for this snapshotter's Differ (a layer is
+   * unpacked by writing straight into it, with no mount at all) and its tests.
+   */
   async upperDir(key: string): Promise<string> {
     const row = this.get(key);
     if (row.kind !== 'active') throw new InvalidArgumentError(`snapshot ${key} is not active: it has no writable layer`);
     return this.fsDir(row.id);
+  }
+
+  /** The layer dirs under a snapshot (its parents'), top-most first. */
+  async lowerDirs(key: string): Promise<string[]> {
+    return this.parentDirs(this.get(key));
   }
 
   /**

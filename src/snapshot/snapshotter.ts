@@ -1,6 +1,7 @@
 // The snapshotter's small interface (containerd's verbs). A snapshot is a filesystem tree: an
 // *active* one is writable and becomes *committed* (read-only, usable as a parent) by commit; a
 // *view* is a read-only look at a committed one. Snapshots hand out Mounts; they never mount.
+// Layers go in and out through the snapshotter's Differ (differ.ts).
 import type { IdMap } from '../oci/id-map.js';
 import type { Mount } from './mount.js';
 
@@ -60,9 +61,4 @@ export interface Snapshotter {
   stat(key: string): Promise<SnapshotInfo>;
   usage(key: string): Promise<SnapshotUsage>;
   list(): Promise<SnapshotInfo[]>;
-  /**
-   * The directory an active snapshot's changes live in: a layer is unpacked by writing straight
-   * into it (prepare → applyLayer into upperDir → commit), with no mount at all.
-   */
-  upperDir(key: string): Promise<string>;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isErrno } from '../errors.js';
 import { type IdMap, toContainerId } from '../oci/id-map.js';
-import { llistxattrSync, lgetxattrSync } from './syscalls.js';
+import { llistxattrSync, lgetxattrSync } from '../sys/syscalls.js';
 import { END_OF_ARCHIVE, dataPadding, encodeTarHeader, type TarEntry } from './tar-header.js';
 
 export interface TreeTarOptions {

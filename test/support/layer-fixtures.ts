@@ -1,13 +1,16 @@
 // Shared pieces of the snapshot tests: temp dirs that clean up (mounts included), tars built
 // entry by entry, and a comparable description of a directory tree.
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { unmount } from '../../src/snapshot/mount.js';
-import { llistxattrSync, lgetxattrSync } from '../../src/snapshot/syscalls.js';
+import { OverlayDiffer } from '../../src/snapshot/overlay-differ.js';
+import { OverlaySnapshotter } from '../../src/snapshot/overlay-snapshotter.js';
+import { llistxattrSync, lgetxattrSync } from '../../src/sys/syscalls.js';
 import { END_OF_ARCHIVE, dataPadding, encodeTarHeader, type TarEntry } from '../../src/snapshot/tar-header.js';
 
 /** A temp dir removed after the test; mount points registered with `mounts` are unmounted first. */
@@ -88,4 +91,15 @@ export function describeTree(root: string, opts: { mtimes?: boolean } = {}): Rec
   };
   walk('');
   return out;
+}
+
+/** A fresh overlay snapshotter and its Differ in a temp dir, with a scratch dir for mount points. */
+export function overlayFixture(t: TestContext): { snapshotter: OverlaySnapshotter; differ: OverlayDiffer; scratch: string } {
+  const { dir } = tempDir(t);
+  const db = new Database(join(dir, 'meta.db'));
+  t.after(() => db.close());
+  const scratch = join(dir, 'mnt');
+  mkdirSync(scratch);
+  const snapshotter = new OverlaySnapshotter(db, join(dir, 'snapshots'));
+  return { snapshotter, differ: new OverlayDiffer(snapshotter), scratch };
 }

@@ -28,7 +28,7 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ['errors', 'oci', 'fsutil', 'sys', 'snapshot'],
   'registry/client': ['errors', 'oci', 'fsutil', 'content'],
   'registry/server': ['errors', 'oci', 'fsutil', 'content', 'db', 'filters'],
-  network: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'snapshot'],
+  network: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters'],
   image: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'registry/client', 'build/dockerfile'],
   volume: ['errors', 'oci', 'fsutil', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image'],
   container: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network'],

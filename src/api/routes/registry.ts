@@ -26,7 +26,7 @@ function authOf(ctx: RequestContext): AuthConfig | undefined {
 /** Pulls `ref` into the store; shared by the API route and implicit pulls. */
 export async function pullIntoStore(engine: Engine, ref: Reference, o: { auth?: AuthConfig; platform?: string; onProgress?: (m: object) => void }): Promise<void> {
   const local = engine.images.store.find(familiarString(withDefaultTag(ref)));
-  const sink = new SnapshotLayerSink(engine.snapshots);
+  const sink = new SnapshotLayerSink(engine);
   const result = await pullImage({
     ref,
     store: engine.content,

@@ -4,8 +4,8 @@
 // come meanwhile wait for the next batch. The Buffers are not copied: the caller must not change
 // them. Where the addon is missing, node:crypto hashes on the event loop as before.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Digest } from '../../oci/digest.js';
+import { addonPart } from '../../sys/native-addon.js';
 
 interface Sha256Addon {
   sha256New(): object;
@@ -13,20 +13,9 @@ interface Sha256Addon {
   sha256Final(handle: object): string;
 }
 
-// The same build output src/snapshot/syscalls.ts loads (the repo root is four levels up from
-// dist/src/build/context/).
-const ADDON_PATH = new URL('../../../../native/build/Release/berth_sys.node', import.meta.url);
-
 let addon: Sha256Addon | null | undefined;
 function sha256Addon(): Sha256Addon | null {
-  if (addon === undefined) {
-    try {
-      const a = createRequire(import.meta.url)(ADDON_PATH.pathname) as Partial<Sha256Addon>;
-      addon = typeof a.sha256New === 'function' && typeof a.sha256Update === 'function' && typeof a.sha256Final === 'function' ? (a as Sha256Addon) : null;
-    } catch {
-      addon = null;
-    }
-  }
+  if (addon === undefined) addon = addonPart<Sha256Addon>(['sha256New', 'sha256Update', 'sha256Final']);
   return addon;
 }
 

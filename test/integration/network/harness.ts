@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openDatabase, type Db } from '../../../src/db/database.js';
 import { NetworkService, type NetworkServiceOptions } from '../../../src/network/mod.js';
-import { umount2Sync, MNT_DETACH } from '../../../src/snapshot/syscalls.js';
+import { umount2Sync, MNT_DETACH } from '../../../src/sys/syscalls.js';
 
 export const execFileP = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { applyLayer, cleanLayerPath, UnsafeLayerError } from '../../../src/snapshot/apply-layer.js';
-import { lgetxattrSync, lsetxattrSync } from '../../../src/snapshot/syscalls.js';
+import { lgetxattrSync, lsetxattrSync } from '../../../src/sys/syscalls.js';
 import { mountAll, overlayMount } from '../../../src/snapshot/mount.js';
 import { describeTree, sha256, tarBytes, tarStream, tempDir, type Entry } from '../../support/layer-fixtures.js';
 

@@ -10,7 +10,7 @@ import { diffLayer } from '../../../src/snapshot/diff-layer.js';
 import { exportRootfs } from '../../../src/snapshot/export-rootfs.js';
 import { mountAll, unmount } from '../../../src/snapshot/mount.js';
 import { OverlaySnapshotter } from '../../../src/snapshot/overlay-snapshotter.js';
-import { lsetxattrSync, mknodSync, S_IFIFO } from '../../../src/snapshot/syscalls.js';
+import { lsetxattrSync, mknodSync, S_IFIFO } from '../../../src/sys/syscalls.js';
 import { describeTree, sha256, tarStream, tempDir } from '../../support/layer-fixtures.js';
 
 const LONG = `${'long-'.repeat(30)}/ünï-${'n'.repeat(110)}`;

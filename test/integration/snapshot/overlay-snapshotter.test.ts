@@ -3,17 +3,12 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '../../../src/errors.js';
 import { OverlaySnapshotter } from '../../../src/snapshot/overlay-snapshotter.js';
+import { overlayFixture } from '../../support/layer-fixtures.js';
 import { snapshotterSuite, tempDir } from '../../support/snapshotter-suite.js';
 
-snapshotterSuite('overlay', async (t) => {
-  const { dir } = tempDir(t);
-  const db = new Database(join(dir, 'meta.db'));
-  t.after(() => db.close());
-  const scratch = join(dir, 'mnt');
-  mkdirSync(scratch);
-  return { snapshotter: new OverlaySnapshotter(db, join(dir, 'snapshots')), scratch };
-});
+snapshotterSuite('overlay', async (t) => overlayFixture(t));
 
 test('overlay: state survives a restart, and cleanup removes what a crash left behind', async (t) => {
   const { dir } = tempDir(t);
@@ -33,4 +28,5 @@ test('overlay: state survives a restart, and cleanup removes what a crash left b
   assert.deepEqual(readdirSync(root).sort(), ['1', '2']);
   assert.equal((await s.stat('b')).parent, 'c');
   assert.ok(existsSync(await s.upperDir('b')));
+  await assert.rejects(s.upperDir('c'), InvalidArgumentError, 'a committed snapshot has no writable layer');
 });

@@ -1,8 +1,8 @@
 // The Linux system calls Node lacks (mount, umount2, mknod, l*xattr), from the project's own
-// N-API addon in native/ (built by scripts/setup.sh). The addon returns errno values; this module
+// N-API addon in native/ (loaded by native-addon.ts). The addon returns errno values; this module
 // turns them into errors shaped like Node's own (code, errno, syscall, path).
-import { createRequire } from 'node:module';
 import { getSystemErrorName } from 'node:util';
+import { requireAddonPart } from './native-addon.js';
 
 interface Addon {
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null, cwd: string | null): number;
@@ -13,19 +13,11 @@ interface Addon {
   llistxattr(path: string): string[] | number;
 }
 
-// Resolved from this file's place in the build (dist/src/snapshot/ or src/snapshot/): the repo root
-// is three levels up from the compiled file.
-const ADDON_PATH = new URL('../../../native/build/Release/berth_sys.node', import.meta.url);
+const SYSCALLS = ['mount', 'umount2', 'mknod', 'lsetxattr', 'lgetxattr', 'llistxattr'] as const;
 
 let addon: Addon | undefined;
 function sys(): Addon {
-  if (!addon) {
-    try {
-      addon = createRequire(import.meta.url)(ADDON_PATH.pathname) as Addon;
-    } catch (err) {
-      throw new Error(`berth's native addon is not built (run scripts/setup.sh): ${(err as Error).message}`);
-    }
-  }
+  addon ??= requireAddonPart<Addon>(SYSCALLS);
   return addon;
 }
 
