@@ -4,8 +4,6 @@ import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../../src/build/dockerfile/parse-dockerfile.js';
 import type { AddInstruction, CopyInstruction } from '../../../src/build/dockerfile/instructions.js';
 import { copyDestination, copyFlags } from '../../../src/build/plan-copy.js';
-import { workdirPath } from '../../../src/build/plan-workdir.js';
-import type { WorkdirInstruction } from '../../../src/build/dockerfile/instructions.js';
 
 function copy(line: string): CopyInstruction | AddInstruction {
   return parseDockerfile(`FROM scratch\n${line}\n`).stages[0]!.instructions[0] as CopyInstruction | AddInstruction;
@@ -27,11 +25,4 @@ test('flags in BuildKit\'s order', () => {
   assert.deepEqual(copyFlags(copy('COPY --parents a/./b /c/')), ['--parents']);
   assert.deepEqual(copyFlags(copy('ADD --chown=app a /b')), ['--chown=app']);
   assert.deepEqual(copyFlags(copy('COPY a /b')), []);
-});
-
-test('WORKDIR goes on from the current directory', () => {
-  const wd = (line: string): WorkdirInstruction => parseDockerfile(`FROM scratch\n${line}\n`).stages[0]!.instructions[0] as WorkdirInstruction;
-  assert.equal(workdirPath({}, wd('WORKDIR /a')), '/a');
-  assert.equal(workdirPath({ WorkingDir: '/a' }, wd('WORKDIR b')), '/a/b');
-  assert.equal(workdirPath({}, wd('WORKDIR b')), '/b');
 });

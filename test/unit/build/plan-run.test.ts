@@ -1,10 +1,9 @@
-// RUN's pure parts: the argv it runs, the network it runs on, its mounts' targets and order.
+// RUN's pure parts: the argv it runs and the network it runs on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../../src/build/dockerfile/parse-dockerfile.js';
 import type { RunInstruction } from '../../../src/build/dockerfile/instructions.js';
 import { runCommand, runNetwork } from '../../../src/build/plan-run.js';
-import { cacheMountOrder, mountTarget } from '../../../src/build/run-mounts.js';
 import { InvalidArgumentError } from '../../../src/errors.js';
 
 const SH = ['/bin/sh', '-c'];
@@ -46,12 +45,4 @@ test('the network: RUN --network, else the build mode, else the default bridge',
   assert.equal(runNetwork('default', 'mynet', false), 'host');
   assert.equal(runNetwork('none', undefined, false), 'none');
   assert.throws(() => runNetwork('default', 'container:abc', true), InvalidArgumentError);
-});
-
-test('mount targets go on from WORKDIR; cache mounts are taken in id order', () => {
-  const r = run('RUN --mount=type=cache,target=b --mount=type=cache,id=a,target=/x --mount=type=tmpfs,target=/t --mount=type=cache,target=/c true');
-  assert.equal(mountTarget(r.mounts[0]!, '/w'), '/w/b');
-  assert.equal(mountTarget(r.mounts[1]!, '/w'), '/x');
-  assert.deepEqual(cacheMountOrder(r.mounts, '/w').map((c) => c.id), ['/c', '/w/b', 'a']);
-  assert.deepEqual(cacheMountOrder(r.mounts, '/w').map((c) => c.m), [r.mounts[3], r.mounts[0], r.mounts[1]]);
 });

@@ -1,11 +1,9 @@
-// A step's result from the state before it, the final image's config, the output kept for errors.
+// A step's result from the state before it, and the state after.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StageScope } from '../../../src/build/dockerfile/stage-scope.js';
 import { parseDockerfile } from '../../../src/build/dockerfile/parse-dockerfile.js';
 import { planBuild } from '../../../src/build/dockerfile/plan-stages.js';
-import { finalConfig } from '../../../src/build/final-image.js';
-import { OutputTail } from '../../../src/build/output-tail.js';
 import { scratchConfig } from '../../../src/build/plan-from.js';
 import type { StageState } from '../../../src/build/step-context.js';
 import { HISTORY_COMMENT, advance, historyNow, resultAfter, topChain } from '../../../src/build/step-result.js';
@@ -55,22 +53,4 @@ test('advance: the result, the same base image and scope, the next key from the 
   assert.equal(next.baseImage, before.baseImage);
   assert.equal(next.scope, before.scope);
   assert.equal('link' in next, false);
-});
-
-test('the final config gets the build labels, and a created time even on bare scratch', () => {
-  const state = scratchState();
-  const c = finalConfig(state, { a: 'b' });
-  assert.deepEqual(c.config?.Labels, { a: 'b' });
-  assert.equal(c.created, new Date(0).toISOString());
-  assert.equal(state.config.config?.Labels, undefined);
-  assert.equal(finalConfig(state, {}).config?.Labels, undefined);
-});
-
-test('the output tail keeps the last lines, a partial one included', () => {
-  const t = new OutputTail(3);
-  t.push(Buffer.from('one\ntwo\nthr'));
-  t.push(Buffer.from('ee\nfour\nfi'));
-  assert.deepEqual(t.get(), ['three', 'four', 'fi']);
-  t.push(Buffer.from('ve\n'));
-  assert.deepEqual(t.get(), ['three', 'four', 'five']);
 });
