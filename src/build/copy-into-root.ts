@@ -10,8 +10,7 @@ import type { Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
-import { hostOwner } from '../container/archive-extract.js';
-import type { IdMap } from '../oci/id-map.js';
+import { type IdMap, hostOwner } from '../oci/id-map.js';
 import { copyTarget } from './context/copy-sources.js';
 
 export interface Owner {

@@ -1,5 +1,7 @@
 // The builder: Dockerfile → stages run as a graph → cached steps → image. Re-exports only.
-export { BuildService, BuildStepError, type BuildOptions, type BuildResult, type BuildServiceDeps } from './build-service.js';
+export { BuildService } from './build-service.js';
+export { BuildStepError } from './build-step-error.js';
+export type { BuildOptions, BuildResult, BuildServiceDeps, ContextSource } from './build-options.js';
 export type { BuildEvent, BuildReporter, StepRef } from './build-progress.js';
 export { BuildCache, type CacheEntry, type StepResult } from './build-cache.js';
 export { ClassicMessages } from './classic-messages.js';

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
-import { type IdMap, toHostId } from '../oci/id-map.js';
+import { type IdMap, hostOwner } from '../oci/id-map.js';
 
 export interface ExtractOptions {
   /** Error when a directory would replace a non-directory or the other way round. */
@@ -19,14 +19,6 @@ export interface ExtractOptions {
   copyUidGid: boolean;
   /** A remapped store: owners are written as the host ids the container's ids map to. */
   idMap?: IdMap;
-}
-
-/** The host id a container uid/gid is written as in a remapped store (an error when unmapped). */
-export function hostOwner(id: number, map: IdMap | undefined, which: 'uidMappings' | 'gidMappings'): number {
-  if (!map) return id;
-  const host = toHostId(map[which], id);
-  if (host === undefined) throw new InvalidArgumentError(`Container ID ${id} cannot be mapped to a host ID`);
-  return host;
 }
 
 /** Where an archive name lands: a clean container path below `dir`, or undefined for the dir itself. */

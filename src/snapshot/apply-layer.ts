@@ -22,7 +22,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { join } from 'node:path';
 import { InvalidArgumentError, isErrno } from '../errors.js';
 import { type Digest, Digester } from '../oci/digest.js';
-import { type IdMap, toHostId } from '../oci/id-map.js';
+import { type IdMap, hostOwner } from '../oci/id-map.js';
 import { S_IFBLK, S_IFCHR, S_IFIFO, lsetxattrSync, mknodSync } from '../sys/syscalls.js';
 import { XATTR_PREFIX, paxTime } from './tar-pax.js';
 import { TarReader, type TarReadHeader as TarHeader } from './tar-reader.js';
@@ -158,12 +158,7 @@ class LayerWriter {
     const uid = h.uid ?? 0;
     const gid = h.gid ?? 0;
     const map = this.opts.idMap;
-    if (!map) return [uid, gid];
-    const hu = toHostId(map.uidMappings, uid);
-    if (hu === undefined) throw new InvalidArgumentError(`Container ID ${uid} cannot be mapped to a host ID`);
-    const hg = toHostId(map.gidMappings, gid);
-    if (hg === undefined) throw new InvalidArgumentError(`Container ID ${gid} cannot be mapped to a host ID`);
-    return [hu, hg];
+    return [hostOwner(uid, map, 'uidMappings'), hostOwner(gid, map, 'gidMappings')];
   }
 
   private setMetadata(p: string, h: TarHeader, isSymlink: boolean): void {

@@ -117,6 +117,12 @@ function escapeLegacy(cp: number): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(s) ? '\\' + s : s;
 }
 
+/** Whether `pattern` matches one of the directories `dirs[0]`, `dirs[0]/dirs[1]`, … */
+function ancestorMatches(pattern: IgnorePattern, dirs: readonly string[]): boolean {
+  for (let i = 0; i < dirs.length; i++) if (pattern.matches(dirs.slice(0, i + 1).join('/'))) return true;
+  return false;
+}
+
 /** Per-pattern results for a directory, handed down to its children. */
 export type ParentMatches = readonly boolean[];
 
@@ -137,32 +143,23 @@ export class PatternMatcher {
 
   /** Whether `file` (slash-separated, relative to the context) is excluded. */
   matches(file: string): boolean {
-    const parentPath = dirname(file);
-    const parentDirs = parentPath.split('/');
-    let matched = false;
-    for (const pattern of this.patterns) {
-      if (pattern.exclusion !== matched) continue;
-      let match = pattern.matches(file);
-      if (!match && parentPath !== '.' && pattern.dirs.length <= parentDirs.length) {
-        match = pattern.matches(parentDirs.slice(0, pattern.dirs.length).join('/'));
-      }
-      if (match) matched = !pattern.exclusion;
-    }
-    return matched;
+    // A pattern of N path elements also matches the file's first N-element ancestor.
+    return this.decide(file, (pattern, dirs) => pattern.dirs.length <= dirs.length && pattern.matches(dirs.slice(0, pattern.dirs.length).join('/')));
   }
 
   /** Like matches(), but any ancestor directory matching a pattern counts. */
   matchesOrParentMatches(file: string): boolean {
+    return this.decide(file, ancestorMatches);
+  }
+
+  /** The patterns in order, each deciding on the file or (by `parentMatches`) its parent directories. */
+  private decide(file: string, parentMatches: (pattern: IgnorePattern, parentDirs: string[]) => boolean): boolean {
     const parentPath = dirname(file);
     const parentDirs = parentPath.split('/');
     let matched = false;
     for (const pattern of this.patterns) {
       if (pattern.exclusion !== matched) continue;
-      let match = pattern.matches(file);
-      if (!match && parentPath !== '.') {
-        for (let i = 0; i < parentDirs.length && !match; i++) match = pattern.matches(parentDirs.slice(0, i + 1).join('/'));
-      }
-      if (match) matched = !pattern.exclusion;
+      if (pattern.matches(file) || (parentPath !== '.' && parentMatches(pattern, parentDirs))) matched = !pattern.exclusion;
     }
     return matched;
   }
@@ -181,10 +178,7 @@ export class PatternMatcher {
         match = pattern.matches(file);
         if (!match && (!parent || parent.length === 0)) {
           const parentPath = dirname(file);
-          if (parentPath !== '.') {
-            const dirs = parentPath.split('/');
-            for (let j = 0; j < dirs.length && !match; j++) match = pattern.matches(dirs.slice(0, j + 1).join('/'));
-          }
+          if (parentPath !== '.') match = ancestorMatches(pattern, parentPath.split('/'));
         }
       }
       info[i] = match;
