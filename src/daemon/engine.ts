@@ -26,6 +26,8 @@ import { networkingFor } from './container-networking.js';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveUsernsRemap, type UsernsRemap } from '../runtime/user/userns-remap.js';
 import { prepareRemappedRoot } from './remapped-root.js';
+import { BuildService } from '../build/build-service.js';
+import { buildNetworkingFor, buildPullFor } from './build-wiring.js';
 
 export interface Engine {
   config: DaemonConfig;
@@ -43,6 +45,8 @@ export interface Engine {
   volumes: VolumeService;
   registryHosts: RegistryHosts;
   networks: NetworkService;
+  /** The Dockerfile builder; its cache tables live in `db`. */
+  builds: BuildService;
   /** --userns-remap in force (config.dataRoot is then the remapped store, as docker's root dir is). */
   userns?: UsernsRemap;
   startedAt: Date;
@@ -68,11 +72,13 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   await snapshots.cleanup();
   const imageStore = new ImageStore(db);
   let containers: ContainerService | undefined;
+  const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
   const images = new ImageService({
     store: imageStore,
     content,
     snapshots,
     events,
+    registryHosts,
     tmpDir: join(config.dataRoot, 'tmp'),
     imageInUse: (id: Digest) => containers?.imageUser(id),
   });
@@ -126,7 +132,17 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   const execs = new ExecService(containers, conmon, paths);
   await restarts.startOnDaemonStart();
   health.resume();
-  const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
+  const builds = new BuildService({
+    db,
+    images,
+    snapshots,
+    runcBinary: runc.opts.binary,
+    runcRoot: runc.opts.root,
+    cgroupParent: config.cgroupParent,
+    stateDir: join(config.dataRoot, 'build'),
+    network: buildNetworkingFor(networks),
+    pull: buildPullFor(images),
+  });
   return {
     config,
     db,
@@ -142,6 +158,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
     volumes,
     registryHosts,
     networks,
+    builds,
     ...(userns ? { userns } : {}),
     startedAt: new Date(),
     async close() {

@@ -4,17 +4,16 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { sendJson } from '../server.js';
-import { boolParam } from '../request-body.js';
-import { startJsonStream } from './images.js';
-import { pullIntoStore } from './registry.js';
+import type { Router } from '../http/router.js';
+import { sendJson } from '../http/responses.js';
+import { boolParam } from '../http/request-body.js';
+import { startJsonStream } from '../http/json-stream.js';
 import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
 import { parseReference, type Reference } from '../../oci/reference.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { shortId } from '../../oci/digest.js';
 import { type AuthConfig, registryDomainOf, resolveAuth } from '../../registry/client/auth-config.js';
-import { BuildService, BuildStepError } from '../../build/build-service.js';
+import { BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
 import { fetchRemoteContext } from '../../build/remote-context.js';
@@ -24,8 +23,6 @@ import { PlainMessages } from '../../build/plain-messages.js';
 import { ReceivedContext } from '../../build/context/received-context.js';
 import { requestFeed } from '../../build/request-feed.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
-
-const services = new WeakMap<Engine, BuildService>();
 
 /**
  * `X-Registry-Config`: base64 JSON of registry address → AuthConfig, every credential the CLI has
@@ -42,53 +39,6 @@ function registryConfig(header: string | string[] | undefined): Map<string, Auth
     // unreadable credentials: pull anonymously, as docker would fail later with a clear error
   }
   return out;
-}
-
-/** The engine's builder (made on first use: its tables live in the engine's database). */
-export function buildServiceOf(engine: Engine): BuildService {
-  let s = services.get(engine);
-  if (!s) {
-    // Credentials belong to a request; the pull hook reads them from the build's options.
-    const runc = engine.containers.deps.runc.opts;
-    s = new BuildService({
-      db: engine.db,
-      images: engine.images,
-      snapshots: engine.snapshots,
-      runcBinary: runc.binary,
-      runcRoot: runc.root,
-      cgroupParent: engine.config.cgroupParent,
-      stateDir: join(engine.config.dataRoot, 'build'),
-      // RUN steps join networks as containers do (docker's builder runs them on the default bridge).
-      network: {
-        async attach(id, mode, filesDir) {
-          const r = await engine.networks.attachContainer({ id, name: id, hostname: 'buildkitsandbox', hostConfig: { NetworkMode: mode }, filesDir });
-          const userns = r.netnsPath ? engine.networks.usernsOf(r.netnsPath) : undefined;
-          return {
-            netns: r.netnsPath ? { path: r.netnsPath, ...(userns ? { userns } : {}) } : r.mode === 'host' ? 'host' : 'none',
-            mounts: [
-              { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
-              { type: 'bind', source: r.files.hostname, destination: '/etc/hostname', readOnly: true },
-              { type: 'bind', source: r.files.hosts, destination: '/etc/hosts', readOnly: true },
-            ],
-          };
-        },
-        detach: (id) => engine.networks.detachContainer(id),
-      },
-      pull: async (ref, report, auths) => {
-        report({ type: 'message', text: `Pulling ${ref}` });
-        const parsed = parseReference(ref);
-        const auth = auths?.get(parsed.domain) as AuthConfig | undefined;
-        await pullIntoStore(engine, parsed, auth ? { auth } : {});
-      },
-    });
-    services.set(engine, s);
-  }
-  return s;
-}
-
-/** Build cache records for `GET /system/df`'s BuildCache list. */
-export function buildCacheUsage(engine: Engine): ReturnType<BuildService['usage']> {
-  return buildServiceOf(engine).usage();
 }
 
 function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
@@ -131,7 +81,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
     const platform = q.get('platform') ? parsePlatform(q.get('platform')!) : undefined;
     const buildArgs = jsonParam(q, 'buildargs');
     const labels = jsonParam(q, 'labels');
-    const builder = buildServiceOf(engine);
+    const builder = engine.builds;
     await builder.init();
     const tmpRoot = join(engine.config.dataRoot, 'build', 'tmp');
     await mkdir(tmpRoot, { recursive: true });
@@ -222,7 +172,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/build/prune', async (ctx) => {
-    const { deleted, spaceReclaimed } = await buildServiceOf(engine).prune({ all: boolParam(ctx.query, 'all') });
+    const { deleted, spaceReclaimed } = await engine.builds.prune({ all: boolParam(ctx.query, 'all') });
     sendJson(ctx.res!, 200, { CachesDeleted: deleted.map((k) => k.slice('sha256:'.length, 'sha256:'.length + 25)), SpaceReclaimed: spaceReclaimed });
   });
 }

@@ -1,6 +1,6 @@
 // Reading request bodies and query values the way dockerd accepts them.
 import type { IncomingMessage } from 'node:http';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 const MAX_JSON_BODY = 16 << 20;
 
