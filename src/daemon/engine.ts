@@ -90,7 +90,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
   const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
   const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
-  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.store.find(x), ...(userns ? { rootOwner: userns.root } : {}) });
+  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.find(x), ...(userns ? { rootOwner: userns.root } : {}) });
   await volumes.init();
   const networks = new NetworkService({
     db,

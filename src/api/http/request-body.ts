@@ -39,6 +39,20 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
+/** A JSON object of strings in a query value (`buildargs`, `labels`); null values are left out. */
+export function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
+  const v = q.get(name);
+  if (!v) return {};
+  try {
+    const obj = JSON.parse(v) as Record<string, string | null>;
+    const out: Record<string, string> = {};
+    for (const [k, val] of Object.entries(obj)) if (val !== null && val !== undefined) out[k] = String(val);
+    return out;
+  } catch {
+    throw new InvalidArgumentError(`invalid ${name} parameter: ${v}`);
+  }
+}
+
 /** `filters={"key":["v"]}` or the old `{"key":{"v":true}}` form. */
 export function filtersParam(q: URLSearchParams): Record<string, string[]> {
   const raw = q.get('filters');

@@ -1,14 +1,14 @@
 // POST /build and POST /build/prune: the context tar unpacked into a scratch directory, the build
 // run, and its progress streamed as the classic builder's JSON messages, so `DOCKER_BUILDKIT=0
 // docker build` works unchanged against berthd.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { sendJson } from '../http/responses.js';
-import { boolParam } from '../http/request-body.js';
+import { boolParam, jsonParam } from '../http/request-body.js';
 import { startJsonStream } from '../http/json-stream.js';
-import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
+import { errorMessage } from '../../errors.js';
 import { parseReference, type Reference } from '../../oci/reference.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { shortId } from '../../oci/digest.js';
@@ -16,6 +16,7 @@ import { type AuthConfig, registryDomainOf, resolveAuth } from '../../registry/c
 import { BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
+import { readDockerfile } from '../../build/read-dockerfile.js';
 import { fetchRemoteContext } from '../../build/remote-context.js';
 import { traceSpan } from '../../build/build-trace.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
@@ -39,35 +40,6 @@ function registryConfig(header: string | string[] | undefined): Map<string, Auth
     // unreadable credentials: pull anonymously, as docker would fail later with a clear error
   }
   return out;
-}
-
-function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
-  const v = q.get(name);
-  if (!v) return {};
-  try {
-    const obj = JSON.parse(v) as Record<string, string | null>;
-    const out: Record<string, string> = {};
-    for (const [k, val] of Object.entries(obj)) if (val !== null && val !== undefined) out[k] = String(val);
-    return out;
-  } catch {
-    throw new InvalidArgumentError(`invalid ${name} parameter: ${v}`);
-  }
-}
-
-async function readDockerfile(context: ReceivedContext | string, name: string): Promise<Buffer> {
-  for (const candidate of name === 'Dockerfile' ? ['Dockerfile', 'dockerfile'] : [name]) {
-    if (typeof context !== 'string') {
-      const data = await context.readFile(candidate);
-      if (data) return data;
-      continue;
-    }
-    try {
-      return await readFile(join(context, candidate));
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
-    }
-  }
-  throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name}`);
 }
 
 export function buildRoutes(r: Router, engine: Engine): void {
