@@ -1,8 +1,6 @@
 // The image service: import, load/save, pull/push, tag, remove, inspect, history. It owns the image
 // records (ImageStore), and uses the content store for blobs and the snapshotter for layers.
-import { PassThrough, Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import type { Readable, Writable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import type { LocalContentStore } from '../content/local-store.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
@@ -10,16 +8,16 @@ import type { EventBus } from '../events/event-bus.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import { type Digest, shortId } from '../oci/digest.js';
 import type { ContainerConfig, ImageConfig } from '../oci/image-spec.js';
-import { MediaType, layerCompression } from '../oci/media-types.js';
+import { layerCompression } from '../oci/media-types.js';
 import { hostPlatform } from '../oci/platform.js';
 import { type Reference, familiarString, parseReference, withDefaultTag } from '../oci/reference.js';
 import { type ImageRecord, type ImageStore, type LayerRecord, assertTagName } from './image-store.js';
-import { chainIds, unpackLayer } from './layer-unpack.js';
+import { chainIds } from './layer-unpack.js';
+import { ingestLayer } from './layer-ingest.js';
 import { applyConfigChanges } from './config-changes.js';
 import { readImageArchive } from './archive/read-image-archive.js';
 import { writeImageArchive } from './archive/write-image-archive.js';
 import { createDecompressor } from '../registry/client/layer-decompress.js';
-import { sniffCompression } from './sniff-compression.js';
 import { imageHistory, imageSize, inspectImage } from './image-view.js';
 import { type LayerLease, LayerLeases } from './layer-leases.js';
 import { type PullRequestOptions, fetchImage } from './image-pull.js';
@@ -91,40 +89,8 @@ export class ImageService {
   }
 
   /** Adds an uncompressed (or gzip) layer tar on top of `parent`: blob stored, snapshot committed. */
-  async addLayer(body: Readable, parent: Digest | undefined): Promise<LayerRecord> {
-    const tar = await sniffAndDecompress(body);
-    const writer = await this.deps.content.writer();
-    const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
-    const toApply = new PassThrough({ highWaterMark: 1 << 20 });
-    tar.on('data', (chunk: Buffer) => {
-      const a = toBlob.write(chunk);
-      const b = toApply.write(chunk);
-      if (!a || !b) {
-        tar.pause();
-        let waiting = (a ? 0 : 1) + (b ? 0 : 1);
-        const resume = (): void => {
-          if (--waiting === 0) tar.resume();
-        };
-        if (!a) toBlob.once('drain', resume);
-        if (!b) toApply.once('drain', resume);
-      }
-    });
-    tar.on('end', () => {
-      toBlob.end();
-      toApply.end();
-    });
-    tar.on('error', (err) => {
-      toBlob.destroy(err);
-      toApply.destroy(err);
-    });
-    try {
-      const [, unpacked] = await Promise.all([pipeline(toBlob, writer), unpackLayer(this.deps.snapshots, toApply, parent)]);
-      const blob = await writer.commit();
-      return { diffId: unpacked.diffId, chainId: unpacked.chainId, size: unpacked.size, blob: { digest: blob.digest, mediaType: MediaType.ociLayer, size: blob.size } };
-    } catch (err) {
-      await writer.abort();
-      throw err;
-    }
+  addLayer(body: Readable, parent: Digest | undefined): Promise<LayerRecord> {
+    return ingestLayer(this.deps, body, parent);
   }
 
   /** `docker import`: a rootfs tar becomes a one-layer image. */
@@ -432,12 +398,4 @@ function parseUntil(v: string): number {
 function globMatch(pattern: string, s: string): boolean {
   const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
   return re.test(s);
-}
-
-/** Reads the first bytes to tell gzip/zstd/plain tar apart (docker import accepts compressed tars). */
-async function sniffAndDecompress(body: Readable): Promise<Readable> {
-  const { compression, stream } = await sniffCompression(body);
-  if (compression === 'none') return stream;
-  if (compression === 'gzip') return stream.pipe(createGunzip());
-  return stream.pipe(createDecompressor(compression));
 }
