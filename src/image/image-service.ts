@@ -1,5 +1,6 @@
 // The image service: import, load/save, pull/push, tag, remove, inspect, history. It owns the image
-// records (ImageStore), and uses the content store for blobs and the snapshotter for layers.
+// records (ImageStore), and uses the content store for blobs and the snapshotter for layers. The
+// mechanics have files of their own: image-pull/-push, layer-ingest, layer-leases, image-view.
 import type { Readable, Writable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import type { LocalContentStore } from '../content/local-store.js';
