@@ -791,6 +791,21 @@ export class ContainerService {
     this.bus.on(`${event}:${id}`, fn);
     return () => this.bus.off(`${event}:${id}`, fn);
   }
+
+  /** The container an ID, ID prefix or name names (NotFoundError when none). */
+  resolve(idOrName: string): ContainerRecord {
+    return this.store.resolve(idOrName);
+  }
+
+  /** Like resolve, undefined when none. */
+  find(idOrName: string): ContainerRecord | undefined {
+    return this.store.find(idOrName);
+  }
+
+  /** Every container's record. */
+  list(): ContainerRecord[] {
+    return this.store.list();
+  }
 }
 
 export class StartError extends InvalidArgumentError {}

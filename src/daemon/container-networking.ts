@@ -13,7 +13,7 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
       let mode = String(c.hostConfig.NetworkMode ?? 'bridge');
       if (mode.startsWith('container:')) {
         // Resolve the name now: the network service keys shared stacks by container id.
-        const other = containers().store.resolve(mode.slice('container:'.length));
+        const other = containers().resolve(mode.slice('container:'.length));
         mode = `container:${other.id}`;
       }
       const r = await networks.attachContainer({

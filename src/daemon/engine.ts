@@ -30,6 +30,8 @@ import { networkingFor } from './container-networking.js';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveUsernsRemap, type UsernsRemap } from '../runtime/user/userns-remap.js';
 import { prepareRemappedRoot } from './remapped-root.js';
+import { BuildService } from '../build/build-service.js';
+import { buildNetworkingFor, buildPullFor } from './build-wiring.js';
 
 export interface Engine {
   config: DaemonConfig;
@@ -49,6 +51,8 @@ export interface Engine {
   volumes: VolumeService;
   registryHosts: RegistryHosts;
   networks: NetworkService;
+  /** The Dockerfile builder; its cache tables live in `db`. */
+  builds: BuildService;
   /** --userns-remap in force (config.dataRoot is then the remapped store, as docker's root dir is). */
   userns?: UsernsRemap;
   startedAt: Date;
@@ -75,12 +79,14 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   const differ = new OverlayDiffer(snapshots);
   const imageStore = new ImageStore(db);
   let containers: ContainerService | undefined;
+  const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
   const images = new ImageService({
     store: imageStore,
     content,
     snapshots,
     differ,
     events,
+    registryHosts,
     tmpDir: join(config.dataRoot, 'tmp'),
     imageInUse: (id: Digest) => containers?.imageUser(id),
   });
@@ -92,7 +98,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
   const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
   const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
-  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.store.find(x), ...(userns ? { rootOwner: userns.root } : {}) });
+  const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.find(x), ...(userns ? { rootOwner: userns.root } : {}) });
   await volumes.init();
   const networks = new NetworkService({
     db,
@@ -134,7 +140,17 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   const execs = new ExecService(containers, conmon, paths);
   await restarts.startOnDaemonStart();
   health.resume();
-  const registryHosts = new RegistryHosts({ insecureRegistries: config.insecureRegistries, mirrors: config.registryMirrors });
+  const builds = new BuildService({
+    db,
+    images,
+    snapshots,
+    runcBinary: runc.opts.binary,
+    runcRoot: runc.opts.root,
+    cgroupParent: config.cgroupParent,
+    stateDir: join(config.dataRoot, 'build'),
+    network: buildNetworkingFor(networks),
+    pull: buildPullFor(images),
+  });
   return {
     config,
     db,
@@ -151,6 +167,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
     volumes,
     registryHosts,
     networks,
+    builds,
     ...(userns ? { userns } : {}),
     startedAt: new Date(),
     async close() {

@@ -1,26 +1,30 @@
 // The image service: import, load/save, pull/push, tag, remove, inspect, history. It owns the image
-// records (ImageStore), and uses the content store for blobs and the snapshotter for layers.
-import { PassThrough, Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+// records (ImageStore), and uses the content store for blobs and the snapshotter for layers. The
+// mechanics have files of their own: image-pull/-push, layer-ingest, layer-leases, image-view.
+import type { Readable, Writable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import type { ContentStore } from '../content/content-store.js';
 import type { Differ } from '../snapshot/differ.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
 import type { EventBus } from '../events/event-bus.js';
-import { ConflictError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
-import { type Digest, digestOf, shortId } from '../oci/digest.js';
-import type { ContainerConfig, Descriptor, ImageConfig, ImageManifest } from '../oci/image-spec.js';
-import { MediaType, layerCompression } from '../oci/media-types.js';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { type Digest, shortId } from '../oci/digest.js';
+import type { ContainerConfig, ImageConfig } from '../oci/image-spec.js';
+import { layerCompression } from '../oci/media-types.js';
 import { hostPlatform } from '../oci/platform.js';
-import { type Reference, familiarName, familiarString, formatReference, parseReference, withDefaultTag } from '../oci/reference.js';
+import { type Reference, familiarString, parseReference, withDefaultTag } from '../oci/reference.js';
 import { type ImageRecord, type ImageStore, type LayerRecord, assertTagName } from './image-store.js';
-import { chainIds, unpackLayer } from './layer-unpack.js';
+import { chainIds } from './layer-unpack.js';
+import { ingestLayer } from './layer-ingest.js';
 import { applyConfigChanges } from './config-changes.js';
 import { readImageArchive } from './archive/read-image-archive.js';
 import { writeImageArchive } from './archive/write-image-archive.js';
 import { createDecompressor } from '../registry/client/layer-decompress.js';
-import { sniffCompression } from './sniff-compression.js';
+import { imageHistory, imageSize, inspectImage } from './image-view.js';
+import { type LayerLease, LayerLeases } from './layer-leases.js';
+import { type PullRequestOptions, fetchImage } from './image-pull.js';
+import { type PushRequestOptions, type PushSource, pushToRegistry } from './image-push.js';
+import type { RegistryHosts } from '../registry/client/registry-hosts.js';
 
 export interface ImageServiceDeps {
   store: ImageStore;
@@ -29,6 +33,8 @@ export interface ImageServiceDeps {
   /** Writes layers into snapshots and diffs them out. */
   differ: Differ;
   events: EventBus;
+  /** Where pull and push find registries (mirrors, insecure hosts). */
+  registryHosts: RegistryHosts;
   /** Scratch space for load (same filesystem as the data root). */
   tmpDir: string;
   /** Which images containers use (rmi refuses those unless forced). */
@@ -47,7 +53,9 @@ export interface CommitImageOptions {
 const now = (): string => new Date().toISOString();
 
 export class ImageService {
-  constructor(readonly deps: ImageServiceDeps) {}
+  constructor(readonly deps: ImageServiceDeps) {
+    this.layerLeases = new LayerLeases(deps.store, deps.snapshots);
+  }
 
   get store(): ImageStore {
     return this.deps.store;
@@ -85,40 +93,8 @@ export class ImageService {
   }
 
   /** Adds an uncompressed (or gzip) layer tar on top of `parent`: blob stored, snapshot committed. */
-  async addLayer(body: Readable, parent: Digest | undefined): Promise<LayerRecord> {
-    const tar = await sniffAndDecompress(body);
-    const writer = await this.deps.content.writer();
-    const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
-    const toApply = new PassThrough({ highWaterMark: 1 << 20 });
-    tar.on('data', (chunk: Buffer) => {
-      const a = toBlob.write(chunk);
-      const b = toApply.write(chunk);
-      if (!a || !b) {
-        tar.pause();
-        let waiting = (a ? 0 : 1) + (b ? 0 : 1);
-        const resume = (): void => {
-          if (--waiting === 0) tar.resume();
-        };
-        if (!a) toBlob.once('drain', resume);
-        if (!b) toApply.once('drain', resume);
-      }
-    });
-    tar.on('end', () => {
-      toBlob.end();
-      toApply.end();
-    });
-    tar.on('error', (err) => {
-      toBlob.destroy(err);
-      toApply.destroy(err);
-    });
-    try {
-      const [, unpacked] = await Promise.all([pipeline(toBlob, writer), unpackLayer(this.deps, toApply, parent)]);
-      const blob = await writer.commit();
-      return { diffId: unpacked.diffId, chainId: unpacked.chainId, size: unpacked.size, blob: { digest: blob.digest, mediaType: MediaType.ociLayer, size: blob.size } };
-    } catch (err) {
-      await writer.abort();
-      throw err;
-    }
+  addLayer(body: Readable, parent: Digest | undefined): Promise<LayerRecord> {
+    return ingestLayer(this.deps, body, parent);
   }
 
   /** `docker import`: a rootfs tar becomes a one-layer image. */
@@ -285,83 +261,26 @@ export class ImageService {
     return out;
   }
 
-  private readonly leases = new Set<{ since: number; chainIds: Set<string> }>();
+  private readonly layerLeases: LayerLeases;
 
-  /**
-   * Keeps layers from pruneLayers while a job that is about to use them runs (a build: its base
-   * image's layers, the cached layers it reuses, the layers it makes before an image owns them):
-   * the chain IDs added to the lease, and every snapshot made since the lease began. Release it
-   * when the job ends; layers no image uses are then prunable again.
-   */
-  leaseLayers(): { add(chainIds: Iterable<string>): void; release(): void } {
-    // A second's margin: snapshot times may be stored coarser than the clock.
-    const lease = { since: Date.now() - 1000, chainIds: new Set<string>() };
-    this.leases.add(lease);
-    return {
-      add: (ids) => {
-        for (const id of ids) lease.chainIds.add(id);
-      },
-      release: () => void this.leases.delete(lease),
-    };
+  /** Keeps layers from pruneLayers while a job that is about to use them runs (see LayerLeases). */
+  leaseLayers(): LayerLease {
+    return this.layerLeases.take();
   }
 
-  private leased(s: { name: string; created: Date }): boolean {
-    for (const l of this.leases) if (l.chainIds.has(s.name) || s.created.getTime() >= l.since) return true;
-    return false;
-  }
-
-  /** Removes layer snapshots no image uses any more (children first), except leased ones. */
-  async pruneLayers(): Promise<void> {
-    const used = new Set<string>();
-    for (const img of this.deps.store.list()) for (const l of img.layers) used.add(l.chainId);
-    const all = await this.deps.snapshots.list();
-    const layerSnaps = all.filter((s) => s.kind === 'committed' && !used.has(s.name) && !this.leased(s));
-    const byName = new Map(layerSnaps.map((s) => [s.name, s]));
-    let progress = true;
-    const left = new Set(layerSnaps.map((s) => s.name));
-    while (progress && left.size > 0) {
-      progress = false;
-      for (const name of [...left]) {
-        // Looked at again right before removing: a lease may have been taken meanwhile.
-        if (this.leased(byName.get(name)!)) {
-          left.delete(name);
-          continue;
-        }
-        try {
-          await this.deps.snapshots.remove(name);
-          left.delete(name);
-          progress = true;
-        } catch (err) {
-          if (!(err instanceof ConflictError)) throw err;
-        }
-      }
-    }
-    for (const img of this.deps.store.list()) void img;
+  /** Removes layer snapshots no image uses any more, except leased ones. */
+  pruneLayers(): Promise<void> {
+    return this.layerLeases.prune();
   }
 
   /** Docker's ImageInspect JSON. */
   inspect(nameOrId: string): Record<string, unknown> {
     const image = this.resolve(nameOrId);
-    const tags = this.deps.store.tagsOf(image.id).map((t) => familiarString(t));
-    const c = image.config;
-    return {
-      Id: image.id,
-      RepoTags: tags,
-      RepoDigests: image.repoDigests,
-      Parent: image.parent ?? '',
-      Comment: c.comment ?? c.history?.[c.history.length - 1]?.comment ?? '',
-      Created: c.created ?? '0001-01-01T00:00:00Z',
-      DockerVersion: c.docker_version ?? '',
-      Author: c.author ?? '',
-      Config: imageContainerConfig(c.config),
-      Architecture: c.architecture,
-      ...(c.variant ? { Variant: c.variant } : {}),
-      Os: c.os,
-      Size: imageSize(image),
-      GraphDriver: { Name: 'overlay2', Data: null },
-      RootFS: { Type: 'layers', Layers: c.rootfs?.diff_ids ?? [] },
-      Metadata: { LastTagTime: image.added },
-    };
+    return inspectImage(image, this.tagNames(image.id));
+  }
+
+  private tagNames(id: Digest): string[] {
+    return this.deps.store.tagsOf(id).map((t) => familiarString(t));
   }
 
   /** Docker's ImageSummary list for `GET /images/json`. */
@@ -396,18 +315,7 @@ export class ImageService {
   /** Docker's history: newest first. */
   history(nameOrId: string): Array<Record<string, unknown>> {
     const image = this.resolve(nameOrId);
-    const hist = image.config.history ?? [];
-    const tags = this.deps.store.tagsOf(image.id).map((t) => familiarString(t));
-    let layerIdx = 0;
-    const rows = hist.map((h) => {
-      const size = h.empty_layer ? 0 : (image.layers[layerIdx++]?.size ?? 0);
-      return { Id: '<missing>', Created: h.created ? Math.floor(Date.parse(h.created) / 1000) : 0, CreatedBy: h.created_by ?? '', Tags: null as string[] | null, Size: size, Comment: h.comment ?? '' };
-    });
-    if (rows.length === 0) rows.push({ Id: '<missing>', Created: 0, CreatedBy: '', Tags: null, Size: imageSize(image), Comment: '' });
-    rows.reverse();
-    rows[0]!.Id = image.id;
-    rows[0]!.Tags = tags;
-    return rows;
+    return imageHistory(image, this.tagNames(image.id));
   }
 
   /** The chain ID of the image's top layer (parent for a container's snapshot), if it has layers. */
@@ -415,59 +323,40 @@ export class ImageService {
     return image.layers[image.layers.length - 1]?.chainId;
   }
 
-  /** Builds (and stores) a manifest for an image that has none, for push. */
-  async ensureManifest(image: ImageRecord): Promise<{ digest: Digest; manifest: ImageManifest }> {
-    if (image.manifestDigest && (await this.deps.content.info(image.manifestDigest))) {
-      const manifest = JSON.parse((await this.deps.content.readBytes(image.manifestDigest)).toString('utf8')) as ImageManifest;
-      if (manifest.config?.digest === image.id) return { digest: image.manifestDigest, manifest };
-    }
-    const configBytes = await this.configBytes(image);
-    const layers: Descriptor[] = [];
-    for (const l of image.layers) {
-      if (l.blob && layerCompression(l.blob.mediaType) !== 'none') {
-        layers.push({ mediaType: l.blob.mediaType, digest: l.blob.digest, size: l.blob.size });
-        continue;
-      }
-      // Compress once, store, and reuse: the pushed digest stays stable across pushes.
-      const writer = await this.deps.content.writer();
-      await pipeline(this.openLayerTar(l), createGzip({ level: 6 }), writer);
-      const blob = await writer.commit();
-      l.blob = { digest: blob.digest, mediaType: MediaType.ociLayerGzip, size: blob.size };
-      layers.push({ mediaType: MediaType.ociLayerGzip, digest: blob.digest, size: blob.size });
-    }
-    const manifest: ImageManifest = {
-      schemaVersion: 2,
-      mediaType: MediaType.ociManifest,
-      config: { mediaType: MediaType.ociConfig, digest: image.id, size: configBytes.length },
-      layers,
-    };
-    const bytes = Buffer.from(JSON.stringify(manifest));
-    const { digest } = await this.deps.content.put(bytes);
-    image.manifestDigest = digest;
-    this.deps.store.put(image);
-    return { digest, manifest };
+  /** `docker pull`: fetches `ref` (blobs, layers) and records the image under its tag and repo digest. */
+  async pull(ref: Reference, o: PullRequestOptions = {}): Promise<void> {
+    const local = this.deps.store.find(familiarString(withDefaultTag(ref)));
+    const storedLayerSize = (diffId: Digest): number | undefined => this.deps.store.list().flatMap((im) => im.layers).find((l) => l.diffId === diffId)?.size;
+    const pulled = await fetchImage(this.deps, ref, { ...o, storedLayerSize, ...(local?.image.manifestDigest ? { localDigest: local.image.manifestDigest } : {}) });
+    const rec = await this.commitImage({ config: pulled.config, layers: pulled.layers, manifestDigest: pulled.manifestDigest, repoDigests: [pulled.repoDigest] });
+    if (!pulled.ref.digest) this.tagImage(rec.id, pulled.ref);
+    const name = familiarString(pulled.ref);
+    this.deps.events.emit('image', 'pull', name, { name });
   }
-}
 
-function imageSize(img: ImageRecord): number {
-  return img.layers.reduce((n, l) => n + l.size, 0);
-}
+  /** `docker push`: pushes the image `ref` names and records the repo digest the registry gave it. */
+  async push(ref: Reference, o: PushRequestOptions = {}): Promise<void> {
+    const image = this.resolve(familiarString(ref));
+    const source: PushSource = { ...this.deps, openLayerTar: (l) => this.openLayerTar(l), configBytes: (i) => this.configBytes(i) };
+    const digest = await pushToRegistry(source, image, ref, o);
+    const repoDigest = `${familiarString({ domain: ref.domain, path: ref.path })}@${digest}`;
+    if (!image.repoDigests.includes(repoDigest)) {
+      image.repoDigests.push(repoDigest);
+      this.deps.store.put(image);
+    }
+    const name = familiarString(ref);
+    this.deps.events.emit('image', 'push', name, { name });
+  }
 
-/** The image's container config as docker's inspect shows it (all keys present). */
-export function imageContainerConfig(c: ContainerConfig | undefined): Record<string, unknown> {
-  const cfg = c ?? {};
-  return {
-    Hostname: '', Domainname: '', User: cfg.User ?? '', AttachStdin: false, AttachStdout: false, AttachStderr: false,
-    ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
-    Tty: false, OpenStdin: false, StdinOnce: false,
-    Env: cfg.Env ?? null, Cmd: cfg.Cmd ?? null,
-    ...(cfg.Healthcheck ? { Healthcheck: cfg.Healthcheck } : {}),
-    ...(cfg.ArgsEscaped ? { ArgsEscaped: true } : {}),
-    Image: '', Volumes: cfg.Volumes ?? null, WorkingDir: cfg.WorkingDir ?? '', Entrypoint: cfg.Entrypoint ?? null,
-    OnBuild: cfg.OnBuild ?? null, Labels: cfg.Labels ?? null,
-    ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}),
-    ...(cfg.Shell ? { Shell: cfg.Shell } : {}),
-  };
+  /** Every image's record. */
+  records(): ImageRecord[] {
+    return this.deps.store.list();
+  }
+
+  /** The image with this ID, if stored. */
+  byId(id: Digest): ImageRecord | undefined {
+    return this.deps.store.get(id);
+  }
 }
 
 function matchImageFilters(img: ImageRecord, tags: string[], filters: Record<string, string[]>, find: (n: string) => ImageRecord | undefined): boolean {
@@ -514,13 +403,3 @@ function globMatch(pattern: string, s: string): boolean {
   const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
   return re.test(s);
 }
-
-/** Reads the first bytes to tell gzip/zstd/plain tar apart (docker import accepts compressed tars). */
-async function sniffAndDecompress(body: Readable): Promise<Readable> {
-  const { compression, stream } = await sniffCompression(body);
-  if (compression === 'none') return stream;
-  if (compression === 'gzip') return stream.pipe(createGunzip());
-  return stream.pipe(createDecompressor(compression));
-}
-
-export { errorMessage, familiarName, formatReference, digestOf };

@@ -1,22 +1,22 @@
 // POST /build and POST /build/prune: the context tar unpacked into a scratch directory, the build
 // run, and its progress streamed as the classic builder's JSON messages, so `DOCKER_BUILDKIT=0
 // docker build` works unchanged against berthd.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { sendJson } from '../server.js';
-import { boolParam } from '../request-body.js';
-import { startJsonStream } from './images.js';
-import { pullIntoStore } from './registry.js';
-import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
+import type { Router } from '../http/router.js';
+import { sendJson } from '../http/responses.js';
+import { boolParam, jsonParam } from '../http/request-body.js';
+import { startJsonStream } from '../http/json-stream.js';
+import { errorMessage } from '../../errors.js';
 import { parseReference, type Reference } from '../../oci/reference.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { shortId } from '../../oci/digest.js';
 import { type AuthConfig, registryDomainOf, resolveAuth } from '../../registry/client/auth-config.js';
-import { BuildService, BuildStepError } from '../../build/build-service.js';
+import { BuildStepError } from '../../build/build-service.js';
 import type { BuildEvent } from '../../build/build-progress.js';
 import { applyDockerignore } from '../../build/apply-dockerignore.js';
+import { readDockerfile } from '../../build/read-dockerfile.js';
 import { fetchRemoteContext } from '../../build/remote-context.js';
 import { traceSpan } from '../../build/build-trace.js';
 import { ClassicMessages } from '../../build/classic-messages.js';
@@ -24,8 +24,6 @@ import { PlainMessages } from '../../build/plain-messages.js';
 import { ReceivedContext } from '../../build/context/received-context.js';
 import { requestFeed } from '../../build/request-feed.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
-
-const services = new WeakMap<Engine, BuildService>();
 
 /**
  * `X-Registry-Config`: base64 JSON of registry address → AuthConfig, every credential the CLI has
@@ -44,82 +42,6 @@ function registryConfig(header: string | string[] | undefined): Map<string, Auth
   return out;
 }
 
-/** The engine's builder (made on first use: its tables live in the engine's database). */
-export function buildServiceOf(engine: Engine): BuildService {
-  let s = services.get(engine);
-  if (!s) {
-    // Credentials belong to a request; the pull hook reads them from the build's options.
-    const runc = engine.containers.deps.runc.opts;
-    s = new BuildService({
-      db: engine.db,
-      images: engine.images,
-      snapshots: engine.snapshots,
-      runcBinary: runc.binary,
-      runcRoot: runc.root,
-      cgroupParent: engine.config.cgroupParent,
-      stateDir: join(engine.config.dataRoot, 'build'),
-      // RUN steps join networks as containers do (docker's builder runs them on the default bridge).
-      network: {
-        async attach(id, mode, filesDir) {
-          const r = await engine.networks.attachContainer({ id, name: id, hostname: 'buildkitsandbox', hostConfig: { NetworkMode: mode }, filesDir });
-          const userns = r.netnsPath ? engine.networks.usernsOf(r.netnsPath) : undefined;
-          return {
-            netns: r.netnsPath ? { path: r.netnsPath, ...(userns ? { userns } : {}) } : r.mode === 'host' ? 'host' : 'none',
-            mounts: [
-              { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
-              { type: 'bind', source: r.files.hostname, destination: '/etc/hostname', readOnly: true },
-              { type: 'bind', source: r.files.hosts, destination: '/etc/hosts', readOnly: true },
-            ],
-          };
-        },
-        detach: (id) => engine.networks.detachContainer(id),
-      },
-      pull: async (ref, report, auths) => {
-        report({ type: 'message', text: `Pulling ${ref}` });
-        const parsed = parseReference(ref);
-        const auth = auths?.get(parsed.domain) as AuthConfig | undefined;
-        await pullIntoStore(engine, parsed, auth ? { auth } : {});
-      },
-    });
-    services.set(engine, s);
-  }
-  return s;
-}
-
-/** Build cache records for `GET /system/df`'s BuildCache list. */
-export function buildCacheUsage(engine: Engine): ReturnType<BuildService['usage']> {
-  return buildServiceOf(engine).usage();
-}
-
-function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
-  const v = q.get(name);
-  if (!v) return {};
-  try {
-    const obj = JSON.parse(v) as Record<string, string | null>;
-    const out: Record<string, string> = {};
-    for (const [k, val] of Object.entries(obj)) if (val !== null && val !== undefined) out[k] = String(val);
-    return out;
-  } catch {
-    throw new InvalidArgumentError(`invalid ${name} parameter: ${v}`);
-  }
-}
-
-async function readDockerfile(context: ReceivedContext | string, name: string): Promise<Buffer> {
-  for (const candidate of name === 'Dockerfile' ? ['Dockerfile', 'dockerfile'] : [name]) {
-    if (typeof context !== 'string') {
-      const data = await context.readFile(candidate);
-      if (data) return data;
-      continue;
-    }
-    try {
-      return await readFile(join(context, candidate));
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
-    }
-  }
-  throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name}`);
-}
-
 export function buildRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/build', async (ctx) => {
     const q = ctx.query;
@@ -131,7 +53,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
     const platform = q.get('platform') ? parsePlatform(q.get('platform')!) : undefined;
     const buildArgs = jsonParam(q, 'buildargs');
     const labels = jsonParam(q, 'labels');
-    const builder = buildServiceOf(engine);
+    const builder = engine.builds;
     await builder.init();
     const tmpRoot = join(engine.config.dataRoot, 'build', 'tmp');
     await mkdir(tmpRoot, { recursive: true });
@@ -222,7 +144,7 @@ export function buildRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/build/prune', async (ctx) => {
-    const { deleted, spaceReclaimed } = await buildServiceOf(engine).prune({ all: boolParam(ctx.query, 'all') });
+    const { deleted, spaceReclaimed } = await engine.builds.prune({ all: boolParam(ctx.query, 'all') });
     sendJson(ctx.res!, 200, { CachesDeleted: deleted.map((k) => k.slice('sha256:'.length, 'sha256:'.length + 25)), SpaceReclaimed: spaceReclaimed });
   });
 }

@@ -1,8 +1,8 @@
 // /containers/{id}/archive (docker cp), /changes (diff), /export, and /commit: translation only.
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { boolParam, readJson } from '../request-body.js';
+import type { Router } from '../http/router.js';
+import { SERVER_HEADERS, sendEmpty, sendJson } from '../http/responses.js';
+import { boolParam, readJson } from '../http/request-body.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { ContainerFiles } from '../../container/archive-service.js';
 import { pathStatHeader } from '../../container/archive-path-stat.js';
@@ -39,7 +39,7 @@ export function containerFileRoutes(r: Router, engine: Engine): void {
       noOverwriteDirNonDir: boolParam(ctx.query, 'noOverwriteDirNonDir'),
       copyUidGid: boolParam(ctx.query, 'copyUIDGID'),
     });
-    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+    sendEmpty(ctx.res!);
   });
 
   r.add('GET', '/containers/:id/changes', async (ctx) => {

@@ -1,8 +1,8 @@
 // /containers/{id}/stats and /containers/{id}/update: resource usage and live resource changes.
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { boolParam, readJson } from '../request-body.js';
+import type { Router } from '../http/router.js';
+import { SERVER_HEADERS, sendJson } from '../http/responses.js';
+import { boolParam, readJson } from '../http/request-body.js';
 import { containerStats } from '../../container/stats-stream.js';
 import { type UpdateRequest, updateContainer } from '../../container/update-resources.js';
 

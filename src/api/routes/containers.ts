@@ -2,10 +2,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { boolParam, filtersParam, intParam, readJson, timeParam } from '../request-body.js';
-import { hijack, pumpOutput } from '../hijack.js';
+import type { Router } from '../http/router.js';
+import { SERVER_HEADERS, sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
+import { boolParam, filtersParam, intParam, readJson, timeParam } from '../http/request-body.js';
+import { hijack, pumpOutput } from '../http/hijack.js';
 import { formatLogTime } from '../../container/log-file.js';
 import { inspectContainer, matchContainerFilters, summarizeContainer } from '../../container/container-view.js';
 import type { CreateRequest } from '../../container/container-service.js';
@@ -45,7 +45,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('GET', '/containers/:id/json', (ctx) => {
-    const c = cs.store.resolve(ctx.params.id!);
+    const c = cs.resolve(ctx.params.id!);
     const live = cs.isRunning(c) ? engine.networks.networkSettings(c.id) : undefined;
     if (live) c.networkSettings = live as unknown as Record<string, unknown>;
     sendJson(ctx.res!, 200, inspectContainer(c, { execIds: [...engine.execs.idsOf(c.id), ...engine.health.probeExecIds(c.id)] }));
@@ -53,52 +53,52 @@ export function containerRoutes(r: Router, engine: Engine): void {
 
   r.add('POST', '/containers/:id/start', async (ctx) => {
     await cs.start(ctx.params.id!);
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/stop', async (ctx) => {
     const t = intParam(ctx.query, 't') ?? intParam(ctx.query, 'time');
     await cs.stop(ctx.params.id!, { ...(t !== undefined ? { timeout: t } : {}), ...(ctx.query.get('signal') ? { signal: ctx.query.get('signal')! } : {}) });
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/restart', async (ctx) => {
     const t = intParam(ctx.query, 't');
     await cs.restart(ctx.params.id!, { ...(t !== undefined ? { timeout: t } : {}), ...(ctx.query.get('signal') ? { signal: ctx.query.get('signal')! } : {}) });
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/kill', async (ctx) => {
     await cs.kill(ctx.params.id!, ctx.query.get('signal') || 'SIGKILL');
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/pause', async (ctx) => {
     await cs.pause(ctx.params.id!);
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/unpause', async (ctx) => {
     await cs.unpause(ctx.params.id!);
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('DELETE', '/containers/:id', async (ctx) => {
     await cs.remove(ctx.params.id!, { force: boolParam(ctx.query, 'force'), volumes: boolParam(ctx.query, 'v') });
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/rename', (ctx) => {
     const name = ctx.query.get('name');
     if (!name) throw new InvalidArgumentError('Neither old nor new names may be empty');
     cs.rename(ctx.params.id!, name);
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/wait', async (ctx) => {
     const condition = ctx.query.get('condition') || 'not-running';
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new InvalidArgumentError(`invalid condition: "${condition}"`);
-    cs.store.resolve(ctx.params.id!);
+    cs.resolve(ctx.params.id!);
     const result = cs.wait(ctx.params.id!, condition);
     // Headers go out now: the client (docker run) starts the container only after they arrive.
     const res = ctx.res!;
@@ -115,12 +115,12 @@ export function containerRoutes(r: Router, engine: Engine): void {
     const height = intParam(ctx.query, 'h') ?? 24;
     const width = intParam(ctx.query, 'w') ?? 80;
     await cs.resize(ctx.params.id!, height, width);
-    cs.emit(cs.store.resolve(ctx.params.id!), 'resize', { height: String(height), width: String(width) });
-    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+    cs.emit(cs.resolve(ctx.params.id!), 'resize', { height: String(height), width: String(width) });
+    sendEmpty(ctx.res!);
   });
 
   r.add('POST', '/containers/:id/attach', async (ctx) => {
-    const c = cs.store.resolve(ctx.params.id!);
+    const c = cs.resolve(ctx.params.id!);
     const q = ctx.query;
     const tty = Boolean(c.config.Tty);
     const h = hijack(ctx, tty);
@@ -141,7 +141,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('GET', '/containers/:id/logs', async (ctx) => {
-    const c = cs.store.resolve(ctx.params.id!);
+    const c = cs.resolve(ctx.params.id!);
     const q = ctx.query;
     const stdout = boolParam(q, 'stdout');
     const stderr = boolParam(q, 'stderr');

@@ -1,12 +1,13 @@
 // /containers/{id}/exec and /exec/… routes.
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { intParam, readJson } from '../request-body.js';
-import { hijack, pumpOutput } from '../hijack.js';
+import type { Router } from '../http/router.js';
+import { sendEmpty, sendJson } from '../http/responses.js';
+import { intParam, readJson } from '../http/request-body.js';
+import { readJsonFromUpgrade } from '../http/upgrade-body.js';
+import { hijack, pumpOutput } from '../http/hijack.js';
 import type { ExecConfig } from '../../container/exec-service.js';
 import { errorMessage } from '../../errors.js';
-import { frame, STREAM_STDOUT } from '../stream-frames.js';
+import { frame, STREAM_STDOUT } from '../http/stream-frames.js';
 
 export function execRoutes(r: Router, engine: Engine): void {
   const ex = engine.execs;
@@ -16,13 +17,13 @@ export function execRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/exec/:id/start', async (ctx) => {
-    const body = (await readJsonFromUpgrade(ctx)) ?? {};
+    const body = (await readJsonFromUpgrade<{ Detach?: boolean; Tty?: boolean }>(ctx)) ?? {};
     const e = ex.get(ctx.params.id!);
     const tty = body.Tty ?? Boolean(e.config.Tty);
     if (body.Detach) {
       const { exited } = await ex.start(e.id, { tty, stdin: false });
       void exited;
-      if (ctx.res) ctx.res.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+      if (ctx.res) sendEmpty(ctx.res);
       else ctx.upgrade!.socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
@@ -48,39 +49,10 @@ export function execRoutes(r: Router, engine: Engine): void {
 
   r.add('POST', '/exec/:id/resize', async (ctx) => {
     await ex.resize(ctx.params.id!, intParam(ctx.query, 'h') ?? 24, intParam(ctx.query, 'w') ?? 80);
-    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+    sendEmpty(ctx.res!);
   });
 
   r.add('GET', '/exec/:id/json', (ctx) => {
     sendJson(ctx.res!, 200, ex.inspect(ctx.params.id!));
   });
-}
-
-/** exec start's JSON body; on an upgraded request it sits in `head` (and maybe more on the socket). */
-async function readJsonFromUpgrade(ctx: Parameters<Parameters<Router['add']>[2]>[0]): Promise<{ Detach?: boolean; Tty?: boolean } | undefined> {
-  if (!ctx.upgrade) return readJson(ctx.req);
-  const len = Number(ctx.req.headers['content-length'] ?? 0);
-  let buf = ctx.upgrade.head;
-  const socket = ctx.upgrade.socket;
-  while (buf.length < len) {
-    const chunk = await new Promise<Buffer | null>((resolve) => {
-      const onData = (d: Buffer): void => {
-        socket.off('end', onEnd);
-        socket.pause();
-        resolve(d);
-      };
-      const onEnd = (): void => {
-        socket.off('data', onData);
-        resolve(null);
-      };
-      socket.once('data', onData);
-      socket.once('end', onEnd);
-      socket.resume();
-    });
-    if (!chunk) break;
-    buf = Buffer.concat([buf, chunk]);
-  }
-  ctx.upgrade.head = buf.subarray(len);
-  const text = buf.subarray(0, len).toString('utf8').trim();
-  return text ? (JSON.parse(text) as { Detach?: boolean; Tty?: boolean }) : undefined;
 }

@@ -1,21 +1,14 @@
-// /images/… routes: translation between HTTP and the image service (pull/push in registry.ts).
-import type { ServerResponse } from 'node:http';
+// /images/… routes: translation between HTTP and the image service, pull and push included (their
+// progress goes to the client as docker's JSON messages, as it comes).
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { boolParam, filtersParam } from '../request-body.js';
+import type { RequestContext, Router } from '../http/router.js';
+import { SERVER_HEADERS, sendEmpty, sendJson } from '../http/responses.js';
+import { boolParam, filtersParam } from '../http/request-body.js';
+import { startJsonStream } from '../http/json-stream.js';
 import { InvalidArgumentError, errorMessage } from '../../errors.js';
-import { parseReference } from '../../oci/reference.js';
-import { pullRoute, pushRoute } from './registry.js';
-
-/** Starts a streamed JSON-messages response (pull, push, load, import progress). */
-export function startJsonStream(res: ServerResponse): (msg: object) => void {
-  res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/json' });
-  res.flushHeaders();
-  return (msg) => {
-    res.write(JSON.stringify(msg) + '\r\n');
-  };
-}
+import { familiarString, parseReference, withDefaultTag } from '../../oci/reference.js';
+import { decodeRegistryAuth, type AuthConfig } from '../../registry/client/auth-config.js';
+import { errorProgressMessage } from '../../registry/client/progress-message.js';
 
 export function imageRoutes(r: Router, engine: Engine): void {
   const im = engine.images;
@@ -94,10 +87,45 @@ export function imageRoutes(r: Router, engine: Engine): void {
     const repo = ctx.query.get('repo');
     if (!repo) throw new InvalidArgumentError('repository name must have at least one component');
     im.tag(ctx.params.name!, repo, ctx.query.get('tag') || undefined);
-    ctx.res!.writeHead(201, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+    sendEmpty(ctx.res!, 201);
   });
   r.add('POST', '/images/:name*/push', (ctx) => pushRoute(ctx, engine));
   r.add('DELETE', '/images/:name*', async (ctx) => {
     sendJson(ctx.res!, 200, await im.remove(ctx.params.name!, { force: boolParam(ctx.query, 'force'), noprune: boolParam(ctx.query, 'noprune') }));
   });
+}
+
+function authOf(ctx: RequestContext): { auth?: AuthConfig } {
+  const h = ctx.req.headers['x-registry-auth'];
+  const auth = decodeRegistryAuth(Array.isArray(h) ? h[0] : h);
+  return auth ? { auth } : {};
+}
+
+async function pullRoute(ctx: RequestContext, engine: Engine): Promise<void> {
+  const q = ctx.query;
+  const from = q.get('fromImage')!;
+  const tag = q.get('tag');
+  const ref = withDefaultTag(parseReference(tag && !from.includes('@') ? (/^sha256:/.test(tag) ? `${from}@${tag}` : `${from}:${tag}`) : from));
+  const send = startJsonStream(ctx.res!);
+  try {
+    await engine.images.pull(ref, { ...authOf(ctx), ...(q.get('platform') ? { platform: q.get('platform')! } : {}), onProgress: send });
+  } catch (err) {
+    send(errorProgressMessage(err));
+  }
+  ctx.res!.end();
+}
+
+async function pushRoute(ctx: RequestContext, engine: Engine): Promise<void> {
+  const name = ctx.params.name!;
+  const tag = ctx.query.get('tag');
+  const ref = withDefaultTag(parseReference(tag ? `${name}:${tag}` : name));
+  // An unknown image is a 404 before the progress stream starts.
+  engine.images.resolve(familiarString(ref));
+  const send = startJsonStream(ctx.res!);
+  try {
+    await engine.images.push(ref, { ...authOf(ctx), onProgress: send });
+  } catch (err) {
+    send(errorProgressMessage(err));
+  }
+  ctx.res!.end();
 }

@@ -1,8 +1,8 @@
 // /networks routes: translation to the network service.
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { boolParam, filtersParam, readJson } from '../request-body.js';
+import type { Router } from '../http/router.js';
+import { sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
+import { boolParam, filtersParam, readJson } from '../http/request-body.js';
 import type { NetworkCreateRequest, EndpointSettings } from '../../network/api-types.js';
 
 export function networkRoutes(r: Router, engine: Engine): void {
@@ -16,18 +16,18 @@ export function networkRoutes(r: Router, engine: Engine): void {
   r.add('GET', '/networks/:id', (ctx) => sendJson(ctx.res!, 200, ns.inspect(ctx.params.id!, { verbose: boolParam(ctx.query, 'verbose') })));
   r.add('DELETE', '/networks/:id', async (ctx) => {
     await ns.remove(ctx.params.id!);
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
   r.add('POST', '/networks/:id/connect', async (ctx) => {
     const body = await readJson<{ Container: string; EndpointConfig?: EndpointSettings | null }>(ctx.req, false);
-    const c = engine.containers.store.resolve(body!.Container);
+    const c = engine.containers.resolve(body!.Container);
     await ns.connect(ctx.params.id!, c.id, body!.EndpointConfig ?? null);
-    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+    sendEmpty(ctx.res!);
   });
   r.add('POST', '/networks/:id/disconnect', async (ctx) => {
     const body = await readJson<{ Container: string; Force?: boolean }>(ctx.req, false);
-    const c = engine.containers.store.resolve(body!.Container);
+    const c = engine.containers.resolve(body!.Container);
     await ns.disconnect(ctx.params.id!, c.id, Boolean(body!.Force));
-    ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Length': '0' }).end();
+    sendEmpty(ctx.res!);
   });
 }

@@ -1,10 +1,10 @@
 // /_ping, /version, /info, /events, /auth, /system/df.
 import { cpus, totalmem, hostname, release, arch } from 'node:os';
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
+import type { Router } from '../http/router.js';
+import { SERVER_HEADERS, sendJson } from '../http/responses.js';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../../engine-api-version.js';
-import { filtersParam, timeParam } from '../request-body.js';
+import { filtersParam, timeParam } from '../http/request-body.js';
 import { matchesEvent, type EngineEvent } from '../../events/event-bus.js';
 
 export const BERTH_VERSION = '0.1.0';
@@ -35,7 +35,7 @@ export function systemRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('GET', '/info', (ctx) => {
-    const all = engine.containers.store.list();
+    const all = engine.containers.list();
     const count = (s: string[]): number => all.filter((c) => s.includes(c.state.Status)).length;
     sendJson(ctx.res!, 200, {
       ID: engine.config.dataRoot,
@@ -43,7 +43,7 @@ export function systemRoutes(r: Router, engine: Engine): void {
       ContainersRunning: count(['running', 'restarting']),
       ContainersPaused: count(['paused']),
       ContainersStopped: count(['exited', 'created', 'dead']),
-      Images: engine.images.store.list().length,
+      Images: engine.images.records().length,
       Driver: 'overlay2',
       DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true']],
       Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['k8s-file'] },

@@ -1,8 +1,8 @@
 // /volumes routes: translation between HTTP and the volume service.
 import type { Engine } from '../../daemon/engine.js';
-import type { Router } from '../router.js';
-import { SERVER_HEADERS, sendJson } from '../server.js';
-import { boolParam, filtersParam, readJson } from '../request-body.js';
+import type { Router } from '../http/router.js';
+import { sendJson, sendNoContent } from '../http/responses.js';
+import { boolParam, filtersParam, readJson } from '../http/request-body.js';
 import type { CreateVolumeRequest } from '../../volume/volume-service.js';
 
 export function volumeRoutes(r: Router, engine: Engine): void {
@@ -29,6 +29,6 @@ export function volumeRoutes(r: Router, engine: Engine): void {
 
   r.add('DELETE', '/volumes/:name', async (ctx) => {
     await vs.remove(ctx.params.name!, boolParam(ctx.query, 'force'));
-    ctx.res!.writeHead(204, SERVER_HEADERS).end();
+    sendNoContent(ctx.res!);
   });
 }

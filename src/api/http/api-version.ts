@@ -1,7 +1,7 @@
 // API version negotiation like dockerd: `/v1.xx/` prefixes (or none = the newest), refused outside
 // [MIN, MAX] with docker's messages.
-import { InvalidArgumentError } from '../errors.js';
-import { MAX_API_VERSION, MIN_API_VERSION, compareVersions } from '../engine-api-version.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { MAX_API_VERSION, MIN_API_VERSION, compareVersions } from '../../engine-api-version.js';
 
 
 /** Splits `/v1.41/containers/json` into version and path. */

@@ -1,6 +1,6 @@
 // Reading request bodies and query values the way dockerd accepts them.
 import type { IncomingMessage } from 'node:http';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 const MAX_JSON_BODY = 16 << 20;
 
@@ -37,6 +37,20 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`invalid value for ${name}: ${v}`);
   return n;
+}
+
+/** A JSON object of strings in a query value (`buildargs`, `labels`); null values are left out. */
+export function jsonParam(q: URLSearchParams, name: string): Record<string, string> {
+  const v = q.get(name);
+  if (!v) return {};
+  try {
+    const obj = JSON.parse(v) as Record<string, string | null>;
+    const out: Record<string, string> = {};
+    for (const [k, val] of Object.entries(obj)) if (val !== null && val !== undefined) out[k] = String(val);
+    return out;
+  } catch {
+    throw new InvalidArgumentError(`invalid ${name} parameter: ${v}`);
+  }
 }
 
 /** `filters={"key":["v"]}` or the old `{"key":{"v":true}}` form. */

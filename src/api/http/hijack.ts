@@ -2,9 +2,9 @@
 // container's stdin one way and its output the other, framed (non-tty) or raw (tty).
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { RequestContext } from './router.js';
-import { MAX_API_VERSION } from '../engine-api-version.js';
+import { MAX_API_VERSION } from '../../engine-api-version.js';
 import { frame, STREAM_STDERR, STREAM_STDOUT } from './stream-frames.js';
-import type { LogEntry } from '../container/log-file.js';
+import type { LogEntry } from '../../container/log-file.js';
 
 export interface Hijacked {
   /** What the client sends (stdin), with bytes read past the headers first. */

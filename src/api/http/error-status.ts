@@ -2,7 +2,7 @@
 import {
   ConflictError, DigestMismatchError, ForbiddenError, InvalidArgumentError, NotFoundError, NotImplementedError,
   NotModifiedError, UnauthorizedError,
-} from '../errors.js';
+} from '../../errors.js';
 
 export function statusOf(err: unknown): number {
   if (err instanceof NotModifiedError) return 304;

@@ -1,0 +1,36 @@
+// Adapts the network and image services to the builder's hooks: RUN steps join networks as
+// containers do (docker's builder runs them on the default bridge), and FROM pulls what is missing.
+import type { BuildServiceDeps } from '../build/build-service.js';
+import type { StepNetworking } from '../build/run-networks.js';
+import type { ImageService } from '../image/image-service.js';
+import type { NetworkService } from '../network/network-service.js';
+import { parseReference } from '../oci/reference.js';
+import type { AuthConfig } from '../registry/client/auth-config.js';
+
+export function buildNetworkingFor(networks: NetworkService): StepNetworking {
+  return {
+    async attach(id, mode, filesDir) {
+      const r = await networks.attachContainer({ id, name: id, hostname: 'buildkitsandbox', hostConfig: { NetworkMode: mode }, filesDir });
+      const userns = r.netnsPath ? networks.usernsOf(r.netnsPath) : undefined;
+      return {
+        netns: r.netnsPath ? { path: r.netnsPath, ...(userns ? { userns } : {}) } : r.mode === 'host' ? 'host' : 'none',
+        mounts: [
+          { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
+          { type: 'bind', source: r.files.hostname, destination: '/etc/hostname', readOnly: true },
+          { type: 'bind', source: r.files.hosts, destination: '/etc/hosts', readOnly: true },
+        ],
+      };
+    },
+    detach: (id) => networks.detachContainer(id),
+  };
+}
+
+/** The builder's pull hook: credentials belong to a request, so they come with each call. */
+export function buildPullFor(images: ImageService): NonNullable<BuildServiceDeps['pull']> {
+  return async (ref, report, auths) => {
+    report({ type: 'message', text: `Pulling ${ref}` });
+    const parsed = parseReference(ref);
+    const auth = auths?.get(parsed.domain) as AuthConfig | undefined;
+    await images.pull(parsed, auth ? { auth } : {});
+  };
+}
