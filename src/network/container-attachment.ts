@@ -6,7 +6,7 @@ import { ConflictError, InvalidArgumentError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EndpointSettings, HostConfigNet, NetworkSettingsApi } from './api-types.js';
 import { aliasesOf, blankEndpoint, type CniEndpoints } from './cni-endpoints.js';
-import { etcFilesIn, writeEtcFiles, type EtcFiles, type EtcLayout } from './container-etc-files.js';
+import { dnsSettingsOf, etcFilesIn, writeEtcFiles, type EtcFiles, type EtcLayout } from './container-etc-files.js';
 import type { DnsNameIndex } from './dns-name-index.js';
 import { parseExtraHosts, type HostsEntry } from './hosts-file.js';
 import { hasDns, type NetworkRecords } from './network-records.js';
@@ -200,11 +200,7 @@ export class ContainerAttachment {
     const hc = c.hostConfig ?? {};
     const def = this.p.records.defaultNetwork();
     const extraHosts = parseExtraHosts(hc.ExtraHosts ?? [], def.gateway ?? undefined);
-    const dnsOpts = {
-      ...(hc.Dns ? { dns: hc.Dns } : {}),
-      ...(hc.DnsSearch ? { dnsSearch: hc.DnsSearch } : {}),
-      ...(hc.DnsOptions ? { dnsOptions: hc.DnsOptions } : {}),
-    };
+    const dnsOpts = dnsSettingsOf(hc);
     const layout = c.etcLayout ? { layout: c.etcLayout } : {};
     if (s.mode === 'host') {
       return writeEtcFiles(c.filesDir, { network: 'host', hostname: c.hostname, extraHosts, ...dnsOpts, ...layout }, this.p.hostResolvConf);

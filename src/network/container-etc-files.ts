@@ -11,7 +11,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { renderBuildStepHostsFile, renderHostsFile, selfNames, type HostsEntry } from './hosts-file.js';
+import type { HostConfigNet } from './api-types.js';
+import { parseExtraHosts, renderBuildStepHostsFile, renderHostsFile, selfNames, type HostsEntry } from './hosts-file.js';
 import { containerResolvConf, parseResolvConf } from './resolv-conf.js';
 
 /** Where a container's three files are on the host. */
@@ -20,6 +21,9 @@ export interface EtcFiles {
   resolvConf: string;
   hostname: string;
 }
+
+/** The hostname of build steps (docker's builder's). */
+export const BUILD_STEP_HOSTNAME = 'buildkitsandbox';
 
 /** docker's container files, or a build step's (BuildKit's). */
 export type EtcLayout = 'container' | 'build-step';
@@ -40,6 +44,15 @@ export interface EtcFilesRequest {
   dnsOptions?: string[];
   /** berth's DNS server of the container's user network: the only nameserver it is given. */
   embeddedServer?: string;
+}
+
+/** The request's resolver settings from a container's --dns, --dns-search and --dns-option. */
+export function dnsSettingsOf(hc: HostConfigNet): Pick<EtcFilesRequest, 'dns' | 'dnsSearch' | 'dnsOptions'> {
+  return {
+    ...(hc.Dns ? { dns: hc.Dns } : {}),
+    ...(hc.DnsSearch ? { dnsSearch: hc.DnsSearch } : {}),
+    ...(hc.DnsOptions ? { dnsOptions: hc.DnsOptions } : {}),
+  };
 }
 
 /** The host's own files, as read. */
@@ -138,4 +151,23 @@ export function etcMounts(files: EtcFiles, o: EtcMountOptions = {}): EtcMount[] 
     { type: 'bind', source: files.hostname, destination: '/etc/hostname', readOnly },
     { type: 'bind', source: files.hosts, destination: '/etc/hosts', readOnly },
   ];
+}
+
+/**
+ * The files and mounts of a container no network service attaches (a berth without one): the
+ * host's network, or a namespace of its own with only loopback. `host-gateway` has no address here.
+ */
+export async function writeUnattachedEtcFiles(
+  dir: string,
+  c: { hostname: string; domainname?: string; hostConfig: HostConfigNet & { ReadonlyRootfs?: boolean } },
+): Promise<EtcMount[]> {
+  const hc = c.hostConfig;
+  const files = await writeEtcFiles(dir, {
+    network: hc.NetworkMode === 'host' ? 'host' : 'private',
+    hostname: c.hostname,
+    ...(c.domainname ? { domainname: c.domainname } : {}),
+    extraHosts: parseExtraHosts(hc.ExtraHosts ?? [], undefined),
+    ...dnsSettingsOf(hc),
+  });
+  return etcMounts(files, { readonlyRootfs: hc.ReadonlyRootfs === true });
 }

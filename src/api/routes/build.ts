@@ -24,6 +24,7 @@ import { PlainMessages } from '../../build/plain-messages.js';
 import { ReceivedContext } from '../../build/context/received-context.js';
 import { requestFeed } from '../../build/request-feed.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
+import { BUILD_STEP_HOSTNAME, etcMounts } from '../../network/container-etc-files.js';
 
 const services = new WeakMap<Engine, BuildService>();
 
@@ -61,15 +62,13 @@ export function buildServiceOf(engine: Engine): BuildService {
       // RUN steps join networks as containers do (docker's builder runs them on the default bridge).
       network: {
         async attach(id, mode, filesDir) {
-          const r = await engine.networks.attachContainer({ id, name: id, hostname: 'buildkitsandbox', hostConfig: { NetworkMode: mode }, filesDir });
+          const r = await engine.networks.attachContainer({
+            id, name: id, hostname: BUILD_STEP_HOSTNAME, hostConfig: { NetworkMode: mode }, filesDir, etcLayout: 'build-step',
+          });
           const userns = r.netnsPath ? engine.networks.usernsOf(r.netnsPath) : undefined;
           return {
             netns: r.netnsPath ? { path: r.netnsPath, ...(userns ? { userns } : {}) } : r.mode === 'host' ? 'host' : 'none',
-            mounts: [
-              { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
-              { type: 'bind', source: r.files.hostname, destination: '/etc/hostname', readOnly: true },
-              { type: 'bind', source: r.files.hosts, destination: '/etc/hosts', readOnly: true },
-            ],
+            mounts: etcMounts(r.files, { layout: 'build-step' }),
           };
         },
         detach: (id) => engine.networks.detachContainer(id),
