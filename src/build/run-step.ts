@@ -13,6 +13,7 @@ import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 import { commitSnapshotLayer } from '../image/commit-layer.js';
 import type { ImageService } from '../image/image-service.js';
 import type { LayerRecord } from '../image/image-store.js';
+import { BUILD_STEP_HOSTNAME, etcMounts, writeEtcFiles } from '../network/container-etc-files.js';
 import type { Digest } from '../oci/digest.js';
 import type { IdMap } from '../oci/id-map.js';
 import { generateSpec } from '../runtime/spec/generate-spec.js';
@@ -98,15 +99,12 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
     const net = o.network;
     const etc: SpecMount[] = typeof net === 'object'
       ? net.mounts
-      : [
-          { type: 'bind', source: '/etc/resolv.conf', destination: '/etc/resolv.conf', readOnly: true },
-          ...(net === 'host' ? [{ type: 'bind', source: '/etc/hosts', destination: '/etc/hosts', readOnly: true }] : []),
-        ];
+      : etcMounts(await writeEtcFiles(bundle, { network: net === 'host' ? 'host' : 'private', hostname: BUILD_STEP_HOSTNAME, layout: 'build-step' }), { layout: 'build-step' });
     const mounts = [...etc, ...o.mounts];
     const { spec } = await generateSpec({
       id,
       rootfs,
-      config: { Env: o.env, Cmd: o.argv, Entrypoint: null, WorkingDir: o.workingDir || '/', User: o.user, Hostname: 'buildkitsandbox' },
+      config: { Env: o.env, Cmd: o.argv, Entrypoint: null, WorkingDir: o.workingDir || '/', User: o.user, Hostname: BUILD_STEP_HOSTNAME },
       hostConfig: { NetworkMode: typeof net === 'object' ? 'bridge' : net },
       mounts,
       ...(net === 'host' ? { netns: 'host' as const } : typeof net === 'object' ? { netns: net.netns } : {}),

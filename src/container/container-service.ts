@@ -23,7 +23,8 @@ import type { IdMap } from '../oci/id-map.js';
 import { chownToRemappedRoot } from './remapped-files.js';
 import { specToJson } from '../runtime/spec/spec-json.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
-import { writeFileAtomic } from '../fsutil/atomic-write.js';
+import type { HostConfigNet } from '../network/api-types.js';
+import { writeUnattachedEtcFiles } from '../network/container-etc-files.js';
 import { type ApiConfig, type ApiHostConfig, type ContainerRecord, ContainerStore } from './container-record.js';
 import { ContainerPaths, conmonUuid } from './container-paths.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
@@ -375,21 +376,11 @@ export class ContainerService {
 
   /** /etc/hosts, /etc/resolv.conf and /etc/hostname when no network service writes them. */
   private async writeEtcFiles(c: ContainerRecord): Promise<SpecMount[]> {
-    const dir = this.deps.paths.dataDir(c.id);
-    const hostname = String(c.config.Hostname ?? c.id.slice(0, 12));
-    const host = c.hostConfig.NetworkMode === 'host';
-    const hosts = host
-      ? await readFile('/etc/hosts', 'utf8').catch(() => '127.0.0.1\tlocalhost\n')
-      : `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`;
-    const resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-    await writeFileAtomic(join(dir, 'hosts'), hosts);
-    await writeFileAtomic(join(dir, 'resolv.conf'), resolv);
-    await writeFileAtomic(join(dir, 'hostname'), `${hostname}\n`);
-    return [
-      { type: 'bind', source: join(dir, 'resolv.conf'), destination: '/etc/resolv.conf' },
-      { type: 'bind', source: join(dir, 'hostname'), destination: '/etc/hostname' },
-      { type: 'bind', source: join(dir, 'hosts'), destination: '/etc/hosts' },
-    ];
+    return writeUnattachedEtcFiles(this.deps.paths.dataDir(c.id), {
+      hostname: String(c.config.Hostname ?? c.id.slice(0, 12)),
+      ...(c.config.Domainname ? { domainname: String(c.config.Domainname) } : {}),
+      hostConfig: c.hostConfig as HostConfigNet & { ReadonlyRootfs?: boolean },
+    });
   }
 
   // ---- exit ----

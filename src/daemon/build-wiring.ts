@@ -4,21 +4,20 @@ import type { BuildServiceDeps } from '../build/build-service.js';
 import type { StepNetworking } from '../build/run-networks.js';
 import type { ImageService } from '../image/image-service.js';
 import type { NetworkService } from '../network/network-service.js';
+import { BUILD_STEP_HOSTNAME, etcMounts } from '../network/container-etc-files.js';
 import { parseReference } from '../oci/reference.js';
 import type { AuthConfig } from '../registry/client/auth-config.js';
 
 export function buildNetworkingFor(networks: NetworkService): StepNetworking {
   return {
     async attach(id, mode, filesDir) {
-      const r = await networks.attachContainer({ id, name: id, hostname: 'buildkitsandbox', hostConfig: { NetworkMode: mode }, filesDir });
+      const r = await networks.attachContainer({
+        id, name: id, hostname: BUILD_STEP_HOSTNAME, hostConfig: { NetworkMode: mode }, filesDir, etcLayout: 'build-step',
+      });
       const userns = r.netnsPath ? networks.usernsOf(r.netnsPath) : undefined;
       return {
         netns: r.netnsPath ? { path: r.netnsPath, ...(userns ? { userns } : {}) } : r.mode === 'host' ? 'host' : 'none',
-        mounts: [
-          { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
-          { type: 'bind', source: r.files.hostname, destination: '/etc/hostname', readOnly: true },
-          { type: 'bind', source: r.files.hosts, destination: '/etc/hosts', readOnly: true },
-        ],
+        mounts: etcMounts(r.files, { layout: 'build-step' }),
       };
     },
     detach: (id) => networks.detachContainer(id),

@@ -1,5 +1,6 @@
 // Adapts the network service to the container service's ContainerNetworking hook.
 import type { ContainerNetworking, ContainerService } from '../container/container-service.js';
+import { etcMounts } from '../network/container-etc-files.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 
@@ -26,11 +27,7 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
         endpointsConfig: ((c.networkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig ?? null),
         filesDir,
       });
-      const mounts: SpecMount[] = [
-        { type: 'bind', source: r.files.resolvConf, destination: '/etc/resolv.conf' },
-        { type: 'bind', source: r.files.hostname, destination: '/etc/hostname' },
-        { type: 'bind', source: r.files.hosts, destination: '/etc/hosts' },
-      ];
+      const mounts: SpecMount[] = etcMounts(r.files, { readonlyRootfs: c.hostConfig.ReadonlyRootfs === true });
       return {
         netns: r.netnsPath ? { path: r.netnsPath, ...userns(r.netnsPath) } : r.mode === 'host' ? 'host' : undefined,
         mounts,

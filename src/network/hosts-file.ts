@@ -44,10 +44,27 @@ export interface HostsFileOptions {
 export function renderHostsFile(o: HostsFileOptions): string {
   const entries = [...DEFAULT_ENTRIES, ...o.extra, ...(o.links ?? [])];
   if (o.self) entries.push(o.self);
+  return renderEntries(entries);
+}
+
+function renderEntries(entries: HostsEntry[]): string {
   return entries.map((e) => `${e.ip}\t${e.names.join(' ')}`).join('\n') + '\n';
 }
 
 /** The short name docker puts beside the container's IP: hostname, and hostname.domainname if set. */
 export function selfNames(hostname: string, domainname: string | undefined): string[] {
   return domainname ? [`${hostname}.${domainname}`, hostname] : [hostname];
+}
+
+/**
+ * A build step's /etc/hosts as docker's builder (BuildKit) writes it whatever the network: loopback
+ * names with the step's hostname, then --add-host entries; no address of its own.
+ */
+export function renderBuildStepHostsFile(hostname: string, extra: HostsEntry[]): string {
+  const entries: HostsEntry[] = [
+    { ip: '127.0.0.1', names: ['localhost', hostname] },
+    { ip: '::1', names: ['localhost', 'ip6-localhost', 'ip6-loopback'] },
+    ...extra,
+  ];
+  return renderEntries(entries);
 }

@@ -47,6 +47,9 @@ export function renderResolvConf(rc: ResolvConf): string {
 
 export interface ContainerResolvOptions {
   host: ResolvConf;
+  /** The host's file as read (kept verbatim on the host's network when nothing overrides it). */
+  hostText?: string;
+  hostNetwork?: boolean;
   /** berth's DNS server for the container's user network (undefined on the default bridge). */
   embeddedServer?: string;
   dns?: string[];
@@ -54,8 +57,14 @@ export interface ContainerResolvOptions {
   dnsOptions?: string[];
 }
 
-/** A container's resolv.conf: --dns/--dns-search/--dns-option override the host's values. */
+/**
+ * A container's resolv.conf: --dns/--dns-search/--dns-option override the host's values. On the
+ * host's network (`hostNetwork`) the host's file is kept as it is when nothing overrides it, and
+ * its loopback resolvers stay (they are reachable there).
+ */
 export function containerResolvConf(o: ContainerResolvOptions): string {
+  const overridden = [o.dns, o.dnsSearch, o.dnsOptions].some((x) => x && x.length > 0);
+  if (o.hostNetwork && !overridden && o.hostText !== undefined) return o.hostText;
   const search = o.dnsSearch && o.dnsSearch.length > 0 ? o.dnsSearch.filter((s) => s !== '.') : o.host.search;
   const options = o.dnsOptions && o.dnsOptions.length > 0 ? o.dnsOptions : o.host.options;
   let nameservers: string[];
@@ -65,7 +74,7 @@ export function containerResolvConf(o: ContainerResolvOptions): string {
   } else if (o.dns && o.dns.length > 0) {
     nameservers = o.dns;
   } else {
-    nameservers = containerNameservers(o.host);
+    nameservers = o.hostNetwork ? o.host.nameservers : containerNameservers(o.host);
   }
   return renderResolvConf({ nameservers, search, options });
 }
