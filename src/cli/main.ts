@@ -190,6 +190,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const found = lookupCommand(rest);
   if (!found) {
+    // `registry` is written with commander in its own module (listed under MANAGEMENT for help).
+    const viaRegistry = rest[0] === 'registry' ? await tryRegistryCommands(rest) : undefined;
+    if (viaRegistry !== undefined) return viaRegistry;
     if (MANAGEMENT[rest[0]!] !== undefined) {
       if (rest.length === 1 || rest[1] === '--help') {
         write(process.stdout, managementHelp(rest[0]!));
@@ -198,8 +201,6 @@ export async function main(argv: string[]): Promise<number> {
       write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, 2).join(' ')}\n\nRun '${PROGRAM} ${rest[0]} --help' for more information\n`);
       return 1;
     }
-    const viaRegistry = await tryRegistryCommands(rest);
-    if (viaRegistry !== undefined) return viaRegistry;
     write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest[0]}\n\nRun '${PROGRAM} --help' for more information\n`);
     return 1;
   }
