@@ -108,12 +108,22 @@ async function runCommand(def: CommandDefinition, path: string, argv: string[], 
   }
   const { min, max } = def.args ?? {};
   const n = parsed.args.length;
+  // docker's texts: only the "at least" form says "See …", the others "Run …".
+  const plural = (k: number): string => (k === 1 ? 'argument' : 'arguments');
   let countError: string | undefined;
-  if (min !== undefined && max !== undefined && min === max && n !== min) countError = `requires ${min === 1 ? '1 argument' : `${min} arguments`}`;
-  else if (min !== undefined && n < min) countError = `requires at least ${min} ${min === 1 ? 'argument' : 'arguments'}`;
-  else if (max !== undefined && n > max) countError = max === 0 ? 'accepts no arguments' : `accepts at most ${max} ${max === 1 ? 'argument' : 'arguments'}`;
+  let hint = 'Run';
+  if (min !== undefined && max !== undefined && min === max) {
+    if (n !== min) countError = `requires ${min} ${plural(min)}`;
+  } else if (min !== undefined && max !== undefined) {
+    if (n < min || n > max) countError = `requires at least ${min} and at most ${max} ${plural(max)}`;
+  } else if (min !== undefined && n < min) {
+    countError = `requires at least ${min} ${plural(min)}`;
+    hint = 'See';
+  } else if (max !== undefined && n > max) {
+    countError = max === 0 ? 'accepts no arguments' : `requires at most ${max} ${plural(max)}`;
+  }
   if (countError) {
-    write(process.stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
+    write(process.stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\n${hint} '${PROGRAM} ${path} --help' for more information\n`);
     return 1;
   }
   try {
