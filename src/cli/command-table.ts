@@ -63,6 +63,15 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['volume ls', 'volume list'], 'other', 'List volumes', async () => (await import('./commands/volume.js')).volumeLsCommand),
   entry(['volume prune'], 'other', 'Remove unused local volumes', async () => (await import('./commands/volume.js')).volumePruneCommand),
   entry(['volume rm', 'volume remove'], 'other', 'Remove one or more volumes', async () => (await import('./commands/volume.js')).volumeRmCommand),
+  entry(['context create'], 'other', 'Create a context', async () => (await import('./commands/context.js')).contextCreateCommand),
+  entry(['context export'], 'other', 'Export a context to a tar archive FILE or a tar stream on STDOUT.', async () => (await import('./commands/context.js')).contextExportCommand),
+  entry(['context import'], 'other', 'Import a context from a tar or zip file', async () => (await import('./commands/context.js')).contextImportCommand),
+  entry(['context inspect'], 'other', 'Display detailed information on one or more contexts', async () => (await import('./commands/context.js')).contextInspectCommand),
+  entry(['context ls', 'context list'], 'other', 'List contexts', async () => (await import('./commands/context.js')).contextLsCommand),
+  entry(['context rm', 'context remove'], 'other', 'Remove one or more contexts', async () => (await import('./commands/context.js')).contextRmCommand),
+  entry(['context show'], 'other', 'Print the name of the current context', async () => (await import('./commands/context.js')).contextShowCommand),
+  entry(['context update'], 'other', 'Update a context', async () => (await import('./commands/context.js')).contextUpdateCommand),
+  entry(['context use'], 'other', 'Set the current docker context', async () => (await import('./commands/context.js')).contextUseCommand),
   entry(['network create'], 'other', 'Create a network', async () => (await import('./commands/network.js')).networkCreateCommand),
   entry(['network connect'], 'other', 'Connect a container to a network', async () => (await import('./commands/network.js')).networkConnectCommand),
   entry(['network disconnect'], 'other', 'Disconnect a container from a network', async () => (await import('./commands/network.js')).networkDisconnectCommand),
@@ -78,6 +87,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 /** Management commands: `container …`, `image …`, `system …` (`registry` is dispatched by main.ts). */
 export const MANAGEMENT: Readonly<Record<string, string>> = {
   container: 'Manage containers',
+  context: 'Manage contexts',
   builder: 'Manage builds',
   image: 'Manage images',
   network: 'Manage networks',

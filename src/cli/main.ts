@@ -9,7 +9,7 @@ import { packageVersionOf } from './version-info.js';
 
 const GLOBAL_FLAGS = [
   str('config', undefined, 'Location of client config files'),
-  str('context', 'c', 'Name of the context to use to connect to the daemon (accepted for compatibility)'),
+  str('context', 'c', 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "berth context use")'),
   bool('debug', 'D', 'Enable debug mode'),
   list('host', 'H', 'Daemon socket to connect to'),
   str('log-level', 'l', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info'),
