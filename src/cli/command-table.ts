@@ -63,14 +63,35 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['volume ls', 'volume list'], 'other', 'List volumes', async () => (await import('./commands/volume.js')).volumeLsCommand),
   entry(['volume prune'], 'other', 'Remove unused local volumes', async () => (await import('./commands/volume.js')).volumePruneCommand),
   entry(['volume rm', 'volume remove'], 'other', 'Remove one or more volumes', async () => (await import('./commands/volume.js')).volumeRmCommand),
+  entry(['context create'], 'other', 'Create a context', async () => (await import('./commands/context.js')).contextCreateCommand),
+  entry(['context export'], 'other', 'Export a context to a tar archive FILE or a tar stream on STDOUT.', async () => (await import('./commands/context.js')).contextExportCommand),
+  entry(['context import'], 'other', 'Import a context from a tar or zip file', async () => (await import('./commands/context.js')).contextImportCommand),
+  entry(['context inspect'], 'other', 'Display detailed information on one or more contexts', async () => (await import('./commands/context.js')).contextInspectCommand),
+  entry(['context ls', 'context list'], 'other', 'List contexts', async () => (await import('./commands/context.js')).contextLsCommand),
+  entry(['context rm', 'context remove'], 'other', 'Remove one or more contexts', async () => (await import('./commands/context.js')).contextRmCommand),
+  entry(['context show'], 'other', 'Print the name of the current context', async () => (await import('./commands/context.js')).contextShowCommand),
+  entry(['context update'], 'other', 'Update a context', async () => (await import('./commands/context.js')).contextUpdateCommand),
+  entry(['context use'], 'other', 'Set the current docker context', async () => (await import('./commands/context.js')).contextUseCommand),
+  entry(['network create'], 'other', 'Create a network', async () => (await import('./commands/network.js')).networkCreateCommand),
+  entry(['network connect'], 'other', 'Connect a container to a network', async () => (await import('./commands/network.js')).networkConnectCommand),
+  entry(['network disconnect'], 'other', 'Disconnect a container from a network', async () => (await import('./commands/network.js')).networkDisconnectCommand),
+  entry(['network inspect'], 'other', 'Display detailed information on one or more networks', async () => (await import('./commands/network.js')).networkInspectCommand),
+  entry(['network ls', 'network list'], 'other', 'List networks', async () => (await import('./commands/network.js')).networkLsCommand),
+  entry(['network prune'], 'other', 'Remove all unused networks', async () => (await import('./commands/network.js')).networkPruneCommand),
+  entry(['network rm', 'network remove'], 'other', 'Remove one or more networks', async () => (await import('./commands/network.js')).networkRmCommand),
+  entry(['system df'], 'other', 'Show berth disk usage', async () => (await import('./commands/system.js')).systemDfCommand),
+  entry(['system prune'], 'other', 'Remove unused data', async () => (await import('./commands/system.js')).systemPruneCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 
-/** Management commands: `container …`, `image …`, `system …`. */
+/** Management commands: `container …`, `image …`, `system …` (`registry` is dispatched by main.ts). */
 export const MANAGEMENT: Readonly<Record<string, string>> = {
   container: 'Manage containers',
+  context: 'Manage contexts',
   builder: 'Manage builds',
   image: 'Manage images',
+  network: 'Manage networks',
+  registry: 'Run an OCI distribution registry',
   system: 'Manage berth',
   volume: 'Manage volumes',
 };

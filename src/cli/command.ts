@@ -14,6 +14,8 @@ export interface CommandContext {
   client(): Promise<ApiClient>;
   /** Directory of the CLI's config file (--config / BERTH_CONFIG / DOCKER_CONFIG). */
   readonly configDir: string | undefined;
+  /** The context in use (--context, DOCKER_CONTEXT, config.json; "default" when none). */
+  currentContext?(): string;
 }
 
 export interface ParsedCommand {

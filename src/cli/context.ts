@@ -1,11 +1,15 @@
-// The connection a command uses: -H / BERTH_HOST / DOCKER_HOST (in that order), TLS from flags or
-// DOCKER_TLS_VERIFY + DOCKER_CERT_PATH, and berthd started on demand when no host was named.
+// The connection a command uses, chosen as docker chooses: --context, else -H / BERTH_HOST /
+// DOCKER_HOST, else DOCKER_CONTEXT or config.json's currentContext; TLS from flags or
+// DOCKER_TLS_VERIFY + DOCKER_CERT_PATH (or the context's TLS files); berthd started on demand when
+// nothing names a host.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, type TlsOptions } from '../client/api-client.js';
 import { DEFAULT_HOST, parseHost } from '../client/host.js';
 import type { CommandContext } from './command.js';
+import { ContextStore, DEFAULT_CONTEXT } from './contexts/context-store.js';
+import { readCurrentContext } from './contexts/current-context.js';
 import type { FlagValues } from './flags/flag-spec.js';
 
 export interface ConnectionSettings {
@@ -19,6 +23,8 @@ export interface ConnectionSettings {
 export function connectionSettings(global: FlagValues, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
   const hosts = (global.host as string[] | undefined) ?? [];
   if (hosts.length > 1) throw new Error('Specify only one -H');
+  const fromContext = contextSettings(global, env);
+  if (fromContext) return fromContext;
   const given = hosts[0] ?? (env.BERTH_HOST || undefined) ?? (env.DOCKER_HOST || undefined);
   const verify = Boolean(global.tlsverify) || (env.DOCKER_TLS_VERIFY ?? '') !== '';
   const useTls = verify || Boolean(global.tls);
@@ -43,10 +49,48 @@ export function connectionSettings(global: FlagValues, env: NodeJS.ProcessEnv = 
   return settings;
 }
 
+/** The context a command talks to, by docker's precedence; `default` means "no context". */
+export function contextName(global: FlagValues, env: NodeJS.ProcessEnv = process.env): string {
+  const flag = (global.context as string | undefined) ?? '';
+  const hosts = (global.host as string[] | undefined) ?? [];
+  if (flag !== '' && hosts.length > 0) throw new Error('conflicting options: cannot specify both --host and --context');
+  if (flag !== '') return flag;
+  if (hosts.length > 0 || env.BERTH_HOST || env.DOCKER_HOST) return DEFAULT_CONTEXT;
+  return env.DOCKER_CONTEXT || readCurrentContext(configDirFlag(global, env)) || DEFAULT_CONTEXT;
+}
+
+function configDirFlag(global: FlagValues, env: NodeJS.ProcessEnv): string | undefined {
+  return (global.config as string | undefined) || env.BERTH_CONFIG || env.DOCKER_CONFIG || undefined;
+}
+
+/** The endpoint of a stored context, or undefined for the default one. */
+function contextSettings(global: FlagValues, env: NodeJS.ProcessEnv): ConnectionSettings | undefined {
+  const name = contextName(global, env);
+  if (name === DEFAULT_CONTEXT) return undefined;
+  const store = ContextStore.of(configDirFlag(global, env));
+  let meta;
+  try {
+    meta = store.get(name);
+  } catch (err) {
+    throw new Error(`Failed to initialize: unable to resolve docker endpoint: ${(err as Error).message}`);
+  }
+  const ep = meta.Endpoints.docker ?? {};
+  const files = store.tls(name);
+  const settings: ConnectionSettings = { hostSpec: ep.Host || DEFAULT_HOST, explicit: true };
+  if (Object.keys(files).length > 0) {
+    settings.tls = {
+      verify: !ep.SkipTLSVerify,
+      ...(files['ca.pem'] ? { ca: files['ca.pem'] } : {}), ...(files['cert.pem'] ? { cert: files['cert.pem'] } : {}), ...(files['key.pem'] ? { key: files['key.pem'] } : {}),
+    };
+  }
+  if (env.DOCKER_API_VERSION) settings.apiVersion = env.DOCKER_API_VERSION;
+  return settings;
+}
+
 export function createContext(global: FlagValues): CommandContext & { dispose(): void } {
   let client: ApiClient | undefined;
   let connecting: Promise<ApiClient> | undefined;
-  const configDir = (global.config as string | undefined) || process.env.BERTH_CONFIG || process.env.DOCKER_CONFIG || undefined;
+  const configDir = configDirFlag(global, process.env);
   return {
     get stdin() {
       return process.stdin;
@@ -54,6 +98,7 @@ export function createContext(global: FlagValues): CommandContext & { dispose():
     stdout: process.stdout,
     stderr: process.stderr,
     configDir,
+    currentContext: () => contextName(global),
     client(): Promise<ApiClient> {
       connecting ??= (async () => {
         const s = connectionSettings(global);

@@ -9,7 +9,7 @@ import { packageVersionOf } from './version-info.js';
 
 const GLOBAL_FLAGS = [
   str('config', undefined, 'Location of client config files'),
-  str('context', 'c', 'Name of the context to use to connect to the daemon (accepted for compatibility)'),
+  str('context', 'c', 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "berth context use")'),
   bool('debug', 'D', 'Enable debug mode'),
   list('host', 'H', 'Daemon socket to connect to'),
   str('log-level', 'l', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info'),
@@ -108,12 +108,22 @@ async function runCommand(def: CommandDefinition, path: string, argv: string[], 
   }
   const { min, max } = def.args ?? {};
   const n = parsed.args.length;
+  // docker's texts: only the "at least" form says "See …", the others "Run …".
+  const plural = (k: number): string => (k === 1 ? 'argument' : 'arguments');
   let countError: string | undefined;
-  if (min !== undefined && max !== undefined && min === max && n !== min) countError = `requires ${min === 1 ? '1 argument' : `${min} arguments`}`;
-  else if (min !== undefined && n < min) countError = `requires at least ${min} ${min === 1 ? 'argument' : 'arguments'}`;
-  else if (max !== undefined && n > max) countError = max === 0 ? 'accepts no arguments' : `accepts at most ${max} ${max === 1 ? 'argument' : 'arguments'}`;
+  let hint = 'Run';
+  if (min !== undefined && max !== undefined && min === max) {
+    if (n !== min) countError = `requires ${min} ${plural(min)}`;
+  } else if (min !== undefined && max !== undefined) {
+    if (n < min || n > max) countError = `requires at least ${min} and at most ${max} ${plural(max)}`;
+  } else if (min !== undefined && n < min) {
+    countError = `requires at least ${min} ${plural(min)}`;
+    hint = 'See';
+  } else if (max !== undefined && n > max) {
+    countError = max === 0 ? 'accepts no arguments' : `requires at most ${max} ${plural(max)}`;
+  }
   if (countError) {
-    write(process.stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
+    write(process.stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\n${hint} '${PROGRAM} ${path} --help' for more information\n`);
     return 1;
   }
   try {
@@ -190,6 +200,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const found = lookupCommand(rest);
   if (!found) {
+    // `registry` is written with commander in its own module (listed under MANAGEMENT for help).
+    const viaRegistry = rest[0] === 'registry' ? await tryRegistryCommands(rest) : undefined;
+    if (viaRegistry !== undefined) return viaRegistry;
     if (MANAGEMENT[rest[0]!] !== undefined) {
       if (rest.length === 1 || rest[1] === '--help') {
         write(process.stdout, managementHelp(rest[0]!));
@@ -198,8 +211,6 @@ export async function main(argv: string[]): Promise<number> {
       write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, 2).join(' ')}\n\nRun '${PROGRAM} ${rest[0]} --help' for more information\n`);
       return 1;
     }
-    const viaRegistry = await tryRegistryCommands(rest);
-    if (viaRegistry !== undefined) return viaRegistry;
     write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest[0]}\n\nRun '${PROGRAM} --help' for more information\n`);
     return 1;
   }

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiClient } from './api-client.js';
 import { type Filters, encodeFilters } from './filters.js';
-import type { VersionInfo } from './types.js';
+import type { ContainerSummary, ImageSummary, VersionInfo } from './types.js';
 
 export async function serverVersion(c: ApiClient): Promise<VersionInfo> {
   return c.json('GET', '/version');
@@ -30,4 +30,43 @@ export async function checkAuth(c: ApiClient, body: AuthRequest): Promise<{ Stat
 /** The X-Registry-Auth header value: base64url of the auth JSON. */
 export function encodeRegistryAuth(auth: AuthRequest): string {
   return Buffer.from(JSON.stringify(auth)).toString('base64url');
+}
+
+export interface VolumeUsage {
+  Name: string;
+  Driver?: string;
+  Mountpoint?: string;
+  Scope?: string;
+  Labels?: Record<string, string> | null;
+  Options?: Record<string, string> | null;
+  CreatedAt?: string;
+  UsageData?: { Size: number; RefCount: number } | null;
+}
+
+export interface BuildCacheRecord {
+  ID: string;
+  Type?: string;
+  Description?: string;
+  InUse?: boolean;
+  Shared?: boolean;
+  Size?: number;
+  CreatedAt?: string;
+  LastUsedAt?: string | null;
+  UsageCount?: number;
+}
+
+export interface DiskUsage {
+  LayersSize?: number;
+  Images?: ImageSummary[] | null;
+  Containers?: ContainerSummary[] | null;
+  Volumes?: VolumeUsage[] | null;
+  BuildCache?: BuildCacheRecord[] | null;
+}
+
+export async function diskUsage(c: ApiClient): Promise<DiskUsage> {
+  return c.json('GET', '/system/df');
+}
+
+export async function pruneBuildCache(c: ApiClient, o: { all?: boolean; filters?: Filters } = {}): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
+  return c.json('POST', '/build/prune', { query: { all: o.all || undefined, filters: encodeFilters(o.filters) } });
 }

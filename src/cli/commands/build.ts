@@ -3,6 +3,7 @@
 // private name, and the daemon's progress printed as BuildKit's plain output.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { confirmPrompt } from '../actions/confirm-prompt.js';
+import { pruneBuildCacheReport } from '../actions/prune-reports.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
@@ -175,9 +176,7 @@ export const builderPruneCommand: CommandDefinition = {
   async run(ctx, cmd) {
     if (!cmd.flags.force && !(await confirmPrompt(ctx, 'WARNING! This will remove all dangling build cache.'))) return 0;
     const client = await ctx.client();
-    const res = await client.json<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/build/prune', { query: { all: cmd.flags.all ? '1' : undefined } });
-    const deleted = res.CachesDeleted ?? [];
-    if (deleted.length > 0) ctx.stdout.write(`Deleted build cache objects:\n${deleted.join('\n')}\n\n`);
-    ctx.stdout.write(`Total reclaimed space: ${humanSize(res.SpaceReclaimed ?? 0)}\n`);
+    const r = await pruneBuildCacheReport(client, {}, Boolean(cmd.flags.all));
+    ctx.stdout.write(`${r.output}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
   },
 };

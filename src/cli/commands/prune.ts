@@ -1,7 +1,6 @@
 import { parseFilters } from '../../client/filters.js';
 import { confirmPrompt } from '../actions/confirm-prompt.js';
-import { pruneContainers } from '../../client/containers.js';
-import { pruneImages } from '../../client/images.js';
+import { pruneContainersReport, pruneImagesReport } from '../actions/prune-reports.js';
 import type { CommandDefinition } from '../command.js';
 import { bool, list } from '../flags/flag-spec.js';
 import { humanSize } from '../format/units.js';
@@ -15,10 +14,8 @@ export const containerPruneCommand: CommandDefinition = {
   async run(ctx, cmd) {
     if (!cmd.flags.force && !(await confirmPrompt(ctx, 'WARNING! This will remove all stopped containers.'))) return 0;
     const client = await ctx.client();
-    const r = await pruneContainers(client, parseFilters(cmd.flags.filter as string[]));
-    const deleted = r.ContainersDeleted ?? [];
-    if (deleted.length) ctx.stdout.write(`Deleted Containers:\n${deleted.map((d) => `${d}\n`).join('')}\n`);
-    ctx.stdout.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
+    const r = await pruneContainersReport(client, parseFilters(cmd.flags.filter as string[]));
+    ctx.stdout.write(`${r.output}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
   },
 };
 
@@ -38,19 +35,8 @@ export const imagePruneCommand: CommandDefinition = {
       ? 'WARNING! This will remove all images without at least one container associated to them.'
       : 'WARNING! This will remove all dangling images.';
     if (!cmd.flags.force && !(await confirmPrompt(ctx, warning))) return 0;
-    const filters = parseFilters(cmd.flags.filter as string[]);
-    filters.dangling = [all ? 'false' : 'true'];
     const client = await ctx.client();
-    const r = await pruneImages(client, filters);
-    const items = r.ImagesDeleted ?? [];
-    if (items.length) {
-      let s = 'Deleted Images:\n';
-      for (const it of items) {
-        if (it.Untagged) s += `untagged: ${it.Untagged}\n`;
-        if (it.Deleted) s += `deleted: ${it.Deleted}\n`;
-      }
-      ctx.stdout.write(s + '\n');
-    }
-    ctx.stdout.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
+    const r = await pruneImagesReport(client, parseFilters(cmd.flags.filter as string[]), all);
+    ctx.stdout.write(`${r.output}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
   },
 };

@@ -1,8 +1,11 @@
 // The flags of `run` and `create`: docker's set, for what the Engine API can carry, plus berth's
 // own --lxcfs.
 import {
-  type FlagSpec, bool, int, list, parseBytes, parseGoDuration, parseGoUint, parseMemSwap, parseNanoCpus, str, typed,
+  type FlagSpec, alias, bool, int, list, parseBytes, parseGoDuration, parseGoUint, parseMemSwap, parseNanoCpus, str, typed,
 } from '../flags/flag-spec.js';
+
+const NETWORK_FLAG = list('network', undefined, 'Connect a container to a network', 'network');
+const NETWORK_ALIAS_FLAG = list('network-alias', undefined, 'Add network-scoped alias for the container');
 
 export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   list('add-host', undefined, 'Add a custom host-to-IP mapping (host:ip)'),
@@ -65,8 +68,10 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   int('memory-swappiness', undefined, 'Tune container memory swappiness (0 to 100)', -1),
   list('mount', undefined, 'Attach a filesystem mount to the container', 'mount'),
   str('name', undefined, 'Assign a name to the container'),
-  list('network', undefined, 'Connect a container to a network', 'network'),
-  list('network-alias', undefined, 'Add network-scoped alias for the container'),
+  NETWORK_FLAG,
+  NETWORK_ALIAS_FLAG,
+  alias('net', NETWORK_FLAG),
+  alias('net-alias', NETWORK_ALIAS_FLAG),
   bool('no-healthcheck', undefined, 'Disable any container-specified HEALTHCHECK'),
   bool('oom-kill-disable', undefined, 'Disable OOM Killer'),
   int('oom-score-adj', undefined, "Tune host's OOM preferences (-1000 to 1000)"),

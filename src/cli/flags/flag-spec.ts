@@ -16,6 +16,8 @@ export interface FlagSpec {
   readonly default?: unknown;
   readonly parse?: (raw: string) => unknown;
   readonly hidden?: boolean;
+  /** A hidden second spelling (docker's `--net` for `--network`): values land under this name. */
+  readonly aliasOf?: string;
 }
 
 export type FlagValues = Record<string, unknown>;
@@ -30,6 +32,12 @@ export function str(name: string, short: string | undefined, description: string
 
 export function list(name: string, short: string | undefined, description: string, typeName = 'list', parse?: (raw: string) => unknown): FlagSpec {
   return { name, ...(short ? { short } : {}), kind: 'list', typeName, description, ...(parse ? { parse } : {}) };
+}
+
+/** docker's undocumented spelling of another flag: hidden from help, stored as `target`. */
+export function alias(name: string, target: FlagSpec): FlagSpec {
+  const { short: _short, ...rest } = target;
+  return { ...rest, name, hidden: true, aliasOf: target.name };
 }
 
 export function int(name: string, short: string | undefined, description: string, def?: number, typeName = 'int'): FlagSpec {
@@ -114,4 +122,15 @@ export function parseKeyValue(raw: string): [string, string] {
   const eq = raw.indexOf('=');
   if (eq <= 0) throw new Error(`invalid key value pair format: ${raw}`);
   return [raw.slice(0, eq), raw.slice(eq + 1)];
+}
+
+/** `k=v` items of a docker map/list flag (--label, --opt) as a map; a bare `k` maps to "". */
+export function keyValueMap(items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const it of items) {
+    const eq = it.indexOf('=');
+    if (eq < 0) out[it] = '';
+    else out[it.slice(0, eq)] = it.slice(eq + 1);
+  }
+  return out;
 }

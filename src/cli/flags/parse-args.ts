@@ -41,6 +41,7 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], o
   }
   const values: FlagValues = {};
   for (const f of flags) {
+    if (f.aliasOf) continue;
     if (f.kind === 'list') values[f.name] = [];
     else if (f.default !== undefined) values[f.name] = f.default;
   }
@@ -49,9 +50,10 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], o
   let help = false;
 
   const assign = (flag: FlagSpec, raw: string | undefined): void => {
-    set.add(flag.name);
+    const key = flag.aliasOf ?? flag.name;
+    set.add(key);
     if (flag.kind === 'bool') {
-      values[flag.name] = raw === undefined ? true : parseBoolValue(raw, flag);
+      values[key] = raw === undefined ? true : parseBoolValue(raw, flag);
       return;
     }
     let v: unknown = raw;
@@ -62,8 +64,8 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], o
         throw new FlagError(`invalid argument ${JSON.stringify(raw)} for ${flagLabel(flag)} flag: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (flag.kind === 'list') (values[flag.name] as unknown[]).push(v);
-    else values[flag.name] = v;
+    if (flag.kind === 'list') (values[key] as unknown[]).push(v);
+    else values[key] = v;
   };
 
   let i = 0;

@@ -49,10 +49,10 @@ export class ImageContext {
     return humanSize(this.i.VirtualSize ?? this.i.Size ?? 0, 3);
   }
   SharedSize(): string {
-    return this.i.SharedSize === undefined || this.i.SharedSize < 0 ? 'N/A' : humanSize(this.i.SharedSize, 3);
+    return this.i.SharedSize === undefined || this.i.SharedSize < 0 ? 'N/A' : humanSize(this.i.SharedSize);
   }
   UniqueSize(): string {
-    return this.i.SharedSize === undefined || this.i.SharedSize < 0 ? 'N/A' : humanSize((this.i.Size ?? 0) - this.i.SharedSize, 3);
+    return this.i.SharedSize === undefined || this.i.SharedSize < 0 ? 'N/A' : humanSize((this.i.Size ?? 0) - this.i.SharedSize);
   }
   Containers(): string {
     return this.i.Containers === undefined || this.i.Containers < 0 ? 'N/A' : String(this.i.Containers);
@@ -116,4 +116,11 @@ export function imageRows(images: readonly ImageSummary[], showDigests: boolean,
     }
   }
   return rows;
+}
+
+/** The row `system df -v` shows for an image: its first tag only, `<none>` when dangling. */
+export function diskUsageImageRow(img: ImageSummary, trunc: boolean, now = Date.now()): ImageContext {
+  const first = (img.RepoTags ?? []).find((t) => t !== '<none>:<none>');
+  const r = first ? familiarRepoAndRest(first) : undefined;
+  return r && r.tag !== undefined ? new ImageContext(img, r.repo, r.tag, '', trunc, now) : new ImageContext(img, '<none>', '<none>', '', trunc, now);
 }

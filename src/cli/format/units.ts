@@ -59,8 +59,8 @@ export function parseRamSize(s: string): number {
   return Math.trunc(n * (m[2] ? MULTIPLIER[m[2].toLowerCase()]! : 1));
 }
 
-/** Go's time.Time.String() for a Unix time: "2024-01-02 15:04:05 +0000 UTC". */
-export function goTimeString(unixSeconds: number): string {
+/** Go's time.Time.String() for a Unix time: "2024-01-02 15:04:05 +0000 UTC"; `fraction`: the digits after the second. */
+export function goTimeString(unixSeconds: number, fraction = ''): string {
   const d = new Date(unixSeconds * 1000);
   const off = -d.getTimezoneOffset();
   const p2 = (n: number): string => String(n).padStart(2, '0');
@@ -71,7 +71,17 @@ export function goTimeString(unixSeconds: number): string {
     const name = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value;
     if (name && /^[A-Z]{3,5}$/.test(name)) abbr = name;
   }
-  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${zone} ${abbr}`;
+  const frac = fraction.replace(/0+$/, '');
+  const year = String(d.getFullYear()).padStart(4, '0');
+  return `${year}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}${frac ? `.${frac}` : ''} ${zone} ${abbr}`;
+}
+
+/** Go's time.Time.String() of an RFC 3339 time as the API sends it (`Created` of networks, volumes). */
+export function goTimeStringOfRfc3339(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return value;
+  const fraction = /T[^.]*\.(\d+)/.exec(value)?.[1] ?? '';
+  return goTimeString(Math.floor(ms / 1000), fraction);
 }
 
 /** Shortens to `max` characters with a trailing ellipsis, as docker's tables do. */

@@ -1,0 +1,83 @@
+// Every flag docker 28's CLI has on a command berth knows, berth has too, unless it is listed
+// below with the reason. Runs `docker <cmd> --help` (no daemon needed); skipped without docker.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { COMMANDS } from '../../../src/cli/command-table.js';
+
+/** Flags berth will not have: swarm-only, Windows-only, experimental or plugin-provided. */
+const CSI = ['availability', 'group', 'limit-bytes', 'required-bytes', 'scope', 'secret', 'sharing', 'topology-preferred', 'topology-required', 'type'];
+const WINDOWS = ['isolation', 'cpu-count', 'cpu-percent', 'io-maxbandwidth', 'io-maxiops'];
+/** Flags berth will not have: swarm-only, Windows-only, experimental or deprecated. */
+const NEVER: Readonly<Record<string, readonly string[]>> = {
+  // Windows containers; Docker Content Trust (notary); kernel memory (gone with cgroup v2).
+  run: [...WINDOWS, 'disable-content-trust', 'kernel-memory'],
+  create: [...WINDOWS, 'disable-content-trust', 'kernel-memory'],
+  // the legacy builder's Windows isolation, experimental --squash, content trust.
+  build: ['isolation', 'squash', 'disable-content-trust'],
+  pull: ['disable-content-trust'],
+  push: ['disable-content-trust'],
+  // swarm: routing-mesh and config-only networks, swarm scope.
+  'network create': ['ingress', 'scope', 'config-only', 'config-from'],
+  // swarm cluster (CSI) volumes.
+  'volume create': CSI,
+  'volume ls': ['cluster'],
+  // experimental checkpoints.
+  start: ['checkpoint', 'checkpoint-dir'],
+};
+
+const RUN_NOT_YET = ['blkio-weight-device', 'device-read-bps', 'device-read-iops', 'device-write-bps', 'device-write-iops', 'gpus', 'use-api-socket'];
+/**
+ * Not yet: docker flags berth still lacks. Kept explicit so the test passes while saying what is
+ * missing; remove an entry when the flag lands.
+ */
+const NOT_YET: Readonly<Record<string, readonly string[]>> = {
+  run: RUN_NOT_YET,
+  create: RUN_NOT_YET,
+  build: [
+    'add-host', 'cache-from', 'cgroup-parent', 'compress', 'cpu-period', 'cpu-quota', 'cpu-shares', 'cpuset-cpus', 'cpuset-mems',
+    'force-rm', 'memory', 'memory-swap', 'rm', 'security-opt', 'shm-size', 'ulimit',
+  ],
+  images: ['tree'],
+  history: ['platform'],
+  rmi: ['platform'],
+  'builder prune': ['filter', 'keep-storage'],
+};
+
+function dockerFlags(path: string): string[] | undefined {
+  let out: string;
+  try {
+    out = execFileSync('docker', [...path.split(' '), '--help'], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock', DOCKER_CLI_HINTS: 'false' } });
+  } catch {
+    return undefined;
+  }
+  const options = out.split(/\n(?:Global )?Options:\n/)[1] ?? '';
+  return [...options.matchAll(/^\s+(?:-\S, )?--([a-z0-9-]+)/gm)].map((m) => m[1]!).filter((f) => f !== 'help');
+}
+
+const hasDocker = ((): boolean => {
+  try {
+    execFileSync('docker', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('flag parity with the docker CLI', { skip: !hasDocker && 'no docker CLI' }, () => {
+  it('berth has every docker flag of each command, or says why not', async () => {
+    const missing: string[] = [];
+    for (const entry of COMMANDS) {
+      const path = entry.paths[0]!;
+      const theirs = dockerFlags(path);
+      if (!theirs) continue;
+      const def = await entry.load();
+      const ours = new Set(def.flags.map((f) => f.name));
+      const excused = new Set([...(NEVER[path] ?? []), ...(NOT_YET[path] ?? [])]);
+      for (const f of theirs) if (!ours.has(f) && !excused.has(f)) missing.push(`${path}: --${f}`);
+    }
+    const notYet = Object.values(NOT_YET).reduce((n, l) => n + l.length, 0);
+    process.stdout.write(`# docker flags berth lacks (listed as not yet): ${notYet}\n`);
+    assert.deepEqual(missing, []);
+  });
+});
