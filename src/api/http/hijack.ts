@@ -4,7 +4,6 @@ import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { RequestContext } from './router.js';
 import { MAX_API_VERSION } from '../../engine-api-version.js';
 import { frame, STREAM_STDERR, STREAM_STDOUT } from './stream-frames.js';
-import type { LogEntry } from '../../container/log-file.js';
 
 export interface Hijacked {
   /** What the client sends (stdin), with bytes read past the headers first. */
@@ -41,8 +40,15 @@ export function hijack(ctx: RequestContext, tty: boolean): Hijacked {
   return { input: ctx.req, write: (chunk) => res.write(chunk), end: () => res.end(), closed };
 }
 
-/** Writes log entries to a hijacked stream or response: frames when not a tty. */
-export async function pumpOutput(entries: AsyncIterable<LogEntry>, out: { write(b: Buffer): boolean }, tty: boolean, timestamps = false, formatTime?: (n: bigint) => string): Promise<void> {
+/** One chunk of a container's output, as the log reader yields it (the shape, not its source). */
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  timeNano: bigint;
+  data: Buffer;
+}
+
+/** Writes output chunks to a hijacked stream or response: frames when not a tty. */
+export async function pumpOutput(entries: AsyncIterable<OutputChunk>, out: { write(b: Buffer): boolean }, tty: boolean, timestamps = false, formatTime?: (n: bigint) => string): Promise<void> {
   for await (const e of entries) {
     let data = e.data;
     if (timestamps && formatTime) data = Buffer.concat([Buffer.from(`${formatTime(e.timeNano)} `), data]);
