@@ -63,6 +63,8 @@ export async function buildCliBundle(root: string): Promise<BundleManifest> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // import() is unavailable in a vm.Script: builtins imported lazily become require()s.
+    supported: { 'dynamic-import': false },
     write: false,
     outfile: join(dir, BUNDLE_FILE),
     metafile: true,
@@ -79,6 +81,8 @@ export async function buildCliBundle(root: string): Promise<BundleManifest> {
   // written); \uXXXX means the same in strings, templates, regexes and identifiers.
   const code = result.outputFiles[0]!.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (!code.startsWith(WRAPPER_HEAD)) throw new Error('the bundle does not start with its wrapper');
+  const dynamicImport = /[^.\w$]import\(/.exec(code);
+  if (dynamicImport) throw new Error(`the bundle keeps an import(): …${code.slice(dynamicImport.index - 60, dynamicImport.index + 40)}…`);
   writeFileAtomic(join(dir, BUNDLE_FILE), code);
   for (const f of readdirSync(dir)) if (f.endsWith('.v8cache')) rmSync(join(dir, f), { force: true });
   const manifest: BundleManifest = {
