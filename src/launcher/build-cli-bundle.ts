@@ -84,7 +84,8 @@ export async function buildCliBundle(root: string): Promise<BundleManifest> {
   const dynamicImport = /[^.\w$]import\(/.exec(code);
   if (dynamicImport) throw new Error(`the bundle keeps an import(): …${code.slice(dynamicImport.index - 60, dynamicImport.index + 40)}…`);
   writeFileAtomic(join(dir, BUNDLE_FILE), code);
-  for (const f of readdirSync(dir)) if (f.endsWith('.v8cache')) rmSync(join(dir, f), { force: true });
+  // Code caches of earlier bundles (and any half-written one) go with them.
+  for (const f of readdirSync(dir)) if (f.includes('.v8cache')) rmSync(join(dir, f), { force: true });
   const manifest: BundleManifest = {
     bundleSha256: sha256Of(code),
     inputs: Object.keys(result.metafile.inputs).sort().map((p) => inputOf(root, p)),

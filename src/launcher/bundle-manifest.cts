@@ -1,6 +1,6 @@
 // The contract between the CLI bundle's build (build-cli-bundle.ts) and the launcher: where the
 // bundle lives and the manifest of the files it was built from, so a stale bundle is never run.
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Under the package root. */
@@ -35,8 +35,13 @@ export function inputOf(root: string, path: string): BundleInput {
 /** Writes a file whole or not at all (several CLI processes may write at once). */
 export function writeFileAtomic(path: string, data: Buffer | string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 export function readManifest(root: string): BundleManifest | undefined {
