@@ -55,6 +55,13 @@ if [ ! -f dist/.build-stamp ] || [ -n "$(find src test bench tsconfig.json packa
   npx tsc -p tsconfig.json
   mv "$stamp_next" dist/.build-stamp
 fi
+# The CLI bundle bin/berth runs (src/launcher/): rebuilt when dist/ or the dependencies changed. The
+# launcher itself falls back to dist/ whenever the bundle no longer matches it.
+if [ ! -f dist/bundle/berth.inputs.json ] || \
+   [ -n "$(find dist/src node_modules/.package-lock.json -newer dist/bundle/berth.inputs.json -print -quit)" ]; then
+  echo "setup: bundling the CLI"
+  node dist/src/launcher/build-cli-bundle.js >/dev/null
+fi
 
 # Commands on PATH.
 for b in berth berthd; do

@@ -1,5 +1,6 @@
 // `berth`: global flags, command lookup (modules load lazily), and docker's error conventions:
 // flag errors exit 125 with a usage hint, daemon errors print `Error response from daemon: …`.
+// Started by src/launcher/launch-cli.cts, from the CLI bundle or from dist/.
 import { PROGRAM, type CommandContext, type CommandDefinition, ExitError, UsageError } from './command.js';
 import { COMMANDS, MANAGEMENT, lookupCommand } from './command-table.js';
 import { bool, list, str } from './flags/flag-spec.js';
@@ -155,30 +156,22 @@ async function reportError(err: unknown, def: CommandDefinition, path: string): 
   return exitCode;
 }
 
-async function tryRegistryCommands(argv: string[]): Promise<number | undefined> {
-  // The registry commands are written with commander in their own module; load it only here.
-  let mod: { registerRegistryCommands?: (program: unknown) => void };
+/** Loads an ES module by URL; the launcher passes its own `import()`, which a bundle cannot use. */
+export type ImportModule = (url: string) => Promise<unknown>;
+
+/** The registry commands (commander, the registry server) stay out of the bundle: loaded from dist/. */
+async function tryRegistryCommands(argv: string[], importModule: ImportModule): Promise<number | undefined> {
+  type RegistryModule = { runRegistryCommands: (program: string, argv: string[]) => Promise<number | undefined> };
+  let mod: RegistryModule;
   try {
-    mod = (await import('./commands/registry.js' as string)) as typeof mod;
+    mod = (await importModule(new URL('./commands/registry.js', import.meta.url).href)) as RegistryModule;
   } catch {
     return undefined;
   }
-  if (typeof mod.registerRegistryCommands !== 'function') return undefined;
-  const { Command } = await import('commander');
-  const program = new Command(PROGRAM);
-  program.exitOverride();
-  mod.registerRegistryCommands(program);
-  if (!program.commands.some((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!))) return undefined;
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (err) {
-    const code = (err as { exitCode?: number }).exitCode;
-    return typeof code === 'number' ? code : 1;
-  }
+  return mod.runRegistryCommands(PROGRAM, argv);
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], importModule: ImportModule = (url) => import(url)): Promise<number> {
   let global;
   try {
     global = parseArgs(argv, GLOBAL_FLAGS, { interspersed: false });
@@ -201,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
   const found = lookupCommand(rest);
   if (!found) {
     // `registry` is written with commander in its own module (listed under MANAGEMENT for help).
-    const viaRegistry = rest[0] === 'registry' ? await tryRegistryCommands(rest) : undefined;
+    const viaRegistry = rest[0] === 'registry' ? await tryRegistryCommands(rest, importModule) : undefined;
     if (viaRegistry !== undefined) return viaRegistry;
     if (MANAGEMENT[rest[0]!] !== undefined) {
       if (rest.length === 1 || rest[1] === '--help') {
@@ -224,7 +217,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  exitWhenFlushed(1);
-});
+/** Runs the command line and exits with its status once output has drained. */
+export function runCli(argv: string[], importModule?: ImportModule): void {
+  main(argv, importModule).then(exitWhenFlushed, (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    exitWhenFlushed(1);
+  });
+}

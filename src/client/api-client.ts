@@ -1,9 +1,10 @@
 // HTTP to the daemon over a unix socket or TCP (+TLS), with docker's version negotiation:
-// GET /_ping, read `API-Version`, then prefix every path with `/v<version>`.
+// GET /_ping, read `API-Version`, then prefix every path with `/v<version>`. Buffered calls on a
+// unix socket go through http1-exchange.ts; node:http is loaded only for the rest (start-up time).
 import type { IncomingMessage, ClientRequest, Agent } from 'node:http';
-import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, DaemonUnreachableError } from './api-error.js';
+import { exchange, type BufferedResponse } from './http1-exchange.js';
 import type { DaemonHost } from './host.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions } from '../engine-api-version.js';
 
@@ -58,7 +59,11 @@ export async function readBody(res: IncomingMessage): Promise<Buffer> {
 }
 
 async function errorFrom(res: IncomingMessage): Promise<ApiError> {
-  const raw = (await readBody(res)).toString('utf8');
+  return apiErrorOf(res.statusCode ?? 500, res.statusMessage ?? '', await readBody(res));
+}
+
+function apiErrorOf(statusCode: number, statusMessage: string, body: Buffer): ApiError {
+  const raw = body.toString('utf8');
   let message = raw.trim();
   try {
     const parsed = JSON.parse(raw) as { message?: string };
@@ -66,14 +71,15 @@ async function errorFrom(res: IncomingMessage): Promise<ApiError> {
   } catch {
     // not JSON: keep the text
   }
-  if (message === '') message = `${res.statusCode} ${res.statusMessage ?? ''}`.trim();
-  return new ApiError(res.statusCode ?? 500, message);
+  if (message === '') message = `${statusCode} ${statusMessage}`.trim();
+  return new ApiError(statusCode, message);
 }
 
 export class ApiClient {
   private version: string | undefined;
   private negotiation: Promise<string> | undefined;
-  private readonly agent: Agent;
+  private agent: Agent | undefined;
+  private httpModule: typeof import('node:http') | undefined;
   private httpsModule: typeof import('node:https') | undefined;
 
   constructor(
@@ -83,7 +89,6 @@ export class ApiClient {
     pinnedVersion?: string,
   ) {
     this.version = pinnedVersion;
-    this.agent = new http.Agent({ keepAlive: true });
   }
 
   /** The API version in use (negotiated on first call). */
@@ -105,14 +110,11 @@ export class ApiClient {
 
   /** GET /_ping: the daemon's API version and OS. */
   async ping(signal?: AbortSignal): Promise<{ apiVersion?: string; osType?: string; builderVersion?: string }> {
-    const res = await this.send('GET', '/_ping', { unversioned: true, ...(signal ? { signal } : {}) });
-    await readBody(res);
-    const h = res.headers;
-    const one = (x: string | string[] | undefined): string | undefined => (Array.isArray(x) ? x[0] : x);
+    const { headers: h } = await this.buffered('GET', '/_ping', { unversioned: true, ...(signal ? { signal } : {}) });
     return {
-      ...(one(h['api-version']) ? { apiVersion: one(h['api-version']) } : {}),
-      ...(one(h['ostype']) ? { osType: one(h['ostype']) } : {}),
-      ...(one(h['builder-version']) ? { builderVersion: one(h['builder-version']) } : {}),
+      ...(h['api-version'] ? { apiVersion: h['api-version'] } : {}),
+      ...(h['ostype'] ? { osType: h['ostype'] } : {}),
+      ...(h['builder-version'] ? { builderVersion: h['builder-version'] } : {}),
     };
   }
 
@@ -122,8 +124,14 @@ export class ApiClient {
   }
 
   private createRequest(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): ClientRequest {
+    const http = this.httpModule!;
     const base = { method, path, headers, agent: this.agent, ...(signal ? { signal } : {}) };
-    if (this.host.kind === 'unix') return http.request({ ...base, socketPath: this.host.path, setHost: false, headers: { Host: 'api.berth', ...headers } });
+    if (this.host.kind === 'unix') {
+      // servername '': no TLS here, and the agent would otherwise derive one from the Host header
+      // with net.isIP, whose first call compiles a large regular expression (~3 ms of a CLI run).
+      const unix = { ...base, socketPath: this.host.path, setHost: false, headers: { Host: 'api.berth', ...headers }, servername: '' };
+      return http.request(unix);
+    }
     if (this.tls) {
       const https = this.httpsModule!;
       return https.request({
@@ -136,6 +144,10 @@ export class ApiClient {
   }
 
   private async prepare(): Promise<void> {
+    if (!this.httpModule) {
+      this.httpModule = await import('node:http');
+      this.agent = new this.httpModule.Agent({ keepAlive: true });
+    }
     if (this.tls && !this.httpsModule) this.httpsModule = await import('node:https');
   }
 
@@ -198,16 +210,35 @@ export class ApiClient {
 
   /** A request whose JSON answer is returned (undefined for an empty body). */
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, opts);
-    const raw = await readBody(res);
+    const raw = (await this.buffered(method, path, opts)).body;
     if (raw.length === 0) return undefined as T;
     return JSON.parse(raw.toString('utf8')) as T;
   }
 
   /** A request whose answer is drained and ignored. */
   async call(method: string, path: string, opts: RequestOptions = {}): Promise<void> {
-    const res = await this.send(method, path, opts);
-    await readBody(res);
+    await this.buffered(method, path, opts);
+  }
+
+  /** A request answered as a whole; throws ApiError for a status of 400 or more. */
+  private async buffered(method: string, path: string, opts: RequestOptions): Promise<BufferedResponse> {
+    if (this.host.kind !== 'unix' || isReadable(opts.body)) {
+      const res = await this.send(method, path, opts);
+      const one = (x: string | string[] | undefined): string | undefined => (Array.isArray(x) ? x.join(', ') : x);
+      const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, one(v) ?? '']));
+      return { statusCode: res.statusCode ?? 200, statusMessage: res.statusMessage ?? '', headers, body: await readBody(res) };
+    }
+    const full = await this.fullPath(path, opts);
+    const b = opts.body;
+    const body = b === undefined ? undefined : Buffer.isBuffer(b) ? b : b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : JSON.stringify(b);
+    let res: BufferedResponse;
+    try {
+      res = await exchange({ socketPath: this.host.path, method, path: full, headers: this.bodyHeaders(opts), ...(body !== undefined ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    } catch (err) {
+      throw this.connectionError(err);
+    }
+    if (res.statusCode >= 400) throw apiErrorOf(res.statusCode, res.statusMessage, res.body);
+    return res;
   }
 
   /** POST with `Upgrade: tcp`: the daemon answers 101 and the connection becomes a raw stream. */
@@ -237,7 +268,7 @@ export class ApiClient {
 
   /** Lets the process exit while idle keep-alive sockets remain. */
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
   }
 }
 

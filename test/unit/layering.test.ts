@@ -42,6 +42,7 @@ const ALLOWED: Record<string, string[]> = {
   api: [...SERVICES, 'registry/server', 'api/http', 'api/routes'],
   daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes'],
   client: ['errors', 'oci', 'engine-api-version'],
+  launcher: [], // loads the CLI by URL, imports none of it
   cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters'],
 };
 

@@ -32,3 +32,21 @@ export function registerRegistryCommands(program: Command): void {
     await gcFromFlags(opts);
   });
 }
+
+/**
+ * Runs `argv` when it names a registry command (undefined otherwise): commander is loaded with this
+ * module only, which stays outside the CLI bundle.
+ */
+export async function runRegistryCommands(program: string, argv: string[]): Promise<number | undefined> {
+  const root = new Command(program);
+  root.exitOverride();
+  registerRegistryCommands(root);
+  if (!root.commands.some((c) => c.name() === argv[0] || c.aliases().includes(argv[0]!))) return undefined;
+  try {
+    await root.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 1;
+  }
+}

@@ -286,7 +286,7 @@ class Execution {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       return Object.hasOwn(receiver, name) ? receiver[name] : undefined;
     }
-    if (typeof receiver === 'object' && /^[\p{Lu}]/u.test(name) && name in receiver) {
+    if (typeof receiver === 'object' && isExported(name) && name in receiver) {
       const member = (receiver as Record<string, unknown>)[name];
       if (typeof member === 'function') {
         const callArgs = args.slice(1).map((a) => this.evalArg(dot, a));
@@ -361,4 +361,11 @@ export class Template {
 /** Parses and runs in one go. */
 export function renderTemplate(source: string, data: unknown): string {
   return new Template(source).execute(data);
+}
+
+/** Go exports names that start with an upper-case letter (ASCII first: \p{Lu} is slow to compile). */
+function isExported(name: string): boolean {
+  const code = name.charCodeAt(0);
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a;
+  return /^\p{Lu}/u.test(name);
 }
