@@ -36,7 +36,7 @@ import {
 } from './dockerfile/mod.js';
 import { digestEntries, keptParents, matchesPatterns, resolveCopySource, resolveCopySources } from './context/mod.js';
 import type { TreeReader } from './context/tree-reader.js';
-import { BuildCache, type StepResult } from './build-cache.js';
+import { BuildCache, type CacheEntry, type StepResult } from './build-cache.js';
 import { snapshotExists, unpackLayer } from '../image/layer-unpack.js';
 import type { BuildReporter, StepRef } from './build-progress.js';
 import { cacheKey } from './cache-key.js';
@@ -271,9 +271,8 @@ export class BuildService {
   }
 
   /** `builder prune`: forgets cached steps and removes the untagged images only they kept. */
-  async prune(o: { all?: boolean } = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
-    void o;
-    const entries = this.cache.list();
+  async prune(o: { all?: boolean; keep?: (e: CacheEntry) => boolean } = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    const entries = this.cache.list().filter((e) => !o.keep?.(e));
     const before = await this.cachedLayerBytes();
     this.cache.delete(entries.map((e) => e.key));
     // Layers no image uses any more (only cache entries did) go with them.

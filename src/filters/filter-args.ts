@@ -47,6 +47,13 @@ export class FilterArgs {
     return new FilterArgs(fields);
   }
 
+  /** A copy with `value` added to the key's values. */
+  with(key: string, value: string): FilterArgs {
+    const fields = new Map(this.fields);
+    fields.set(key, new Set([...(this.fields.get(key) ?? []), value]));
+    return new FilterArgs(fields);
+  }
+
   get size(): number {
     return this.fields.size;
   }

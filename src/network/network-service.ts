@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
+import { ACCEPTED_FILTERS, FilterArgs, createdNotAfter, pruneUntil } from '../filters/mod.js';
 import { BerthError, ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, errorMessage } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type {
@@ -360,13 +361,12 @@ export class NetworkService {
     return { Id: id, Warning: '' };
   }
 
-  list(filters: Record<string, string[]> = {}): NetworkResource[] {
-    const unknown = Object.keys(filters).filter((k) => !['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'].includes(k));
-    if (unknown.length > 0) throw new InvalidArgumentError(`invalid filter '${unknown[0]}'`);
+  list(filters: FilterArgs = FilterArgs.empty()): NetworkResource[] {
     const used = new Set(this.activeEndpoints().map((e) => e.networkId));
+    const match = networkListMatcher(filters);
     return this.store
       .networks()
-      .filter((n) => matchesFilters(n, filters, used.has(n.id)))
+      .filter((n) => match(n, used.has(n.id)))
       .map((n) => this.resource(n, false));
   }
 
@@ -392,13 +392,14 @@ export class NetworkService {
     this.o.events?.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });
   }
 
-  async prune(filters: Record<string, string[]> = {}): Promise<{ NetworksDeleted: string[] }> {
+  async prune(filters: FilterArgs = FilterArgs.empty()): Promise<{ NetworksDeleted: string[] }> {
+    filters.validate(ACCEPTED_FILTERS.networkPrune);
+    const until = pruneUntil(filters);
     const used = new Set(this.activeEndpoints().map((e) => e.networkId));
     const deleted: string[] = [];
     for (const n of this.store.networks()) {
       if (n.builtin || used.has(n.id)) continue;
-      if (!matchesLabelFilters(n.labels, filters)) continue;
-      if (filters.until?.length && !filters.until.some((u) => Date.parse(n.created) < untilTime(u))) continue;
+      if (!createdNotAfter(n.created, until) || !filters.labelsAndNot(n.labels)) continue;
       await this.remove(n.id);
       deleted.push(n.name);
     }
@@ -1241,36 +1242,23 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function untilTime(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const m = /^(\d+)(s|m|h)$/.exec(v);
-  if (m) return Date.now() - Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
-  return Date.parse(v);
-}
-
-function matchesLabelFilters(labels: Record<string, string>, filters: Record<string, string[]>): boolean {
-  for (const l of filters.label ?? []) {
-    const eq = l.indexOf('=');
-    if (eq === -1 ? !(l in labels) : labels[l.slice(0, eq)] !== l.slice(eq + 1)) return false;
+/** docker's network list filters; `dangling` and `type` are checked for valid values first. */
+function networkListMatcher(f: FilterArgs): (n: NetworkRow, inUse: boolean) => boolean {
+  f.validate(ACCEPTED_FILTERS.networkList);
+  const dangling = f.get('dangling');
+  if (dangling.length > 1) throw new InvalidArgumentError('got more than one value for filter key "dangling"');
+  if (dangling.length === 1 && !['true', '1', 'false', '0'].includes(dangling[0]!)) {
+    throw new InvalidArgumentError('invalid value for filter \'dangling\', must be "true" (or "1"), or "false" (or "0")');
   }
-  for (const l of filters['label!'] ?? []) {
-    const eq = l.indexOf('=');
-    if (eq === -1 ? l in labels : labels[l.slice(0, eq)] === l.slice(eq + 1)) return false;
-  }
-  return true;
-}
-
-function matchesFilters(n: NetworkRow, f: Record<string, string[]>, inUse: boolean): boolean {
-  const any = (key: string, pred: (v: string) => boolean): boolean => !f[key]?.length || f[key]!.some(pred);
-  return (
-    any('driver', (v) => n.driver === v) &&
-    any('id', (v) => n.id.startsWith(v)) &&
-    any('name', (v) => n.name.includes(v)) &&
-    any('scope', (v) => v === 'local') &&
-    any('type', (v) => (v === 'builtin' ? n.builtin : v === 'custom' ? !n.builtin : false)) &&
-    any('dangling', (v) => ((v === 'true' || v === '1') ? !inUse && !n.builtin : inUse || n.builtin)) &&
-    matchesLabelFilters(n.labels, f)
-  );
+  for (const t of f.get('type')) if (t !== 'builtin' && t !== 'custom') throw new InvalidArgumentError(`Invalid filter: 'type'='${t}'`);
+  return (n, inUse) =>
+    f.exact('driver', n.driver) &&
+    (!f.has('name') || f.regexp('name', n.name)) &&
+    (!f.has('id') || f.regexp('id', n.id)) &&
+    f.labels('label', n.labels) &&
+    f.exact('scope', 'local') &&
+    (dangling.length === 0 || (dangling[0] === 'true' || dangling[0] === '1') === (!inUse && !n.builtin)) &&
+    (!f.has('type') || f.get('type').some((t) => (t === 'builtin') === Boolean(n.builtin)));
 }
 
 const resolvCache = new Map<string, { at: number; text: string }>();
