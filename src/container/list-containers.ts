@@ -1,5 +1,5 @@
 // `GET /containers/json`: which containers docker's ps shows, in its order, for the given filters.
-import { FilterArgs, ACCEPTED_FILTERS, invalidFilter } from '../filters/mod.js';
+import { FilterArgs, ACCEPTED_FILTERS } from '../filters/mod.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ContainerRecord } from './container-record.js';
 import type { ContainerService } from './container-service.js';
@@ -22,7 +22,7 @@ export function listContainers(cs: ContainerService, images: ImageService, o: Li
     if (!/^[-+]?\d+$/.test(v)) throw new InvalidArgumentError(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
     return Number(v);
   });
-  for (const v of f.get('status')) if (!STATES.includes(v)) throw invalidFilter('status', [v]);
+  for (const v of f.get('status')) if (!STATES.includes(v)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`);
   for (const v of f.get('health')) if (!HEALTH.includes(v)) throw new InvalidArgumentError(`Unrecognised filter value for health: ${v}`);
   const isTask = f.has('is-task') ? f.bool('is-task', false) : undefined;
   // A status filter lists stopped containers too, as --all does.
