@@ -1250,7 +1250,7 @@ function networkListMatcher(f: FilterArgs): (n: NetworkRow, inUse: boolean) => b
   if (dangling.length === 1 && !['true', '1', 'false', '0'].includes(dangling[0]!)) {
     throw new InvalidArgumentError('invalid value for filter \'dangling\', must be "true" (or "1"), or "false" (or "0")');
   }
-  for (const t of f.get('type')) if (t !== 'builtin' && t !== 'custom') throw new InvalidArgumentError(`Invalid filter: 'type'='${t}'`);
+  for (const t of f.get('type')) if (t !== 'builtin' && t !== 'custom') throw new InvalidArgumentError(`invalid filter: 'type'='${t}'`);
   return (n, inUse) =>
     f.exact('driver', n.driver) &&
     (!f.has('name') || f.regexp('name', n.name)) &&

@@ -26,8 +26,10 @@ describe('GET /containers/json', () => {
     const bad = await t.api('GET', '/containers/json', { filters: { status: ['bogus'] } });
     assert.equal(bad.status, 400);
     assert.match(messageOf(bad), /invalid filter 'status=bogus'/i);
+    // 404 from berth; dockerd 20.10 answers 500 with the same words.
     const missing = await t.api('GET', '/containers/json', { filters: { before: [`${t.run}-nosuch`] } });
-    assert.equal(missing.status, 404, missing.text);
+    assert.ok(missing.status >= 400, missing.text);
+    assert.match(messageOf(missing), /no such container/i);
   });
 });
 
@@ -77,7 +79,10 @@ describe('GET /volumes and GET /networks', () => {
     assert.deepEqual(await names({ label: [t.label], dangling: ['true'] }), [`${t.run}-net`]);
     assert.deepEqual(await names({ label: [t.label], type: ['builtin'] }), []);
     assert.equal((await t.api('GET', '/networks', { filters: { dangling: ['maybe'] } })).status, 400);
-    assert.equal((await t.api('GET', '/networks', { filters: { type: ['odd'] } })).status, 400);
+    // dockerd 20.10 answers a bad type with 500, newer ones and berth with 400.
+    const odd = await t.api('GET', '/networks', { filters: { type: ['odd'] } });
+    assert.ok(odd.status >= 400, odd.text);
+    assert.match(messageOf(odd), /invalid filter: 'type'='odd'/i);
   });
 });
 
@@ -94,10 +99,11 @@ describe('invalid filters', () => {
     }
   });
 
-  it('filters that are not JSON of either form are 400', async () => {
+  it('filters that are not JSON of either form are refused', async () => {
+    // 400 "invalid filter" from berth and newer dockerd; 20.10 answers 500 with the JSON error.
     for (const raw of ['{', '{"label":"x"}']) {
       const r = await t.api('GET', `/containers/json?filters=${encodeURIComponent(raw)}`);
-      assert.equal(r.status, 400, `${raw}: ${r.text}`);
+      assert.ok(r.status >= 400, `${raw}: ${r.text}`);
     }
   });
 
@@ -109,6 +115,12 @@ describe('invalid filters', () => {
   it('build cache prune refuses an until that is not a duration', async () => {
     const r = await t.api('POST', '/build/prune', { filters: { until: ['yesterday'] } });
     assert.ok(r.status >= 400, r.text);
+    assert.match(messageOf(r), /"until" filter expects a duration/);
+  });
+
+  it('events pass over unknown filter keys', async () => {
+    const r = await t.api('GET', '/events', { query: { since: '1', until: '2' }, filters: { bogus: ['x'] } });
+    assert.equal(r.status, 200, r.text);
   });
 });
 
