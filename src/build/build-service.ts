@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { LayerRecord } from '../image/image-store.js';
 import type { IdMap } from '../oci/id-map.js';
 import { parseDockerfile, planBuild } from './dockerfile/mod.js';
-import { BuildCache } from './build-cache.js';
+import { BuildCache, type CacheEntry } from './build-cache.js';
 import type { BuildOptions, BuildResult, BuildServiceDeps } from './build-options.js';
 import type { BuildReporter } from './build-progress.js';
 import { BuildRun } from './build-run.js';
@@ -80,9 +80,8 @@ export class BuildService {
   }
 
   /** `builder prune`: forgets cached steps and removes the untagged images only they kept. */
-  async prune(o: { all?: boolean } = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
-    void o;
-    const entries = this.cache.list();
+  async prune(o: { all?: boolean; keep?: (e: CacheEntry) => boolean } = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    const entries = this.cache.list().filter((e) => !o.keep?.(e));
     const before = await this.cachedLayerBytes();
     this.cache.delete(entries.map((e) => e.key));
     // Layers no image uses any more (only cache entries did) go with them.

@@ -1,6 +1,5 @@
 // Docker's JSON views of a container: inspect (ContainerInspectResponse) and ps (ContainerSummary).
 import type { ContainerRecord } from './container-record.js';
-import { InvalidArgumentError } from '../errors.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -163,55 +162,4 @@ export function summarizeContainer(c: ContainerRecord, ports: Array<Record<strin
     NetworkSettings: { Networks: ns?.Networks ?? {} },
     Mounts: (c.mounts ?? []).map((m) => m),
   };
-}
-
-/** docker ps filters. */
-export function matchContainerFilters(c: ContainerRecord, filters: Record<string, string[]>, lookup: (idOrName: string) => ContainerRecord | undefined, imageMatches: (c: ContainerRecord, ref: string) => boolean): boolean {
-  for (const [key, values] of Object.entries(filters)) {
-    if (values.length === 0) continue;
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'id':
-          return c.id.startsWith(v);
-        case 'name':
-          return new RegExp(v).test(c.name.slice(1)) || c.name === v;
-        case 'status':
-          if (!['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'].includes(v)) {
-            throw new InvalidArgumentError(`invalid filter 'status=${v}'`);
-          }
-          return c.state.Status === v;
-        case 'exited':
-          return c.state.Status === 'exited' && String(c.state.ExitCode) === v;
-        case 'label': {
-          const labels = c.config.Labels ?? {};
-          const eq = v.indexOf('=');
-          return eq === -1 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
-        }
-        case 'ancestor':
-          return imageMatches(c, v);
-        case 'before': {
-          const o = lookup(v);
-          return o !== undefined && c.created < o.created;
-        }
-        case 'since': {
-          const o = lookup(v);
-          return o !== undefined && c.created > o.created;
-        }
-        case 'network':
-          return String(c.hostConfig.NetworkMode) === v || Object.keys((c.networkSettings as { Networks?: object } | undefined)?.Networks ?? {}).includes(v);
-        case 'health':
-          return (c.state.Health?.Status ?? 'none') === v;
-        case 'is-task':
-          return v === 'false';
-        case 'volume':
-        case 'publish':
-        case 'expose':
-          return true;
-        default:
-          throw new InvalidArgumentError(`invalid filter '${key}'`);
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
 }

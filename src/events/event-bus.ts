@@ -1,26 +1,9 @@
 // The engine's event stream (`/events`): container, image, network and volume events in docker's shape.
 import { EventEmitter } from 'node:events';
+import type { EngineEvent, EventType } from './engine-event.js';
+import { matchesEvent, type EventFilter } from './event-filter.js';
 
-export type EventType = 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'builder';
-
-export interface EngineEvent {
-  Type: EventType;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  scope: 'local';
-  time: number;
-  timeNano: number;
-  // Deprecated fields docker still sends for containers and images.
-  status?: string;
-  id?: string;
-  from?: string;
-}
-
-export interface EventFilter {
-  since?: number; // nanoseconds
-  until?: number; // nanoseconds
-  filters?: Record<string, string[]>;
-}
+export type { EngineEvent, EventType } from './engine-event.js';
 
 /** Keeps the last events in memory for `--since` and fans new ones out to subscribers. */
 export class EventBus {
@@ -64,42 +47,4 @@ export class EventBus {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
-}
-
-/** docker's event filters: type, event/action, container, image, label, network, volume, daemon. */
-export function matchesEvent(e: EngineEvent, f: EventFilter): boolean {
-  if (f.since !== undefined && e.timeNano < f.since) return false;
-  if (f.until !== undefined && e.timeNano > f.until) return false;
-  const filters = f.filters ?? {};
-  for (const [key, values] of Object.entries(filters)) {
-    if (values.length === 0) continue;
-    const attrs = e.Actor.Attributes;
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'type':
-          return e.Type === v;
-        case 'event':
-        case 'action':
-          return e.Action === v || e.Action.split(':')[0] === v;
-        case 'container':
-          return e.Type === 'container' && (e.Actor.ID === v || e.Actor.ID.startsWith(v) || attrs.name === v);
-        case 'image':
-          return (e.Type === 'image' && (e.Actor.ID === v || attrs.name === v)) || attrs.image === v;
-        case 'network':
-          return e.Type === 'network' && (e.Actor.ID === v || attrs.name === v);
-        case 'volume':
-          return e.Type === 'volume' && e.Actor.ID === v;
-        case 'label': {
-          const eq = v.indexOf('=');
-          return eq === -1 ? v in attrs : attrs[v.slice(0, eq)] === v.slice(eq + 1);
-        }
-        case 'scope':
-          return v === 'local';
-        default:
-          return true;
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
 }

@@ -20,11 +20,12 @@ import { applyConfigChanges } from './config-changes.js';
 import { readImageArchive } from './archive/read-image-archive.js';
 import { writeImageArchive } from './archive/write-image-archive.js';
 import { createDecompressor } from '../registry/client/layer-decompress.js';
-import { imageHistory, imageSize, inspectImage } from './image-view.js';
+import { imageHistory, inspectImage } from './image-view.js';
 import { type LayerLease, LayerLeases } from './layer-leases.js';
 import { type PullRequestOptions, fetchImage } from './image-pull.js';
 import { type PushRequestOptions, type PushSource, pushToRegistry } from './image-push.js';
 import type { RegistryHosts } from '../registry/client/registry-hosts.js';
+import { listImages, type ListImagesOptions } from './list-images.js';
 
 export interface ImageServiceDeps {
   store: ImageStore;
@@ -283,33 +284,9 @@ export class ImageService {
     return this.deps.store.tagsOf(id).map((t) => familiarString(t));
   }
 
-  /** Docker's ImageSummary list for `GET /images/json`. */
-  list(o: { all?: boolean; filters?: Record<string, string[]>; digests?: boolean; containersOf?: (id: Digest) => number }): Array<Record<string, unknown>> {
-    const filters = o.filters ?? {};
-    const tagsById = new Map<string, string[]>();
-    for (const { ref, imageId } of this.deps.store.allTags()) {
-      const arr = tagsById.get(imageId) ?? [];
-      arr.push(familiarString(ref));
-      tagsById.set(imageId, arr);
-    }
-    const out: Array<Record<string, unknown>> = [];
-    for (const img of this.deps.store.list()) {
-      const tags = tagsById.get(img.id) ?? [];
-      if (!matchImageFilters(img, tags, filters, (n) => this.deps.store.find(n)?.image)) continue;
-      out.push({
-        Id: img.id,
-        ParentId: img.parent ?? '',
-        RepoTags: tags,
-        RepoDigests: img.repoDigests,
-        Created: img.config.created ? Math.floor(Date.parse(img.config.created) / 1000) : 0,
-        Size: imageSize(img),
-        SharedSize: -1,
-        Labels: img.config.config?.Labels ?? {},
-        Containers: o.containersOf ? o.containersOf(img.id) : -1,
-      });
-    }
-    out.sort((a, b) => (b.Created as number) - (a.Created as number));
-    return out;
+  /** Docker's ImageSummary list for `GET /images/json` (the rules: list-images.ts). */
+  list(o: ListImagesOptions): Array<Record<string, unknown>> {
+    return listImages(this.deps.store, o);
   }
 
   /** Docker's history: newest first. */
@@ -359,47 +336,3 @@ export class ImageService {
   }
 }
 
-function matchImageFilters(img: ImageRecord, tags: string[], filters: Record<string, string[]>, find: (n: string) => ImageRecord | undefined): boolean {
-  for (const [key, values] of Object.entries(filters)) {
-    if (values.length === 0) continue;
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'dangling':
-          return (v === 'true') === (tags.length === 0);
-        case 'label': {
-          const labels = img.config.config?.Labels ?? {};
-          const eq = v.indexOf('=');
-          return eq === -1 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
-        }
-        case 'reference':
-          return tags.some((t) => globMatch(v.includes(':') ? v : `${v}:*`, t) || globMatch(v, t.split(':')[0]!));
-        case 'before': {
-          const other = find(v);
-          return other !== undefined && (img.config.created ?? '') < (other.config.created ?? '');
-        }
-        case 'since': {
-          const other = find(v);
-          return other !== undefined && (img.config.created ?? '') > (other.config.created ?? '');
-        }
-        case 'until':
-          return Date.parse(img.config.created ?? '') < parseUntil(v);
-        default:
-          throw new InvalidArgumentError(`invalid filter '${key}'`);
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function parseUntil(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const d = /^(\d+)(s|m|h)$/.exec(v);
-  if (d) return Date.now() - Number(d[1]) * { s: 1000, m: 60000, h: 3600000 }[d[2] as 's' | 'm' | 'h'];
-  return Date.parse(v);
-}
-
-function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
-  return re.test(s);
-}

@@ -1,56 +1,33 @@
-// The `filters` of `GET /networks` and `POST /networks/prune` (docker's keys and matching rules).
-// Kept together: a shared filter module is to replace them.
+// The `filters` of `GET /networks` and `POST /networks/prune`: docker's keys and rules over the
+// shared grammar (filters/).
 import { InvalidArgumentError } from '../errors.js';
+import { ACCEPTED_FILTERS, type FilterArgs, createdNotAfter, pruneUntil } from '../filters/mod.js';
 import type { NetworkRow } from './network-store.js';
 
-export type Filters = Record<string, string[]>;
-
-const LIST_KEYS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'];
-
 /** The networks `list` shows; `inUse` are the IDs of networks with attached containers. */
-export function filterNetworkList(networks: NetworkRow[], f: Filters, inUse: Set<string>): NetworkRow[] {
-  const unknown = Object.keys(f).filter((k) => !LIST_KEYS.includes(k));
-  if (unknown.length > 0) throw new InvalidArgumentError(`invalid filter '${unknown[0]}'`);
-  const any = (key: string, pred: (v: string) => boolean): boolean => !f[key]?.length || f[key]!.some(pred);
-  return networks.filter((n) => {
-    const used = inUse.has(n.id);
-    return (
-      any('driver', (v) => n.driver === v) &&
-      any('id', (v) => n.id.startsWith(v)) &&
-      any('name', (v) => n.name.includes(v)) &&
-      any('scope', (v) => v === 'local') &&
-      any('type', (v) => (v === 'builtin' ? n.builtin : v === 'custom' ? !n.builtin : false)) &&
-      any('dangling', (v) => ((v === 'true' || v === '1') ? !used && !n.builtin : used || n.builtin)) &&
-      matchesLabels(n.labels, f)
-    );
-  });
+export function filterNetworkList(networks: NetworkRow[], f: FilterArgs, inUse: Set<string>): NetworkRow[] {
+  f.validate(ACCEPTED_FILTERS.networkList);
+  const dangling = f.get('dangling');
+  if (dangling.length > 1) throw new InvalidArgumentError('got more than one value for filter key "dangling"');
+  if (dangling.length === 1 && !['true', '1', 'false', '0'].includes(dangling[0]!)) {
+    throw new InvalidArgumentError('invalid value for filter \'dangling\', must be "true" (or "1"), or "false" (or "0")');
+  }
+  for (const t of f.get('type')) if (t !== 'builtin' && t !== 'custom') throw new InvalidArgumentError(`invalid filter: 'type'='${t}'`);
+  return networks.filter(
+    (n) =>
+      f.exact('driver', n.driver) &&
+      (!f.has('name') || f.regexp('name', n.name)) &&
+      (!f.has('id') || f.regexp('id', n.id)) &&
+      f.labels('label', n.labels) &&
+      f.exact('scope', 'local') &&
+      (dangling.length === 0 || (dangling[0] === 'true' || dangling[0] === '1') === (!inUse.has(n.id) && !n.builtin)) &&
+      (!f.has('type') || f.get('type').some((t) => (t === 'builtin') === Boolean(n.builtin))),
+  );
 }
 
 /** The networks `prune` removes: unused user networks matching `label`, `label!` and `until`. */
-export function filterPrunable(networks: NetworkRow[], f: Filters, inUse: Set<string>): NetworkRow[] {
-  return networks.filter((n) => {
-    if (n.builtin || inUse.has(n.id)) return false;
-    if (!matchesLabels(n.labels, f)) return false;
-    return !f.until?.length || f.until.some((u) => Date.parse(n.created) < untilTime(u));
-  });
-}
-
-function matchesLabels(labels: Record<string, string>, f: Filters): boolean {
-  for (const l of f.label ?? []) {
-    const eq = l.indexOf('=');
-    if (eq === -1 ? !(l in labels) : labels[l.slice(0, eq)] !== l.slice(eq + 1)) return false;
-  }
-  for (const l of f['label!'] ?? []) {
-    const eq = l.indexOf('=');
-    if (eq === -1 ? l in labels : labels[l.slice(0, eq)] === l.slice(eq + 1)) return false;
-  }
-  return true;
-}
-
-/** `until`: a Unix time, a duration back from now (`10m`), or a date. */
-function untilTime(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const m = /^(\d+)(s|m|h)$/.exec(v);
-  if (m) return Date.now() - Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
-  return Date.parse(v);
+export function filterPrunable(networks: NetworkRow[], f: FilterArgs, inUse: Set<string>): NetworkRow[] {
+  f.validate(ACCEPTED_FILTERS.networkPrune);
+  const until = pruneUntil(f);
+  return networks.filter((n) => !n.builtin && !inUse.has(n.id) && createdNotAfter(n.created, until) && f.labelsAndNot(n.labels));
 }

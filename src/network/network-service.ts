@@ -18,6 +18,7 @@ import { formatCidr, formatIPv4, parseCidr } from './ipv4.js';
 import { listNetns, prepareNetnsDir, usernsFileOf, type NetnsOwner } from './netns.js';
 import { NetworkDns } from './network-dns.js';
 import { filterNetworkList, filterPrunable } from './network-filters.js';
+import { FilterArgs } from '../filters/mod.js';
 import {
   BRIDGE_NAME_OPT, ICC_OPT, MASQ_OPT, NetworkRecords, bridgeNameFor, builtinNetworkRow, checkCreateRequest, defaultBridgeRow,
   hasDns, mtuOf, newId, userNetworkRow,
@@ -160,7 +161,7 @@ export class NetworkService {
     return { Id: id, Warning: '' };
   }
 
-  list(filters: Record<string, string[]> = {}): NetworkResource[] {
+  list(filters: FilterArgs = FilterArgs.empty()): NetworkResource[] {
     return filterNetworkList(this.store.networks(), filters, this.networksInUse()).map((n) => networkResourceView(n));
   }
 
@@ -189,7 +190,7 @@ export class NetworkService {
     this.o.events?.emit('network', 'destroy', n.id, { name: n.name, type: n.driver });
   }
 
-  async prune(filters: Record<string, string[]> = {}): Promise<{ NetworksDeleted: string[] }> {
+  async prune(filters: FilterArgs = FilterArgs.empty()): Promise<{ NetworksDeleted: string[] }> {
     const deleted: string[] = [];
     for (const n of filterPrunable(this.store.networks(), filters, this.networksInUse())) {
       await this.remove(n.id);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { chown, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { ACCEPTED_FILTERS, FilterArgs } from '../filters/mod.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Db } from '../db/database.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
@@ -139,25 +140,15 @@ export class VolumeService {
     return this.store.plans<MountPlan>().filter((p) => p.plan.mounts.some((m) => m.type === 'volume' && m.source === name)).map((p) => p.containerId);
   }
 
-  list(filters: Record<string, string[]> = {}): VolumeRecord[] {
-    for (const k of Object.keys(filters)) {
-      if (!['name', 'label', 'driver', 'dangling'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    }
-    return this.store.list().filter((v) => this.matches(v, filters));
-  }
-
-  private matches(v: VolumeRecord, filters: Record<string, string[]>): boolean {
-    if (filters.name?.length && !filters.name.some((n) => v.name.includes(n))) return false;
-    if (filters.driver?.length && !filters.driver.includes(v.driver)) return false;
-    if (filters.label?.length && !filters.label.every((l) => labelMatches(v.labels, l))) return false;
-    if (filters['label!']?.length && filters['label!'].some((l) => labelMatches(v.labels, l))) return false;
-    if (filters.dangling?.length) {
-      const want = filters.dangling[0]!;
-      if (!['true', 'false', '1', '0'].includes(want)) throw new InvalidArgumentError(`invalid filter 'dangling=${want}'`);
-      const dangling = this.usersOf(v.name).length === 0;
-      if (dangling !== (want === 'true' || want === '1')) return false;
-    }
-    return true;
+  /** `GET /volumes`: docker's name (regexp), driver, label and dangling filters. */
+  list(filters: FilterArgs = FilterArgs.empty()): VolumeRecord[] {
+    filters.validate(ACCEPTED_FILTERS.volumeList);
+    const dangling = filters.has('dangling') ? filters.bool('dangling', false) : undefined;
+    return this.store.list().filter((v) =>
+      filters.exact('driver', v.driver) &&
+      (!filters.has('name') || filters.regexp('name', v.name)) &&
+      filters.labelsAndNot(v.labels) &&
+      (dangling === undefined || (this.usersOf(v.name).length === 0) === dangling));
   }
 
   async remove(name: string, force = false): Promise<void> {
@@ -174,17 +165,14 @@ export class VolumeService {
   }
 
   /** Unused volumes: anonymous ones only unless the filter says all=true (docker ≥ 23). */
-  async prune(filters: Record<string, string[]> = {}): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
-    for (const k of Object.keys(filters)) {
-      if (!['label', 'label!', 'all'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    }
-    const all = ['true', '1'].includes(filters.all?.[0] ?? '');
+  async prune(filters: FilterArgs = FilterArgs.empty()): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+    filters.validate(ACCEPTED_FILTERS.volumePrune);
+    const all = filters.bool('all', false);
     const deleted: string[] = [];
     let space = 0;
     for (const v of this.store.list()) {
       if (!all && !v.anonymous) continue;
-      if (filters.label?.length && !filters.label.every((l) => labelMatches(v.labels, l))) continue;
-      if (filters['label!']?.length && filters['label!'].some((l) => labelMatches(v.labels, l))) continue;
+      if (!filters.labelsAndNot(v.labels)) continue;
       if (this.usersOf(v.name).length > 0) continue;
       const size = v.options?.type ? 0 : (await diskUsage(this.driver.dataDir(v.name)).catch(() => ({ size: 0 }))).size;
       await this.remove(v.name);
@@ -376,9 +364,3 @@ export class VolumeService {
   }
 }
 
-function labelMatches(labels: Record<string, string> | null | undefined, filter: string): boolean {
-  const eq = filter.indexOf('=');
-  const l = labels ?? {};
-  if (eq < 0) return Object.hasOwn(l, filter);
-  return l[filter.slice(0, eq)] === filter.slice(eq + 1);
-}

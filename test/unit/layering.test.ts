@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   filters: ['errors'],
   sys: ['errors'],
   db: [],
-  events: [],
+  events: ['errors', 'filters'],
   content: ['errors', 'oci', 'fsutil'],
   snapshot: ['errors', 'oci', 'fsutil', 'sys', 'content'],
   runtime: ['errors', 'oci', 'fsutil', 'sys', 'snapshot'],
@@ -37,7 +37,7 @@ const ALLOWED: Record<string, string[]> = {
   build: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'container', 'volume', 'network', 'registry/client', 'build/dockerfile', 'build/context'],
   /** Services that span the others (system df, system prune). */
   system: [...STORE, 'runtime', 'registry/client', 'network', 'image', 'volume', 'container', 'build', 'build/dockerfile', 'build/context'],
-  'api/http': [...BASE],
+  'api/http': [...BASE, 'filters'],
   'api/routes': [...SERVICES, 'registry/server', 'api/http'],
   api: [...SERVICES, 'registry/server', 'api/http', 'api/routes'],
   daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes'],

@@ -1,6 +1,7 @@
 // Reading request bodies and query values the way dockerd accepts them.
 import type { IncomingMessage } from 'node:http';
 import { InvalidArgumentError } from '../../errors.js';
+import { parseTimestamp } from '../../filters/mod.js';
 
 const MAX_JSON_BODY = 16 << 20;
 
@@ -53,39 +54,9 @@ export function jsonParam(q: URLSearchParams, name: string): Record<string, stri
   }
 }
 
-/** `filters={"key":["v"]}` or the old `{"key":{"v":true}}` form. */
-export function filtersParam(q: URLSearchParams): Record<string, string[]> {
-  const raw = q.get('filters');
-  if (!raw) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new InvalidArgumentError(`invalid filter: ${raw}`);
-  }
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-    if (Array.isArray(v)) out[k] = v.map(String);
-    else if (v && typeof v === 'object') out[k] = Object.keys(v).filter((x) => (v as Record<string, unknown>)[x]);
-    else throw new InvalidArgumentError(`invalid filter: ${raw}`);
-  }
-  return out;
-}
-
-/** `since`/`until` as unix seconds (fractional allowed), RFC3339, or a Go duration ago; → nanoseconds. */
+/** `since`/`until` (unix seconds, RFC 3339 or a Go duration ago, filters/filter-time.ts) → nanoseconds; '' and '0' are unset. */
 export function timeParam(q: URLSearchParams, name: string): bigint | undefined {
   const v = q.get(name);
   if (v === null || v === '' || v === '0') return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) {
-    const [s, f = ''] = v.split('.');
-    return BigInt(s!) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9));
-  }
-  const d = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v);
-  if (d) {
-    const mult = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 }[d[2] as 'ns'];
-    return BigInt(Math.floor(Date.now() - Number(d[1]) * mult)) * 1_000_000n;
-  }
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid value for ${name}: ${v}`);
-  return BigInt(t) * 1_000_000n;
+  return parseTimestamp(v);
 }

@@ -24,6 +24,8 @@ import { PlainMessages } from '../../build/plain-messages.js';
 import { ReceivedContext } from '../../build/context/received-context.js';
 import { requestFeed } from '../../build/request-feed.js';
 import { DockerfileError, formatErrorExcerpt } from '../../build/dockerfile/mod.js';
+import { buildCacheKeep } from '../../build/build-cache-filters.js';
+import { FilterArgs } from '../../filters/mod.js';
 
 /**
  * `X-Registry-Config`: base64 JSON of registry address → AuthConfig, every credential the CLI has
@@ -144,7 +146,8 @@ export function buildRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/build/prune', async (ctx) => {
-    const { deleted, spaceReclaimed } = await engine.builds.prune({ all: boolParam(ctx.query, 'all') });
+    const keep = buildCacheKeep(FilterArgs.parse(ctx.query.get('filters')));
+    const { deleted, spaceReclaimed } = await engine.builds.prune({ all: boolParam(ctx.query, 'all'), keep });
     sendJson(ctx.res!, 200, { CachesDeleted: deleted.map((k) => k.slice('sha256:'.length, 'sha256:'.length + 25)), SpaceReclaimed: spaceReclaimed });
   });
 }

@@ -4,12 +4,15 @@ import { promisify } from 'node:util';
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { SERVER_HEADERS, sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
-import { boolParam, filtersParam, intParam, readJson, timeParam } from '../http/request-body.js';
+import { boolParam, intParam, readJson, timeParam } from '../http/request-body.js';
 import { hijack, pumpOutput } from '../http/hijack.js';
 import { formatLogTime } from '../../container/log-file.js';
-import { inspectContainer, matchContainerFilters, summarizeContainer } from '../../container/container-view.js';
+import { inspectContainer, summarizeContainer } from '../../container/container-view.js';
+import { listContainers } from '../../container/list-containers.js';
+import { pruneContainers } from '../../container/prune-containers.js';
+import { FilterArgs } from '../../filters/mod.js';
 import type { CreateRequest } from '../../container/container-service.js';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { ConflictError, InvalidArgumentError } from '../../errors.js';
 
 const run = promisify(execFile);
 
@@ -24,23 +27,8 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('GET', '/containers/json', (ctx) => {
-    const all = boolParam(ctx.query, 'all');
-    const limit = intParam(ctx.query, 'limit') ?? -1;
-    const filters = filtersParam(ctx.query);
-    let list = cs.store.list();
-    list = list.filter((c) => all || limit > 0 || Object.keys(filters).length > 0 ? true : c.state.Status === 'running' || c.state.Status === 'paused' || c.state.Status === 'restarting');
-    if (!all && Object.keys(filters).length > 0 && !filters.status && limit <= 0) list = list.filter((c) => c.state.Status === 'running' || c.state.Status === 'paused' || c.state.Status === 'restarting');
-    list = list.filter((c) =>
-      matchContainerFilters(c, filters, (x) => cs.store.find(x), (c2, ref) => {
-        try {
-          return engine.images.resolve(ref).id === c2.imageId;
-        } catch {
-          return false;
-        }
-      }),
-    );
-    list.sort((a, b) => (a.created < b.created ? 1 : -1));
-    if (limit > 0) list = list.slice(0, limit);
+    const filters = FilterArgs.parse(ctx.query.get('filters'));
+    const list = listContainers(cs, engine.images, { all: boolParam(ctx.query, 'all'), limit: intParam(ctx.query, 'limit') ?? -1, filters });
     sendJson(ctx.res!, 200, list.map((c) => summarizeContainer(c, cs.isRunning(c) ? (engine.networks.portsOf(c.id) as unknown as Array<Record<string, unknown>>) : [])));
   });
 
@@ -191,19 +179,6 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/containers/prune', async (ctx) => {
-    const filters = filtersParam(ctx.query);
-    const deleted: string[] = [];
-    for (const c of cs.store.list()) {
-      if (c.state.Status !== 'exited' && c.state.Status !== 'created' && c.state.Status !== 'dead') continue;
-      if (!matchContainerFilters(c, Object.fromEntries(Object.entries(filters).filter(([k]) => k === 'label')), () => undefined, () => true)) continue;
-      if (filters.until?.[0] && Date.parse(c.created) >= Date.parse(filters.until[0])) continue;
-      try {
-        await cs.remove(c.id);
-        deleted.push(c.id);
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
-    }
-    sendJson(ctx.res!, 200, { ContainersDeleted: deleted, SpaceReclaimed: 0 });
+    sendJson(ctx.res!, 200, await pruneContainers(cs, FilterArgs.parse(ctx.query.get('filters'))));
   });
 }

@@ -3,8 +3,10 @@
 import type { Engine } from '../../daemon/engine.js';
 import type { RequestContext, Router } from '../http/router.js';
 import { SERVER_HEADERS, sendEmpty, sendJson } from '../http/responses.js';
-import { boolParam, filtersParam } from '../http/request-body.js';
+import { boolParam } from '../http/request-body.js';
 import { startJsonStream } from '../http/json-stream.js';
+import { FilterArgs } from '../../filters/mod.js';
+import { pruneImages } from '../../image/prune-images.js';
 import { InvalidArgumentError, errorMessage } from '../../errors.js';
 import { familiarString, parseReference, withDefaultTag } from '../../oci/reference.js';
 import { decodeRegistryAuth, type AuthConfig } from '../../registry/client/auth-config.js';
@@ -15,7 +17,7 @@ export function imageRoutes(r: Router, engine: Engine): void {
 
   r.add('GET', '/images/json', (ctx) => {
     const containersOf = (id: string): number => engine.containers.store.list().filter((c) => c.imageId === id).length;
-    sendJson(ctx.res!, 200, im.list({ all: boolParam(ctx.query, 'all'), filters: filtersParam(ctx.query), digests: boolParam(ctx.query, 'digests'), containersOf }));
+    sendJson(ctx.res!, 200, im.list({ all: boolParam(ctx.query, 'all'), filters: FilterArgs.parse(ctx.query.get('filters')), containersOf }));
   });
 
   r.add('POST', '/images/create', async (ctx) => {
@@ -60,20 +62,8 @@ export function imageRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/images/prune', async (ctx) => {
-    const filters = filtersParam(ctx.query);
-    const danglingOnly = (filters.dangling?.[0] ?? 'true') !== 'false';
-    const deleted: Array<Record<string, string>> = [];
-    for (const img of im.store.list()) {
-      const tags = im.store.tagsOf(img.id);
-      if (danglingOnly && tags.length > 0) continue;
-      if (engine.containers.imageUser(img.id)) continue;
-      try {
-        deleted.push(...(await im.remove(img.id, { force: !danglingOnly })) as Array<Record<string, string>>);
-      } catch {
-        // in use or raced: skip, like docker
-      }
-    }
-    sendJson(ctx.res!, 200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 });
+    const inUse = (id: string): boolean => engine.containers.imageUser(id) !== undefined;
+    sendJson(ctx.res!, 200, await pruneImages(im, FilterArgs.parse(ctx.query.get('filters')), inUse));
   });
 
   r.add('GET', '/images/:name*/json', (ctx) => sendJson(ctx.res!, 200, im.inspect(ctx.params.name!)));

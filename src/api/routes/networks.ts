@@ -2,17 +2,18 @@
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
-import { boolParam, filtersParam, readJson } from '../http/request-body.js';
+import { boolParam, readJson } from '../http/request-body.js';
+import { FilterArgs } from '../../filters/mod.js';
 import type { NetworkCreateRequest, EndpointSettings } from '../../network/api-types.js';
 
 export function networkRoutes(r: Router, engine: Engine): void {
   const ns = engine.networks;
-  r.add('GET', '/networks', (ctx) => sendJson(ctx.res!, 200, ns.list(filtersParam(ctx.query))));
+  r.add('GET', '/networks', (ctx) => sendJson(ctx.res!, 200, ns.list(FilterArgs.parse(ctx.query.get('filters')))));
   r.add('POST', '/networks/create', async (ctx) => {
     const body = await readJson<NetworkCreateRequest>(ctx.req, false);
     sendJson(ctx.res!, 201, await ns.create(body!));
   });
-  r.add('POST', '/networks/prune', async (ctx) => sendJson(ctx.res!, 200, await ns.prune(filtersParam(ctx.query))));
+  r.add('POST', '/networks/prune', async (ctx) => sendJson(ctx.res!, 200, await ns.prune(FilterArgs.parse(ctx.query.get('filters')))));
   r.add('GET', '/networks/:id', (ctx) => sendJson(ctx.res!, 200, ns.inspect(ctx.params.id!, { verbose: boolParam(ctx.query, 'verbose') })));
   r.add('DELETE', '/networks/:id', async (ctx) => {
     await ns.remove(ctx.params.id!);

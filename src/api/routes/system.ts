@@ -4,8 +4,9 @@ import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { SERVER_HEADERS, sendJson } from '../http/responses.js';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../../engine-api-version.js';
-import { filtersParam, timeParam } from '../http/request-body.js';
-import { matchesEvent, type EngineEvent } from '../../events/event-bus.js';
+import type { EngineEvent } from '../../events/event-bus.js';
+import { eventWindow, followEvents } from '../../events/follow-events.js';
+import { FilterArgs } from '../../filters/mod.js';
 
 export const BERTH_VERSION = '0.1.0';
 
@@ -66,30 +67,15 @@ export function systemRoutes(r: Router, engine: Engine): void {
 
   r.add('GET', '/events', (ctx) => {
     const res = ctx.res!;
-    const filters = filtersParam(ctx.query);
-    const since = timeParam(ctx.query, 'since');
-    const until = timeParam(ctx.query, 'until');
-    const f = { filters, ...(since !== undefined ? { since: Number(since) } : {}), ...(until !== undefined ? { until: Number(until) } : {}) };
+    const window = eventWindow(ctx.query.get('since'), ctx.query.get('until'));
+    const filters = FilterArgs.parse(ctx.query.get('filters'));
     res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/json' });
     res.flushHeaders();
     const send = (e: EngineEvent): void => {
       res.write(JSON.stringify(e) + '\n');
     };
-    if (since !== undefined) for (const e of engine.events.past(f)) send(e);
-    const nowNano = BigInt(Date.now()) * 1_000_000n;
-    if (until !== undefined && until <= nowNano) {
-      res.end();
-      return;
-    }
-    const unsubscribe = engine.events.subscribe((e) => {
-      if (matchesEvent(e, { filters })) send(e);
-    });
-    let timer: NodeJS.Timeout | undefined;
-    if (until !== undefined) timer = setTimeout(() => res.end(), Number((until - nowNano) / 1_000_000n));
-    res.on('close', () => {
-      unsubscribe();
-      if (timer) clearTimeout(timer);
-    });
+    const stop = followEvents(engine.events, { ...window, filters }, send, () => res.end());
+    res.on('close', stop);
   });
 }
 

@@ -2,14 +2,16 @@
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { sendJson, sendNoContent } from '../http/responses.js';
-import { boolParam, filtersParam, readJson } from '../http/request-body.js';
+import { boolParam, readJson } from '../http/request-body.js';
+import { FilterArgs } from '../../filters/mod.js';
+import { compareVersions } from '../../engine-api-version.js';
 import type { CreateVolumeRequest } from '../../volume/volume-service.js';
 
 export function volumeRoutes(r: Router, engine: Engine): void {
   const vs = engine.volumes;
 
   r.add('GET', '/volumes', (ctx) => {
-    const list = vs.list(filtersParam(ctx.query));
+    const list = vs.list(FilterArgs.parse(ctx.query.get('filters')));
     sendJson(ctx.res!, 200, { Volumes: list.map((v) => vs.view(v)), Warnings: [] });
   });
 
@@ -20,7 +22,9 @@ export function volumeRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/volumes/prune', async (ctx) => {
-    sendJson(ctx.res!, 200, await vs.prune(filtersParam(ctx.query)));
+    const filters = FilterArgs.parse(ctx.query.get('filters'));
+    // Before API 1.42 prune took named volumes too: older clients keep that.
+    sendJson(ctx.res!, 200, await vs.prune(compareVersions(ctx.version, '1.42') < 0 ? filters.with('all', 'true') : filters));
   });
 
   r.add('GET', '/volumes/:name', (ctx) => {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from '../../../src/errors.js';
 import { execFileP, startTestNet, type TestNet } from './harness.js';
+import { FilterArgs } from '../../../src/filters/mod.js';
 
 describe('networks', () => {
   let t: TestNet;
@@ -71,7 +72,7 @@ describe('networks', () => {
   });
 
   it('lists with docker\'s filters', () => {
-    const names = (f: Record<string, string[]>): string[] => t.svc.list(f).map((n) => n.Name).sort();
+    const names = (f: Record<string, string[]>): string[] => t.svc.list(FilterArgs.of(f)).map((n) => n.Name).sort();
     assert.deepEqual(names({ type: ['custom'] }), [`${t.tag}-a`, `${t.tag}-b`]);
     assert.deepEqual(names({ type: ['builtin'] }), ['bridge', 'host', 'none']);
     assert.deepEqual(names({ label: ['team=net'] }), [`${t.tag}-a`]);
@@ -79,7 +80,7 @@ describe('networks', () => {
     assert.deepEqual(names({ name: [`${t.tag}-b`] }), [`${t.tag}-b`]);
     assert.deepEqual(names({ driver: ['null'] }), ['none']);
     assert.deepEqual(names({ dangling: ['true'] }), [`${t.tag}-a`, `${t.tag}-b`]);
-    assert.throws(() => t.svc.list({ bogus: ['x'] }), InvalidArgumentError);
+    assert.throws(() => t.svc.list(FilterArgs.of({ bogus: ['x'] })), InvalidArgumentError);
   });
 
   it('refuses to remove predefined or used networks, removes others with their bridge and rules', async () => {

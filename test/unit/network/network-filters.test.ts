@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { filterNetworkList, filterPrunable } from '../../../src/network/network-filters.js';
 import { networkRow } from './rows.js';
+import { FilterArgs } from '../../../src/filters/mod.js';
 
 describe('network filters', () => {
   const bridge = networkRow({ id: 'aaa1', name: 'bridge', builtin: true, isDefault: true });
@@ -13,22 +14,22 @@ describe('network filters', () => {
 
   it('matches docker\'s list keys', () => {
     const used = new Set(['bbb2']);
-    assert.deepEqual(names(filterNetworkList(all, {}, used)), ['bridge', 'front', 'back']);
-    assert.deepEqual(names(filterNetworkList(all, { name: ['ack'] }, used)), ['back']);
-    assert.deepEqual(names(filterNetworkList(all, { id: ['bb', 'cc'] }, used)), ['front', 'back']);
-    assert.deepEqual(names(filterNetworkList(all, { type: ['builtin'] }, used)), ['bridge']);
-    assert.deepEqual(names(filterNetworkList(all, { type: ['custom'] }, used)), ['front', 'back']);
-    assert.deepEqual(names(filterNetworkList(all, { dangling: ['true'] }, used)), ['back']);
-    assert.deepEqual(names(filterNetworkList(all, { dangling: ['false'] }, used)), ['bridge', 'front']);
-    assert.deepEqual(names(filterNetworkList(all, { label: ['tier=web'] }, used)), ['front']);
-    assert.deepEqual(names(filterNetworkList(all, { label: ['keep'] }, used)), ['back']);
-    assert.deepEqual(names(filterNetworkList(all, { scope: ['swarm'] }, used)), []);
-    assert.throws(() => filterNetworkList(all, { until: ['1h'] }, used), /invalid filter 'until'/);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({}), used)), ['bridge', 'front', 'back']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ name: ['ack'] }), used)), ['back']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ id: ['bb', 'cc'] }), used)), ['front', 'back']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ type: ['builtin'] }), used)), ['bridge']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ type: ['custom'] }), used)), ['front', 'back']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ dangling: ['true'] }), used)), ['back']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ dangling: ['false'] }), used)), ['bridge', 'front']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ label: ['tier=web'] }), used)), ['front']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ label: ['keep'] }), used)), ['back']);
+    assert.deepEqual(names(filterNetworkList(all, FilterArgs.of({ scope: ['swarm'] }), used)), []);
+    assert.throws(() => filterNetworkList(all, FilterArgs.of({ until: ['1h'] }), used), /invalid filter 'until'/);
   });
 
   it('prunes unused user networks by label and until', () => {
-    assert.deepEqual(names(filterPrunable(all, {}, new Set(['bbb2']))), ['back']);
-    assert.deepEqual(names(filterPrunable(all, { 'label!': ['keep'] }, new Set())), ['front']);
-    assert.deepEqual(names(filterPrunable(all, { until: ['2021-01-01T00:00:00Z'] }, new Set())), ['front']);
+    assert.deepEqual(names(filterPrunable(all, FilterArgs.of({}), new Set(['bbb2']))), ['back']);
+    assert.deepEqual(names(filterPrunable(all, FilterArgs.of({ 'label!': ['keep'] }), new Set())), ['front']);
+    assert.deepEqual(names(filterPrunable(all, FilterArgs.of({ until: ['2021-01-01T00:00:00Z'] }), new Set())), ['front']);
   });
 });
