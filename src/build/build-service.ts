@@ -20,6 +20,7 @@ import { hostOwner } from '../container/archive-extract.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig, Platform } from '../oci/image-spec.js';
 import { type Reference, familiarString, withDefaultTag } from '../oci/reference.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
 import {
   type AddInstruction,
@@ -57,8 +58,7 @@ export interface BuildServiceDeps {
   db: Db;
   images: ImageService;
   snapshots: Snapshotter;
-  runcBinary: string;
-  runcRoot: string;
+  runtime: OciRuntime;
   cgroupParent: string;
   /** Where the builder keeps scratch dirs and cache mounts (on the data root's filesystem). */
   stateDir: string;
@@ -799,8 +799,7 @@ class BuildRun {
       id,
       snapshots: this.deps.snapshots,
       images: this.deps.images,
-      runcBinary: this.deps.runcBinary,
-      runcRoot: this.deps.runcRoot,
+      runtime: this.deps.runtime,
       cgroupParent: this.deps.cgroupParent,
       workDir: this.workDir,
       parent: topChain(state.layers),

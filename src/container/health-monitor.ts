@@ -163,7 +163,7 @@ export class HealthMonitor implements ContainerHooks {
     this.containers.emit(c, `exec_create: ${shown}`, { execID });
     this.containers.emit(c, `exec_start: ${shown}`, { execID });
     this.probing.set(id, execID);
-    const r = await runHealthProbe(this.containers.deps.runc, id, s.test, s.timeoutMs).finally(() => this.probing.delete(id));
+    const r = await runHealthProbe(this.containers.deps.runtime, id, s.test, s.timeoutMs).finally(() => this.probing.delete(id));
     this.containers.emit(c, 'exec_die', { execID, exitCode: String(r.ExitCode) });
     // Read again: the record may have changed while the probe ran.
     const cur = this.containers.store.get(id);
@@ -190,7 +190,7 @@ export class HealthMonitor implements ContainerHooks {
       switch (action) {
         case 'kill':
           // Not a user's kill: the restart policy still applies.
-          await this.containers.deps.runc.kill(c.id, 'KILL', true);
+          await this.containers.deps.runtime.kill(c.id, 'KILL', true);
           return;
         case 'stop':
           await this.containers.stop(c.id);

@@ -49,13 +49,11 @@ export function buildServiceOf(engine: Engine): BuildService {
   let s = services.get(engine);
   if (!s) {
     // Credentials belong to a request; the pull hook reads them from the build's options.
-    const runc = engine.containers.deps.runc.opts;
     s = new BuildService({
       db: engine.db,
       images: engine.images,
       snapshots: engine.snapshots,
-      runcBinary: runc.binary,
-      runcRoot: runc.root,
+      runtime: engine.containers.deps.runtime,
       cgroupParent: engine.config.cgroupParent,
       stateDir: join(engine.config.dataRoot, 'build'),
       // RUN steps join networks as containers do (docker's builder runs them on the default bridge).
