@@ -39,6 +39,7 @@ export class ConmonRuntime implements OciRuntime {
 
   async create(o: CreateTaskOptions): Promise<CreatedTask> {
     await mkdir(this.o.socketDir, { recursive: true });
+    await mkdir(o.exitDir, { recursive: true });
     const { pid } = await this.conmon.launch({
       containerId: o.id,
       uuid: conmonUuid(o.id),
