@@ -1,5 +1,5 @@
 // conmon + runc (ConmonRuntime) passes the OciRuntime conformance suite, on a busybox rootfs.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -7,7 +7,7 @@ import { findExecutable } from '../../../src/fsutil/find-executable.js';
 import { ConmonRuntime } from '../../../src/runtime/conmon-runtime.js';
 import { generateSpec } from '../../../src/runtime/spec/generate-spec.js';
 import { specToJson } from '../../../src/runtime/spec/spec-json.js';
-import { canRunRunc, makeRootfs } from '../../runtime-spec/bundle.js';
+import { canRunRunc, makeRootfs, removeCgroups } from '../../runtime-spec/bundle.js';
 import { ociRuntimeSuite } from '../../support/oci-runtime-suite.js';
 
 const conmon = findExecutable('conmon');
@@ -50,33 +50,3 @@ ociRuntimeSuite('conmon + runc', async () => {
     },
   };
 }, { skip });
-
-/** runc removes a container's cgroups but not the parent it made; the parent goes when empty. */
-function removeCgroups(parent: string, ids: string[]): void {
-  for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
-    let controllers: string[] = [];
-    try {
-      controllers = readdirSync(root);
-    } catch {
-      continue;
-    }
-    for (const c of ['', ...controllers]) {
-      const p = join(root, c, parent);
-      if (!existsSync(p)) continue;
-      for (const id of ids) {
-        try {
-          rmdirSync(join(p, id));
-        } catch {
-          // gone already, or busy
-        }
-      }
-      if (ids.length === 0) {
-        try {
-          rmdirSync(p);
-        } catch {
-          // not empty, or not a cgroup dir
-        }
-      }
-    }
-  }
-}
