@@ -58,7 +58,7 @@ export class FakeOciRuntime implements OciRuntime {
     const t = this.tasks.get(id);
     if (!t || t.status === 'stopped') return;
     t.status = 'stopped';
-    mkdirSync(t.exitDir, { recursive: true });
+    if (!existsSync(t.exitDir)) return; // the test has cleaned up already
     const tmp = join(t.exitDir, `${id}.tmp`);
     writeFileSync(tmp, String(code));
     renameSync(tmp, join(t.exitDir, id));
@@ -94,6 +94,7 @@ export class FakeOciRuntime implements OciRuntime {
     this.call('create', o.id);
     if (this.tasks.has(o.id)) throw new ConflictError(`container with id exists: ${o.id}`);
     if (!existsSync(join(o.bundle, 'config.json'))) throw new RuntimeError(`${o.bundle}/config.json: no such file or directory`);
+    mkdirSync(o.exitDir, { recursive: true });
     const pid = this.nextPid++;
     this.tasks.set(o.id, { id: o.id, pid, status: 'created', exitDir: o.exitDir, ignores: new Set(this.ignoreSignals), pending: [] });
     // The monitor "lives" as long as the test process does.
