@@ -10,13 +10,14 @@ import type { Snapshotter } from '../snapshot/snapshotter.js';
 import type { TreeReader } from './context/tree-reader.js';
 import type { BuildReporter } from './build-progress.js';
 import type { StepNetworking } from './run-networks.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
 
 export interface BuildServiceDeps {
   db: Db;
   images: ImageService;
   snapshots: Snapshotter;
-  runcBinary: string;
-  runcRoot: string;
+  /** Runs RUN steps (the containers' OCI runtime). */
+  runtime: OciRuntime;
   cgroupParent: string;
   /** Where the builder keeps scratch dirs and cache mounts (on the data root's filesystem). */
   stateDir: string;

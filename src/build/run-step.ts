@@ -1,10 +1,9 @@
 // A RUN step: the command run by the OCI runtime over a fresh snapshot of the step's parent layers,
 // its output handed to the caller as it comes, and on success the snapshot's changes committed as
-// a new layer. The builder drives runc directly (`runc run`, attached pipes) rather than through
-// the container service: a build step needs per-step mounts (cache, bind, secret) and is not a
+// a new layer. The builder has the OCI runtime run it in the foreground (attached pipes) rather than
+// through the container service: a build step needs per-step mounts (cache, bind, secret) and is not a
 // container users see in `ps`. Mount points the runtime had to create (/etc/hosts, a secret's
 // file…) are taken out of the layer again, so they don't leak into the image.
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -21,6 +20,7 @@ import { specToJson } from '../runtime/spec/spec-json.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
 import { mountAll, unmount } from '../snapshot/mount.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
 import type { StepNetwork } from './run-networks.js';
 
 export class BuildCancelledError extends BerthError {}
@@ -38,8 +38,7 @@ export class RunFailedError extends BerthError {
 export interface RunStepOptions {
   snapshots: Snapshotter;
   images: ImageService;
-  runcBinary: string;
-  runcRoot: string;
+  runtime: OciRuntime;
   cgroupParent: string;
   /** Scratch directory for the bundle (removed afterwards). */
   workDir: string;
@@ -119,20 +118,13 @@ export async function runStep(o: RunStepOptions): Promise<LayerRecord> {
     for (const p of candidates) if (await exists(await resolveInRoot(rootfs, p))) preexisting.add(p);
     await writeFile(join(bundle, 'config.json'), specToJson(spec));
 
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(o.runcBinary, [`--root=${o.runcRoot}`, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d: Buffer) => o.onOutput('stdout', d));
-      child.stderr.on('data', (d: Buffer) => o.onOutput('stderr', d));
-      const onAbort = (): void => {
-        execFile(o.runcBinary, [`--root=${o.runcRoot}`, 'kill', '--all', id, 'KILL'], () => undefined);
-      };
-      o.signal?.addEventListener('abort', onAbort);
-      child.once('error', reject);
-      child.once('close', (c, sig) => {
-        o.signal?.removeEventListener('abort', onAbort);
-        resolve(c ?? (sig ? 128 : 255));
-      });
-    });
+    const child = o.runtime.run(id, bundle);
+    child.stdout.on('data', (d: Buffer) => o.onOutput('stdout', d));
+    child.stderr.on('data', (d: Buffer) => o.onOutput('stderr', d));
+    const onAbort = (): void => void o.runtime.kill(id, 'KILL', true).catch(() => undefined);
+    o.signal?.addEventListener('abort', onAbort);
+    // null: the runtime itself was killed by a signal.
+    const code = await child.exited.then((c) => c ?? 128).finally(() => o.signal?.removeEventListener('abort', onAbort));
     if (o.signal?.aborted) throw new BuildCancelledError('build cancelled');
     // Removed through the mounted tree: overlay drops a path only this layer has, leaving no whiteout.
     const created = [...candidates].filter((p) => !preexisting.has(p)).sort((a, b) => b.length - a.length);

@@ -66,12 +66,12 @@ export async function commitContainer(cs: ContainerService, idOrName: string, o:
   const userConfig = applyConfigChanges(pick((o.config ?? {}) as Record<string, unknown>), o.changes);
   const config = mergeConfig(userConfig, pick(c.config));
   const pause = o.pause && c.state.Status === 'running';
-  if (pause) await cs.deps.runc.pause(c.id);
+  if (pause) await cs.deps.runtime.pause(c.id);
   let layer;
   try {
     layer = await commitSnapshotLayer(images, c.id, images.topChainId(image));
   } finally {
-    if (pause) await cs.deps.runc.resume(c.id).catch(() => undefined);
+    if (pause) await cs.deps.runtime.resume(c.id).catch(() => undefined);
   }
   const created = new Date().toISOString();
   const base = image.config;

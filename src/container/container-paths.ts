@@ -31,15 +31,7 @@ export class ContainerPaths {
   get runtimeRoot(): string {
     return join(this.p.execRoot, 'runc');
   }
-  attachSocket(id: string): string {
-    return join(this.socketDir, conmonUuid(id), 'attach');
-  }
   execDir(id: string, execId: string): string {
     return join(this.bundle(id), 'exec', execId.slice(0, 16));
   }
-}
-
-/** conmon's uuid for a container or exec: short, so `<socketDir>/<uuid>/attach` fits in 108 bytes. */
-export function conmonUuid(id: string): string {
-  return id.slice(0, 24);
 }

@@ -1,17 +1,17 @@
-// `docker exec`: a process run in a running container by conmon (`conmon -e`), its output in a log
-// file of its own, stdin through its attach socket, its exit code from conmon's sync pipe.
+// `docker exec`: a process run in a running container by the runtime under a monitor of its own,
+// its output in a log file of its own, stdin through the monitor's attach socket.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, NotFoundError, errorMessage } from '../errors.js';
-import type { Conmon } from '../runtime/conmon.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
+import type { Process } from '../runtime/spec/runtime-spec.js';
 import { resolveExecUser } from '../runtime/user/exec-user.js';
 import { readHostBoundingSet, resolveCapabilities } from '../runtime/capabilities.js';
 import type { ContainerService } from './container-service.js';
 import type { ContainerPaths } from './container-paths.js';
-import { conmonUuid } from './container-paths.js';
 import { type LogEntry, readLogs } from './log-file.js';
 import { bridgeStdin } from './stdin-bridge.js';
 
@@ -47,7 +47,7 @@ export class ExecService {
   private readonly execs = new Map<string, ExecRecord>();
   private readonly bus = new EventEmitter();
 
-  constructor(private readonly containers: ContainerService, private readonly conmon: Conmon, private readonly paths: ContainerPaths) {
+  constructor(private readonly containers: ContainerService, private readonly runtime: OciRuntime, private readonly paths: ContainerPaths) {
     this.bus.setMaxListeners(0);
   }
 
@@ -120,24 +120,17 @@ export class ExecService {
       proc.capabilities = { bounding: all, effective: all, permitted: all };
     }
     delete proc.consoleSize;
-    await mkdir(join(e.dir, 'exit'), { recursive: true });
-    const specPath = join(e.dir, 'process.json');
-    await writeFile(specPath, JSON.stringify(proc));
-    const uuid = conmonUuid(id);
     let launched;
     try {
-      launched = await this.conmon.launch({
+      launched = await this.runtime.exec({
         containerId: c.id,
-        uuid,
+        execId: id,
         name: c.name.slice(1),
-        bundle: e.dir,
-        pidFile: join(e.dir, 'pid'),
-        conmonPidFile: join(e.dir, 'conmon.pid'),
+        dir: e.dir,
+        process: proc as unknown as Process,
         logPath: join(e.dir, 'log'),
-        exitDir: join(e.dir, 'exit'),
         stdin: Boolean(o.stdin ?? e.config.AttachStdin),
         tty,
-        execProcessSpec: specPath,
       });
     } catch (err) {
       e.exitCode = /executable file not found|no such file/i.test(errorMessage(err)) ? 127 : 126;
@@ -147,7 +140,7 @@ export class ExecService {
     e.running = true;
     e.pid = launched.pid;
     this.containers.emit(c, `exec_start: ${e.config.Cmd!.join(' ')}`, { execID: id });
-    const exited = (launched.exited ?? Promise.resolve(0)).then(
+    const exited = launched.exited.then(
       (code) => code,
       () => 255,
     ).then((code) => {
@@ -169,7 +162,7 @@ export class ExecService {
   }
 
   async stdin(id: string, input: Readable): Promise<void> {
-    const bridge = bridgeStdin(join(this.paths.socketDir, conmonUuid(id), 'attach'), input);
+    const bridge = bridgeStdin(this.runtime.attachSocket(id), input);
     this.bus.once(`exit:${id}`, () => bridge.close());
     await bridge.done;
   }
@@ -177,14 +170,7 @@ export class ExecService {
   async resize(id: string, h: number, w: number): Promise<void> {
     const e = this.get(id);
     if (!e.running) throw new ConflictError(`Exec ${id} is not running`);
-    const { open } = await import('node:fs/promises');
-    const { constants } = await import('node:fs');
-    const fh = await open(join(e.dir, 'ctl'), constants.O_WRONLY | constants.O_NONBLOCK);
-    try {
-      await fh.write(`1 ${h} ${w}\n`);
-    } finally {
-      await fh.close();
-    }
+    await this.runtime.resize(e.dir, h, w);
   }
 
   /** Forgets finished execs of a container (on its exit or removal). */

@@ -3,82 +3,11 @@
 // docker's rules, emits `health_status: …` events, and applies berth's --health-on-failure.
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import type { ApiConfig, ContainerRecord, HealthState } from './container-record.js';
+import type { ContainerRecord, HealthState } from './container-record.js';
 import type { ContainerHooks, ContainerService } from './container-service.js';
-import { type ProbeResult, runHealthProbe } from './health-probe.js';
+import { runHealthProbe } from './health-probe.js';
+import { type HealthOnFailure, type HealthSettings, healthSettings, nextHealth } from './health-policy.js';
 
-const DEFAULT_INTERVAL_MS = 30_000;
-const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_START_INTERVAL_MS = 5_000;
-const DEFAULT_RETRIES = 3;
-/** docker keeps this many probe results in State.Health.Log. */
-export const HEALTH_LOG_MAX = 5;
-
-export type HealthOnFailure = 'none' | 'kill' | 'restart' | 'stop';
-export const HEALTH_ON_FAILURE_ACTIONS: readonly HealthOnFailure[] = ['none', 'kill', 'restart', 'stop'];
-
-/** An error message for a HostConfig.HealthOnFailure berth does not know, else undefined. */
-export function validateHealthOnFailure(v: unknown): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  return (HEALTH_ON_FAILURE_ACTIONS as readonly unknown[]).includes(v) ? undefined : `invalid HealthOnFailure "${String(v)}": must be one of none, kill, restart, stop`;
-}
-
-export interface HealthSettings {
-  test: string[];
-  intervalMs: number;
-  timeoutMs: number;
-  startPeriodMs: number;
-  startIntervalMs: number;
-  retries: number;
-}
-
-/** The command and timings of a container's health check, or undefined when it has none. */
-export function healthSettings(config: ApiConfig): HealthSettings | undefined {
-  const hc = config.Healthcheck;
-  const test = hc?.Test ?? [];
-  if (test.length === 0 || test[0] === 'NONE') return undefined;
-  let cmd: string[];
-  if (test[0] === 'CMD') cmd = test.slice(1);
-  else if (test[0] === 'CMD-SHELL') cmd = ['/bin/sh', '-c', test.slice(1).join(' ')];
-  else cmd = test; // an old-style list without a keyword
-  if (cmd.length === 0) return undefined;
-  const ms = (ns: number | undefined, def: number): number => (ns && ns > 0 ? Math.max(1, Math.round(ns / 1e6)) : def);
-  return {
-    test: cmd,
-    intervalMs: ms(hc?.Interval, DEFAULT_INTERVAL_MS),
-    timeoutMs: ms(hc?.Timeout, DEFAULT_TIMEOUT_MS),
-    startPeriodMs: ms(hc?.StartPeriod, 0),
-    startIntervalMs: ms(hc?.StartInterval, DEFAULT_START_INTERVAL_MS),
-    retries: hc?.Retries && hc.Retries > 0 ? hc.Retries : DEFAULT_RETRIES,
-  };
-}
-
-/** docker's merge of a container's health settings over the image's: what is unset comes from the image. */
-export function mergeHealthcheck(user: ApiConfig['Healthcheck'], image: ApiConfig['Healthcheck']): ApiConfig['Healthcheck'] {
-  if (!user) return image;
-  if (!image) return user;
-  return {
-    ...image,
-    ...user,
-    Test: user.Test && user.Test.length > 0 ? user.Test : image.Test,
-    Interval: user.Interval || image.Interval,
-    Timeout: user.Timeout || image.Timeout,
-    StartPeriod: user.StartPeriod || image.StartPeriod,
-    StartInterval: user.StartInterval || image.StartInterval,
-    Retries: user.Retries || image.Retries,
-  } as ApiConfig['Healthcheck'];
-}
-
-/** docker's handleProbeResult: the next health state after one probe. */
-export function nextHealth(prev: HealthState, r: ProbeResult, s: HealthSettings, startedAt: string): HealthState {
-  const log = [...prev.Log, r].slice(-HEALTH_LOG_MAX);
-  if (r.ExitCode === 0) return { Status: 'healthy', FailingStreak: 0, Log: log };
-  // While the container starts (no success yet, inside the start period) failures do not count.
-  const sinceStart = Date.parse(r.Start) - Date.parse(startedAt);
-  if (prev.Status === 'starting' && sinceStart < s.startPeriodMs) return { ...prev, Log: log };
-  const streak = prev.FailingStreak + 1;
-  return { Status: streak >= s.retries ? 'unhealthy' : prev.Status, FailingStreak: streak, Log: log };
-}
 
 interface Monitor {
   timer?: NodeJS.Timeout;
@@ -163,7 +92,7 @@ export class HealthMonitor implements ContainerHooks {
     this.containers.emit(c, `exec_create: ${shown}`, { execID });
     this.containers.emit(c, `exec_start: ${shown}`, { execID });
     this.probing.set(id, execID);
-    const r = await runHealthProbe(this.containers.deps.runc, id, s.test, s.timeoutMs).finally(() => this.probing.delete(id));
+    const r = await runHealthProbe(this.containers.deps.runtime, id, s.test, s.timeoutMs).finally(() => this.probing.delete(id));
     this.containers.emit(c, 'exec_die', { execID, exitCode: String(r.ExitCode) });
     // Read again: the record may have changed while the probe ran.
     const cur = this.containers.store.get(id);
@@ -190,7 +119,7 @@ export class HealthMonitor implements ContainerHooks {
       switch (action) {
         case 'kill':
           // Not a user's kill: the restart policy still applies.
-          await this.containers.deps.runc.kill(c.id, 'KILL', true);
+          await this.containers.deps.runtime.kill(c.id, 'KILL', true);
           return;
         case 'stop':
           await this.containers.stop(c.id);

@@ -1,8 +1,7 @@
-// Runs one health-check command inside a running container with `runc exec` (the container's own
+// Runs one health-check command inside a running container with the runtime's exec (the container's own
 // process settings: user, env, cwd, capabilities), collecting stdout and stderr together, capped as
 // docker caps them, and killing it at the timeout.
-import { spawn } from 'node:child_process';
-import type { Runc } from '../runtime/runc.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
 
 /** docker keeps at most this much of a probe's output. */
 export const HEALTH_OUTPUT_MAX = 4096;
@@ -15,7 +14,7 @@ export interface ProbeResult {
   Output: string;
 }
 
-export function runHealthProbe(runc: Runc, containerId: string, cmd: string[], timeoutMs: number): Promise<ProbeResult> {
+export function runHealthProbe(runtime: OciRuntime, containerId: string, cmd: string[], timeoutMs: number): Promise<ProbeResult> {
   const start = new Date();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -26,26 +25,28 @@ export function runHealthProbe(runc: Runc, containerId: string, cmd: string[], t
       chunks.push(part);
       size += part.length;
     };
-    const child = spawn(runc.opts.binary, [...runc.globalArgs(), 'exec', containerId, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = runtime.execAttached(containerId, cmd);
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      // runc passes catchable signals on to the process it runs; SIGKILL for runc only if that fails.
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      // The runtime passes catchable signals on to the process it runs; SIGKILL for it only if that fails.
+      child.signal('SIGTERM');
+      setTimeout(() => child.signal('SIGKILL'), 2000).unref();
     }, timeoutMs);
     timer.unref();
     const finish = (code: number, output: string): void => {
       clearTimeout(timer);
       resolve({ Start: start.toISOString(), End: new Date().toISOString(), ExitCode: code, Output: output });
     };
-    child.on('error', (err) => finish(-1, `cannot run the health check: ${err.message}`));
-    child.on('close', (code) => {
-      if (timedOut) finish(-1, `Health check exceeded timeout (${formatSeconds(timeoutMs)})`);
-      else finish(code ?? -1, Buffer.concat(chunks).toString('utf8'));
-    });
+    child.exited.then(
+      (code) => {
+        if (timedOut) finish(-1, `Health check exceeded timeout (${formatSeconds(timeoutMs)})`);
+        else finish(code ?? -1, Buffer.concat(chunks).toString('utf8'));
+      },
+      (err: Error) => finish(-1, `cannot run the health check: ${err.message}`),
+    );
   });
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RuntimeError } from '../runtime/runc.js';
+import { RuntimeError } from '../runtime/oci-runtime.js';
 import type { RuntimeSpec } from '../runtime/spec/runtime-spec.js';
 
 /** Built beside the native addon by `npm run build:native` (scripts/setup.sh). */

@@ -1,10 +1,10 @@
 // `POST /containers/{id}/update`: new resource limits and restart policy. A running container gets
-// them at once through `runc update`; every change is kept in HostConfig for the next start.
+// them at once through the runtime's update; every change is kept in HostConfig for the next start.
 import { ConflictError, InvalidArgumentError } from '../errors.js';
 import type { LinuxResources } from '../runtime/spec/runtime-spec.js';
 import { probeHost, type HostInfo } from '../runtime/spec/host-info.js';
 import { resolveResources } from '../runtime/spec/resources.js';
-import type { Runc } from '../runtime/runc.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
 import type { ApiHostConfig, ContainerStore } from './container-record.js';
 import { type RestartPolicy, validateRestartPolicy } from './restart-policy.js';
 
@@ -129,7 +129,7 @@ export function planUpdate(h: ApiHostConfig, u: UpdateRequest): { changes: Parti
 }
 
 /** Applies an update to a container: the runtime first (it may refuse), then the record. */
-export async function updateContainer(store: ContainerStore, runc: Runc, idOrName: string, u: UpdateRequest, host: HostInfo = probeHost()): Promise<{ Warnings: string[] }> {
+export async function updateContainer(store: ContainerStore, runtime: OciRuntime, idOrName: string, u: UpdateRequest, host: HostInfo = probeHost()): Promise<{ Warnings: string[] }> {
   const c = store.resolve(idOrName);
   if (c.state.Status === 'removing' || c.state.Status === 'dead') throw new ConflictError(`Cannot update container ${c.id}: container is marked for removal`);
   const { changes, resources } = planUpdate(c.hostConfig, u);
@@ -146,7 +146,7 @@ export async function updateContainer(store: ContainerStore, runc: Runc, idOrNam
   const running = c.state.Status === 'running' || c.state.Status === 'paused';
   if (running && Object.keys(resources).length > 0) {
     try {
-      await runc.update(c.id, resources);
+      await runtime.update(c.id, resources);
     } catch (err) {
       throw new InvalidArgumentError(`Cannot update container ${c.id}: ${(err as Error).message}`);
     }

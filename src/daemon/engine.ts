@@ -20,8 +20,7 @@ import { RestartManager } from '../container/restart-manager.js';
 import { HealthMonitor } from '../container/health-monitor.js';
 import { type LxcfsHandle, startLxcfs } from '../container/lxcfs-process.js';
 import { VolumeService } from '../volume/volume-service.js';
-import { Runc } from '../runtime/runc.js';
-import { Conmon } from '../runtime/conmon.js';
+import { ConmonRuntime } from '../runtime/conmon-runtime.js';
 import { RegistryHosts } from '../registry/client/registry-hosts.js';
 import type { Digest } from '../oci/digest.js';
 import { findExecutable } from '../fsutil/find-executable.js';
@@ -95,8 +94,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   if (!runtimeBinary) throw new InvalidArgumentError(`OCI runtime ${config.runtime} not found in PATH`);
   const conmonBinary = findExecutable(config.conmon);
   if (!conmonBinary) throw new InvalidArgumentError(`conmon not found in PATH (install Debian's conmon package)`);
-  const runc = new Runc({ binary: runtimeBinary, root: paths.runtimeRoot });
-  const conmon = new Conmon({ binary: conmonBinary, socketDir: paths.socketDir }, runc);
+  const runtime = new ConmonRuntime({ runtimeBinary, runtimeRoot: paths.runtimeRoot, conmonBinary, socketDir: paths.socketDir });
   const initPath = INIT_CANDIDATES.find((p) => existsSync(p));
   const volumes = new VolumeService({ db, root: join(config.dataRoot, 'volumes'), events, findContainer: (x) => containers?.find(x), ...(userns ? { rootOwner: userns.root } : {}) });
   await volumes.init();
@@ -118,8 +116,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
     store: new ContainerStore(db),
     images,
     snapshots,
-    conmon,
-    runc,
+    runtime,
     events,
     paths,
     volumes,
@@ -137,15 +134,14 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   restarts.prepareRecovery();
   await containers.init();
   await networks.reconcile(containers.store.list().filter((c) => containers!.isRunning(c)).map((c) => c.id));
-  const execs = new ExecService(containers, conmon, paths);
+  const execs = new ExecService(containers, runtime, paths);
   await restarts.startOnDaemonStart();
   health.resume();
   const builds = new BuildService({
     db,
     images,
     snapshots,
-    runcBinary: runc.opts.binary,
-    runcRoot: runc.opts.root,
+    runtime,
     cgroupParent: config.cgroupParent,
     stateDir: join(config.dataRoot, 'build'),
     network: buildNetworkingFor(networks),

@@ -2,7 +2,8 @@
 // log (k8s-file format) and the exit file, and serves the attach socket — so containers outlive berthd.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { Runc, RuntimeError } from './runc.js';
+import type { Runc } from './runc.js';
+import { RuntimeError } from './oci-runtime.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -60,6 +61,11 @@ function readSyncMessages(pipe: Readable, onMessage: (m: { data: number; message
   });
   pipe.on('end', onEnd);
   pipe.on('close', onEnd);
+}
+
+/** conmon's uuid for a container or exec: short, so `<socketDir>/<uuid>/attach` fits in 108 bytes. */
+export function conmonUuid(id: string): string {
+  return id.slice(0, 24);
 }
 
 export class Conmon {

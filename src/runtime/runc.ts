@@ -1,6 +1,8 @@
-// The OCI runtime binary (runc by default), driven through its CLI.
-import { execFile } from 'node:child_process';
-import { NotFoundError, ConflictError, BerthError } from '../errors.js';
+// The OCI runtime binary (runc by default), driven through its CLI: the internals of
+// conmon-runtime.ts (nothing outside src/runtime/ calls it).
+import { execFile, spawn } from 'node:child_process';
+import { NotFoundError, ConflictError } from '../errors.js';
+import { type AttachedProcess, RuntimeError, type TaskState } from './oci-runtime.js';
 
 export interface RuncOptions {
   /** The runtime binary: `runc`, `crun`, or a path. */
@@ -9,14 +11,9 @@ export interface RuncOptions {
   root: string;
 }
 
-export interface RuncState {
-  id: string;
-  pid: number;
-  status: 'created' | 'running' | 'pausing' | 'paused' | 'stopped';
+export interface RuncState extends TaskState {
   bundle: string;
 }
-
-export class RuntimeError extends BerthError {}
 
 export class Runc {
   constructor(readonly opts: RuncOptions) {}
@@ -83,8 +80,14 @@ export class Runc {
     await this.run(['update', '--resources', '-', id], JSON.stringify(resources));
   }
 
-  /** `runc events --stats`: one stats sample. */
-  async stats(id: string): Promise<unknown> {
-    return JSON.parse(await this.run(['events', '--stats', id]));
+  /** Runs the runtime with `args` in the foreground, stdout and stderr piped to the caller. */
+  spawnAttached(args: string[]): AttachedProcess {
+    const child = spawn(this.opts.binary, [...this.globalArgs(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => resolve(code));
+    });
+    exited.catch(() => undefined);
+    return { stdout: child.stdout, stderr: child.stderr, exited, signal: (sig) => void child.kill(sig) };
   }
 }

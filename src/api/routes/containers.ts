@@ -1,6 +1,4 @@
 // /containers/… routes: translation between HTTP and the container service.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { SERVER_HEADERS, sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
@@ -12,9 +10,7 @@ import { listContainers } from '../../container/list-containers.js';
 import { pruneContainers } from '../../container/prune-containers.js';
 import { FilterArgs } from '../../filters/mod.js';
 import type { CreateRequest } from '../../container/container-service.js';
-import { ConflictError, InvalidArgumentError } from '../../errors.js';
-
-const run = promisify(execFile);
+import { InvalidArgumentError } from '../../errors.js';
 
 export function containerRoutes(r: Router, engine: Engine): void {
   const cs = engine.containers;
@@ -161,21 +157,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('GET', '/containers/:id/top', async (ctx) => {
-    const c = cs.store.resolve(ctx.params.id!);
-    if (c.state.Status !== 'running' && c.state.Status !== 'paused') throw new ConflictError(`Container ${c.id} is not running`);
-    const pids = new Set((await engine.containers.deps.runc.pids(c.id)).map(String));
-    const psArgs = (ctx.query.get('ps_args') || '-ef').split(/\s+/).filter(Boolean);
-    const { stdout } = await run('ps', psArgs);
-    const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-    const header = lines[0]!.trim().split(/\s+/);
-    const pidCol = header.indexOf('PID');
-    if (pidCol === -1) throw new InvalidArgumentError(`Couldn't find PID field in ps output`);
-    const processes = lines.slice(1).map((l) => {
-      const f = l.trim().split(/\s+/);
-      return [...f.slice(0, header.length - 1), f.slice(header.length - 1).join(' ')];
-    }).filter((row) => pids.has(row[pidCol]!));
-    cs.emit(c, 'top');
-    sendJson(ctx.res!, 200, { Titles: header, Processes: processes });
+    sendJson(ctx.res!, 200, await cs.top(ctx.params.id!, ctx.query.get('ps_args') || undefined));
   });
 
   r.add('POST', '/containers/prune', async (ctx) => {

@@ -102,26 +102,30 @@ export class RuncHarness {
 
   cleanup(): void {
     for (const id of this.ids) this.remove(id);
-    // runc removes the container's cgroups but not the parent it made.
-    for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
-      let controllers: string[] = [];
-      try {
-        controllers = readdirSync(root);
-      } catch {
-        continue;
-      }
-      for (const c of ['', ...controllers]) {
-        const p = join(root, c, this.cgroupParent);
-        if (existsSync(p)) {
-          for (const id of this.ids) if (existsSync(join(p, id))) try { rmdirSync(join(p, id)); } catch { /* busy */ }
-          try {
-            rmdirSync(p);
-          } catch {
-            // Busy or not a cgroup dir.
-          }
+    removeCgroups(this.cgroupParent, this.ids);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Removes the containers' cgroups (left when runc could not) and the parent runc made for them, when empty. */
+export function removeCgroups(parent: string, ids: string[]): void {
+  for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
+    let controllers: string[] = [];
+    try {
+      controllers = readdirSync(root);
+    } catch {
+      continue;
+    }
+    for (const c of ['', ...controllers]) {
+      const p = join(root, c, parent);
+      if (existsSync(p)) {
+        for (const id of ids) if (existsSync(join(p, id))) try { rmdirSync(join(p, id)); } catch { /* busy */ }
+        try {
+          rmdirSync(p);
+        } catch {
+          // Busy or not a cgroup dir.
         }
       }
     }
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }

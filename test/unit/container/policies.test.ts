@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestartBackoff, policyWantsRestart, validateRestartPolicy } from '../../../src/container/restart-policy.js';
-import { healthSettings, mergeHealthcheck, nextHealth, HEALTH_LOG_MAX } from '../../../src/container/health-monitor.js';
+import { healthSettings, mergeHealthcheck, nextHealth, HEALTH_LOG_MAX } from '../../../src/container/health-policy.js';
 import { parseBlkio, parseKeyValues, parseNetDev, parseProcStat } from '../../../src/container/stats-sample.js';
 import { planUpdate } from '../../../src/container/update-resources.js';
 import { statsRow } from '../../../src/cli/commands/stats.js';

@@ -1,0 +1,49 @@
+// The state the parts of the container service share: the record store, the per-container lock,
+// the in-process notifications ('exit', 'removed', 'started') and the lifecycle hooks.
+import { EventEmitter } from 'node:events';
+import type { ContainerHooks, ContainerServiceDeps } from './container-deps.js';
+import type { ContainerRecord, ContainerStore } from './container-record.js';
+
+export class ContainerCore {
+  readonly store: ContainerStore;
+  /** Per-container notifications: `exit:<id>` (code), `removed:<id>`, `started:<id>`. */
+  readonly bus = new EventEmitter();
+  readonly hooks: ContainerHooks[] = [];
+  /** Containers whose exit is being handled, so wait() sees a consistent state. */
+  readonly exiting = new Set<string>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(readonly deps: ContainerServiceDeps) {
+    this.store = deps.store;
+    this.bus.setMaxListeners(0);
+  }
+
+  /** Serialises state changes of one container. */
+  locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    this.locks.set(id, next);
+    void next.finally(() => {
+      if (this.locks.get(id) === next) this.locks.delete(id);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  /** A docker `container` event with the container's labels, image and name. */
+  emit(c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    this.deps.events.emit('container', action, c.id, { ...(c.config.Labels ?? {}), image: c.imageName, name: c.name.slice(1), ...extra });
+  }
+
+  /** Resolves when the container's current run has ended and been recorded. */
+  waitExit(id: string): Promise<number> {
+    return new Promise((resolve) => this.bus.once(`exit:${id}`, resolve));
+  }
+}
+
+export function isRunning(c: ContainerRecord): boolean {
+  return c.state.Status === 'running' || c.state.Status === 'paused';
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

@@ -1,0 +1,221 @@
+// Starting a container, as named steps: a fresh bundle, then seccomp agent, rootfs mount, volumes, network,
+// user-namespace ownership, spec, runtime create + start, record, hooks. Each step that makes
+// something pushes its undo; a failure unwinds them all and records the failure as docker does.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BerthError, ConflictError, InvalidArgumentError, errorMessage } from '../errors.js';
+import { checkBindPropagation } from '../runtime/spec/bind-propagation.js';
+import { generateSpec } from '../runtime/spec/generate-spec.js';
+import type { SpecMount } from '../runtime/spec/spec-input.js';
+import { specToJson } from '../runtime/spec/spec-json.js';
+import { type ContainerCore, isRunning } from './container-core.js';
+import type { ContainerExits } from './container-exits.js';
+import type { ContainerRecord } from './container-record.js';
+import type { HostConfigNet } from '../network/api-types.js';
+import { writeUnattachedEtcFiles } from '../network/container-etc-files.js';
+import { chownToRemappedRoot } from './remapped-files.js';
+import { type EarlySeccompAgent, generateWithSeccompAgent, startSeccompAgentEarly } from './seccomp-agent.js';
+import { UndoStack } from './undo-stack.js';
+
+/** A start the runtime refused (docker answers 400 with the runtime's message). */
+export class StartError extends InvalidArgumentError {}
+
+/** What the steps of one start build up. */
+interface StartRun {
+  readonly c: ContainerRecord;
+  readonly bundle: string;
+  readonly rootfs: string;
+  /** lxcfs's mount point when this container gets its /proc files. */
+  readonly lxcfs: string | undefined;
+  readonly undo: UndoStack;
+  agent?: EarlySeccompAgent;
+  mounts: SpecMount[];
+  netns?: { path?: string; userns?: string } | 'host';
+}
+
+export interface StartContext {
+  core: ContainerCore;
+  exits: ContainerExits;
+  /** Removes a `--rm` container whose start failed. */
+  autoRemove: (id: string) => Promise<void>;
+}
+
+/** Runs the steps for a container that is not running (called inside its lock). */
+export async function startContainer(x: StartContext, c: ContainerRecord): Promise<void> {
+  const { deps } = x.core;
+  const lxcfs = deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? deps.lxcfsMountPoint : undefined;
+  const run: StartRun = { c, bundle: deps.paths.bundle(c.id), rootfs: deps.paths.rootfs(c.id), lxcfs, undo: new UndoStack(), mounts: [] };
+  const trace = process.env.BERTH_TRACE ? (label: string, t0 = performance.now()) => () => console.error(`trace ${label} ${(performance.now() - t0).toFixed(1)}ms`) : () => () => undefined;
+  const step = async (label: string, fn: (run: StartRun) => Promise<void> | void): Promise<void> => {
+    const done = trace(label);
+    await fn(run);
+    done();
+  };
+  await step('bundle', makeBundle);
+  try {
+    await step('seccomp agent', (r) => startAgent(x, r));
+    await step('mount', (r) => mountRootfs(x, r));
+    await step('volumes', (r) => mountVolumes(x, r));
+    await step('network', (r) => attachNetwork(x, r));
+    await step('userns', (r) => chownEtcFiles(x, r));
+    await step('spec', (r) => writeSpec(x, r));
+    await step('runtime', (r) => createAndStart(x, r));
+  } catch (err) {
+    await run.undo.unwind();
+    throw recordFailure(x, c, err);
+  }
+  announceStarted(x, c);
+}
+
+async function makeBundle(r: StartRun): Promise<void> {
+  await rm(r.bundle, { recursive: true, force: true });
+  await mkdir(r.rootfs, { recursive: true });
+}
+
+/** Started now, to be listening by the time the spec is written; the spec decides whether it serves. */
+function startAgent(x: StartContext, r: StartRun): void {
+  if (!r.lxcfs) return;
+  r.agent = startSeccompAgentEarly(x.core.deps.paths.p.execRoot, r.c.id, r.c.hostConfig);
+  const agent = r.agent;
+  if (agent) r.undo.push('seccomp agent', () => agent.kill());
+}
+
+async function mountRootfs(x: StartContext, r: StartRun): Promise<void> {
+  const { runtime, snapshots } = x.core.deps;
+  await runtime.mountRootfs(await snapshots.mounts(r.c.id), r.rootfs);
+  r.undo.push('rootfs', () => runtime.unmountRootfs(r.rootfs));
+}
+
+async function mountVolumes(x: StartContext, r: StartRun): Promise<void> {
+  const { volumes } = x.core.deps;
+  if (!volumes) return;
+  const v = await volumes.mountsFor(r.c, r.rootfs);
+  r.mounts.push(...v.mounts);
+  r.c.mounts = v.inspect;
+  await checkBindPropagation(v.mounts);
+}
+
+async function attachNetwork(x: StartContext, r: StartRun): Promise<void> {
+  const { networking, paths } = x.core.deps;
+  if (networking) {
+    const n = await networking.attach(r.c, paths.dataDir(r.c.id));
+    r.undo.push('network', () => networking.detach(r.c));
+    r.netns = n.netns;
+    r.mounts.push(...n.mounts);
+    if (n.settings) r.c.networkSettings = n.settings;
+  } else {
+    r.mounts.push(
+      ...(await writeUnattachedEtcFiles(paths.dataDir(r.c.id), {
+        hostname: String(r.c.config.Hostname ?? r.c.id.slice(0, 12)),
+        ...(r.c.config.Domainname ? { domainname: String(r.c.config.Domainname) } : {}),
+        hostConfig: r.c.hostConfig as HostConfigNet & { ReadonlyRootfs?: boolean },
+      })),
+    );
+    if (r.c.hostConfig.NetworkMode === 'host') r.netns = 'host';
+  }
+}
+
+/** With --userns-remap, the container's root must own the /etc files it gets. */
+async function chownEtcFiles(x: StartContext, r: StartRun): Promise<void> {
+  const { userns, paths } = x.core.deps;
+  if (userns) await chownToRemappedRoot(paths.dataDir(r.c.id), ['hosts', 'resolv.conf', 'hostname'], userns.root);
+}
+
+async function writeSpec(x: StartContext, r: StartRun): Promise<void> {
+  const { deps } = x.core;
+  const c = r.c;
+  const joinNamespaces = namespacesToJoin(x, c);
+  const { spec } = await generateWithSeccompAgent(r.agent, (seccompListener) => generateSpec({
+    id: c.id,
+    rootfs: r.rootfs,
+    config: c.config,
+    hostConfig: c.hostConfig as Parameters<typeof generateSpec>[0]['hostConfig'],
+    mounts: r.mounts,
+    ...(r.netns ? { netns: r.netns } : {}),
+    cgroupsPath: `${deps.cgroupParent}/${c.id}`,
+    ...(deps.userns ? { userns: deps.userns.idMap } : {}),
+    ...(deps.initPath ? { initPath: deps.initPath } : {}),
+    joinNamespaces,
+    ...(r.lxcfs ? { lxcfs: { mountPoint: r.lxcfs, ...(seccompListener ? { seccompListener } : {}) } } : {}),
+  }));
+  await writeFile(join(r.bundle, 'config.json'), specToJson(spec));
+}
+
+/** The runtime creates the container under its monitor, then starts it; the record says running. */
+async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
+  const { runtime, paths } = x.core.deps;
+  const c = r.c;
+  await x.exits.forgetPrevious(c.id);
+  const logMax = c.hostConfig.LogConfig?.Config?.['max-size'] ? parseSize(c.hostConfig.LogConfig.Config['max-size']) : 0;
+  // Registered before create: a create that fails half-way can leave the runtime's state behind.
+  r.undo.push('runtime', () => runtime.delete(c.id, true));
+  const task = await runtime.create({
+    id: c.id,
+    bundle: r.bundle,
+    name: c.name.slice(1),
+    logPath: c.logPath,
+    ...(logMax ? { logMaxSize: logMax } : {}),
+    exitDir: paths.exitDir,
+    stdin: Boolean(c.config.OpenStdin),
+    tty: Boolean(c.config.Tty),
+  });
+  await runtime.start(c.id);
+  c.state = {
+    ...c.state,
+    Status: 'running',
+    Pid: task.pid,
+    ConmonPid: task.monitorPid,
+    ExitCode: 0,
+    Error: '',
+    StartedAt: new Date().toISOString(),
+    FinishedAt: '0001-01-01T00:00:00Z',
+    OOMKilled: false,
+  };
+  c.hasBeenStarted = true;
+  c.manuallyStopped = false;
+  x.core.store.update(c);
+}
+
+/** Events, watchers and hooks of a started run. */
+function announceStarted(x: StartContext, c: ContainerRecord): void {
+  x.exits.started(c);
+  x.core.emit(c, 'start');
+  x.core.bus.emit(`started:${c.id}`);
+  for (const h of x.core.hooks) h.started?.(c);
+}
+
+/** The failed start in the record (back to created, or exited after an earlier run) and docker's error. */
+function recordFailure(x: StartContext, c: ContainerRecord, err: unknown): Error {
+  const msg = errorMessage(err);
+  const code = /executable file not found|no such file or directory/i.test(msg) ? 127 : /permission denied/i.test(msg) ? 126 : 128;
+  c.state = { ...c.state, Status: c.hasBeenStarted ? 'exited' : 'created', Error: msg, ExitCode: code, Pid: 0 };
+  x.core.store.update(c);
+  // Waiters for the next exit learn of the failure; --rm containers go away as docker's do.
+  setImmediate(() => {
+    x.core.bus.emit(`exit:${c.id}`, code);
+    if (c.hostConfig.AutoRemove) void x.autoRemove(c.id).catch(() => undefined);
+  });
+  if (err instanceof BerthError && !(err.name === 'RuntimeError')) return err;
+  return new StartError(`failed to create task for container: OCI runtime create failed: ${msg}: unknown`);
+}
+
+/** `--pid container:X` / `--ipc container:X`: the namespaces of X's running process (docker's errors otherwise). */
+function namespacesToJoin(x: StartContext, c: ContainerRecord): { pid?: string; ipc?: string } {
+  const out: { pid?: string; ipc?: string } = {};
+  for (const [kind, key, label] of [['pid', 'PidMode', 'PID'], ['ipc', 'IpcMode', 'IPC']] as const) {
+    const m = /^container:(.+)$/.exec(String(c.hostConfig[key] ?? ''));
+    if (!m) continue;
+    const other = x.core.store.resolve(m[1]!);
+    if (other.id === c.id) throw new InvalidArgumentError(`cannot join own ${label} namespace`);
+    if (!isRunning(other) || !other.state.Pid) throw new ConflictError(`cannot join ${label} of a non running container: ${other.id}`);
+    out[kind] = `/proc/${other.state.Pid}/ns/${kind}`;
+  }
+  return out;
+}
+
+function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(s.trim());
+  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
+}

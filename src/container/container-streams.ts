@@ -1,0 +1,107 @@
+// A container's output and input: attach (output followed from the log, stdin to the monitor's
+// socket), logs, and tty resize.
+import type { Readable } from 'node:stream';
+import { ConflictError } from '../errors.js';
+import type { ContainerCore } from './container-core.js';
+import { type LogEntry, logSize, readLogs } from './log-file.js';
+import { bridgeStdin } from './stdin-bridge.js';
+
+/**
+ * Output for attach: from the current end of the log (or its start, before the first start)
+ * until the container's run ends.
+ */
+export async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
+  const c = core.store.resolve(idOrName);
+  const from = o.logs ? 0 : await logSize(c.logPath);
+  if (!o.stream) {
+    if (o.logs) yield* readLogs(c.logPath, { stdout: o.stdout, stderr: o.stderr });
+    return;
+  }
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onAbort);
+  let sawRunning = c.state.Status === 'running' || c.state.Status === 'paused';
+  const onStarted = (): void => {
+    sawRunning = true;
+  };
+  const onExit = (): void => {
+    if (sawRunning) stop.abort();
+  };
+  core.bus.on(`started:${c.id}`, onStarted);
+  core.bus.on(`exit:${c.id}`, onExit);
+  core.bus.once(`removed:${c.id}`, onAbort);
+  // A container that is already stopped and not about to start: return what logs were asked.
+  const cur = core.store.get(c.id);
+  if (cur && cur.state.Status === 'exited' && !o.logs) {
+    // docker attaches and waits for a start; keep following until the next run ends.
+  }
+  try {
+    yield* readLogs(c.logPath, { stdout: o.stdout, stderr: o.stderr, fromOffset: from, follow: true, signal: stop.signal });
+  } finally {
+    core.bus.off(`started:${c.id}`, onStarted);
+    core.bus.off(`exit:${c.id}`, onExit);
+    core.bus.off(`removed:${c.id}`, onAbort);
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Sends the client's stdin to the container (waits for it to be running). */
+export async function attachStdin(core: ContainerCore, idOrName: string, input: Readable): Promise<void> {
+  const c = core.store.resolve(idOrName);
+  if (!c.config.OpenStdin) {
+    input.resume();
+    return;
+  }
+  if (core.store.get(c.id)?.state.Status !== 'running') {
+    input.pause();
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        core.bus.off(`started:${c.id}`, done);
+        core.bus.off(`removed:${c.id}`, done);
+        resolve();
+      };
+      core.bus.on(`started:${c.id}`, done);
+      core.bus.on(`removed:${c.id}`, done);
+    });
+    if (core.store.get(c.id)?.state.Status !== 'running') return;
+  }
+  const bridge = bridgeStdin(core.deps.runtime.attachSocket(c.id), input);
+  const onExit = (): void => bridge.close();
+  core.bus.once(`exit:${c.id}`, onExit);
+  await bridge.done;
+  core.bus.off(`exit:${c.id}`, onExit);
+}
+
+export async function* followLogs(
+  core: ContainerCore,
+  idOrName: string,
+  o: { stdout: boolean; stderr: boolean; follow: boolean; tail?: number; sinceNano?: bigint; untilNano?: bigint; signal?: AbortSignal },
+): AsyncGenerator<LogEntry> {
+  const c = core.store.resolve(idOrName);
+  const follow = o.follow && (c.state.Status === 'running' || c.state.Status === 'paused' || c.state.Status === 'restarting');
+  const stop = new AbortController();
+  const onStop = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onStop);
+  core.bus.once(`exit:${c.id}`, onStop);
+  try {
+    yield* readLogs(c.logPath, {
+      stdout: o.stdout,
+      stderr: o.stderr,
+      ...(o.tail !== undefined ? { tail: o.tail } : {}),
+      ...(o.sinceNano !== undefined ? { sinceNano: o.sinceNano } : {}),
+      ...(o.untilNano !== undefined ? { untilNano: o.untilNano } : {}),
+      follow,
+      signal: stop.signal,
+    });
+  } finally {
+    o.signal?.removeEventListener('abort', onStop);
+    core.bus.off(`exit:${c.id}`, onStop);
+  }
+}
+
+/** Resizes the container's tty through its monitor. */
+export async function resize(core: ContainerCore, idOrName: string, h: number, w: number): Promise<void> {
+  const c = core.store.resolve(idOrName);
+  if (c.state.Status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
+  await core.deps.runtime.resize(core.deps.paths.bundle(c.id), h, w);
+}
