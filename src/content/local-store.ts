@@ -87,7 +87,22 @@ export class LocalContentStore implements ContentStore {
     return new LocalBlobWriter(this, path, file, digester, offset, opts);
   }
 
-  /** Moves a verified ingest file into place (called by the writer). */
+  /**
+   * The end of every writer's ingest: digest and size checked against what was expected, `beforeMove`
+   * (an fsync) run, the file moved into place; a refused or failed ingest file is removed.
+   */
+  async commitVerified(path: string, digest: Digest, size: number, want: { digest?: Digest | undefined; size?: number | undefined }, beforeMove?: () => Promise<void>): Promise<BlobInfo> {
+    try {
+      verifyIngest(digest, size, { ...(want.digest ? { digest: want.digest } : {}), ...(want.size !== undefined ? { size: want.size } : {}) });
+      await beforeMove?.();
+      return await this.commitIngest(path, digest, size);
+    } catch (err) {
+      await unlink(path).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Moves a verified ingest file into place. */
   async commitIngest(path: string, digest: Digest, size: number): Promise<BlobInfo> {
     const target = this.blobPath(digest);
     await mkdir(join(this.blobsDir, digestAlgorithm(digest)), { recursive: true });
@@ -186,17 +201,11 @@ class LocalBlobWriter extends Writable implements BlobWriter {
     this.done = true;
     const digest = this.digester.digest();
     const size = this.digester.size;
-    try {
-      const want = expected ?? this.opts.expected;
-      verifyIngest(digest, size, { ...(want ? { digest: want } : {}), ...(this.opts.expectedSize !== undefined ? { size: this.opts.expectedSize } : {}) });
+    return this.store.commitVerified(this.path, digest, size, { digest: expected ?? this.opts.expected, size: this.opts.expectedSize }, async () => {
       const fh = await open(this.path, 'r+');
       await fh.sync();
       await fh.close();
-      return await this.store.commitIngest(this.path, digest, size);
-    } catch (err) {
-      await unlink(this.path).catch(() => undefined);
-      throw err;
-    }
+    });
   }
 
   async abort(): Promise<void> {

@@ -3,7 +3,6 @@
 // file named like the store's own (so either kind can resume it), fsync before the rename, and
 // nothing visible until commit has verified the digest.
 import { availableParallelism } from 'node:os';
-import { verifyIngest } from '../../content/verify-ingest.js';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -251,17 +250,15 @@ class WorkerBlobWriter extends Writable implements BlobWriter {
       });
     }
     this.done = true;
+    let r: Awaited<ReturnType<typeof this.channel.request>>;
     try {
-      const r = await this.channel.request({ op: 'finish', id: this.channel.id });
+      r = await this.channel.request({ op: 'finish', id: this.channel.id });
       if (r.op !== 'finished') throw new Error('ingest worker: unexpected reply');
-      const digest = r.digest as Digest;
-      const want = expected ?? this.opts.expected;
-      verifyIngest(digest, r.size as number, { ...(want ? { digest: want } : {}), ...(this.opts.expectedSize !== undefined ? { size: this.opts.expectedSize } : {}) });
-      return await this.store.commitIngest(this.path, digest, r.size);
     } catch (err) {
       await unlink(this.path).catch(() => undefined);
       throw err;
     }
+    return this.store.commitVerified(this.path, r.digest as Digest, r.size as number, { digest: expected ?? this.opts.expected, size: this.opts.expectedSize });
   }
 
   async abort(): Promise<void> {
