@@ -9,6 +9,7 @@ import { InvalidArgumentError, errorMessage } from '../../errors.js';
 import { familiarString, parseReference, withDefaultTag } from '../../oci/reference.js';
 import { decodeRegistryAuth, type AuthConfig } from '../../registry/client/auth-config.js';
 import { errorProgressMessage } from '../../registry/client/progress-message.js';
+import { requireImagePlatform } from '../../image/image-platform.js';
 
 export function imageRoutes(r: Router, engine: Engine): void {
   const im = engine.images;
@@ -77,7 +78,10 @@ export function imageRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('GET', '/images/:name*/json', (ctx) => sendJson(ctx.res!, 200, im.inspect(ctx.params.name!)));
-  r.add('GET', '/images/:name*/history', (ctx) => sendJson(ctx.res!, 200, im.history(ctx.params.name!)));
+  r.add('GET', '/images/:name*/history', (ctx) => {
+    requireImagePlatform(ctx.params.name!, im.inspect(ctx.params.name!), ctx.query.getAll('platform'));
+    sendJson(ctx.res!, 200, im.history(ctx.params.name!));
+  });
   r.add('GET', '/images/:name*/get', async (ctx) => {
     im.resolve(ctx.params.name!);
     ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/x-tar' });
@@ -91,6 +95,7 @@ export function imageRoutes(r: Router, engine: Engine): void {
   });
   r.add('POST', '/images/:name*/push', (ctx) => pushRoute(ctx, engine));
   r.add('DELETE', '/images/:name*', async (ctx) => {
+    requireImagePlatform(ctx.params.name!, im.inspect(ctx.params.name!), ctx.query.getAll('platforms'));
     sendJson(ctx.res!, 200, await im.remove(ctx.params.name!, { force: boolParam(ctx.query, 'force'), noprune: boolParam(ctx.query, 'noprune') }));
   });
 }
