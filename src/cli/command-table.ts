@@ -81,6 +81,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['network rm', 'network remove'], 'other', 'Remove one or more networks', async () => (await import('./commands/network.js')).networkRmCommand),
   entry(['system df'], 'other', 'Show berth disk usage', async () => (await import('./commands/system.js')).systemDfCommand),
   entry(['system prune'], 'other', 'Remove unused data', async () => (await import('./commands/system.js')).systemPruneCommand),
+  entry(['completion bash'], 'other', 'Generate the autocompletion script for bash', async () => (await import('./commands/completion.js')).completionBashCommand),
+  entry(['completion fish'], 'other', 'Generate the autocompletion script for fish', async () => (await import('./commands/completion.js')).completionFishCommand),
+  entry(['completion zsh'], 'other', 'Generate the autocompletion script for zsh', async () => (await import('./commands/completion.js')).completionZshCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 
@@ -89,6 +92,7 @@ export const MANAGEMENT: Readonly<Record<string, string>> = {
   container: 'Manage containers',
   context: 'Manage contexts',
   builder: 'Manage builds',
+  completion: 'Generate the autocompletion script for the specified shell',
   image: 'Manage images',
   network: 'Manage networks',
   registry: 'Run an OCI distribution registry',
