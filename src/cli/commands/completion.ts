@@ -1,5 +1,6 @@
 // `berth completion bash|zsh|fish`: a completion script generated from the command table.
 import { type CommandDefinition, PROGRAM } from '../command.js';
+import { bool } from '../flags/flag-spec.js';
 import { completionTree } from '../completion/completion-tree.js';
 import { bashScript } from '../completion/bash-script.js';
 import { zshScript } from '../completion/zsh-script.js';
@@ -12,10 +13,10 @@ function completionCommand(shell: keyof typeof SCRIPTS, load: string): CommandDe
     name: `completion ${shell}`,
     usage: '',
     description: `Generate the autocompletion script for ${shell}\n\nLoad it in the current shell with:\n\n  ${load}`,
-    flags: [],
+    flags: [bool('no-descriptions', undefined, 'disable completion descriptions')],
     args: { max: 0 },
-    async run(ctx) {
-      ctx.stdout.write(SCRIPTS[shell](await completionTree(), PROGRAM));
+    async run(ctx, cmd) {
+      ctx.stdout.write(SCRIPTS[shell](await completionTree({ descriptions: !cmd.flags['no-descriptions'] }), PROGRAM));
     },
   };
 }

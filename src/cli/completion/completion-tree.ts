@@ -18,9 +18,8 @@ export interface CompletionTree {
   readonly flags: ReadonlyMap<string, readonly CompletionFlag[]>;
 }
 
-const firstLine = (s: string): string => s.split('\n')[0]!;
-
-export async function completionTree(): Promise<CompletionTree> {
+export async function completionTree(o: { descriptions?: boolean } = {}): Promise<CompletionTree> {
+  const firstLine = (s: string): string => (o.descriptions === false ? '' : s.split('\n')[0]!);
   const words = new Map<string, Map<string, string>>();
   const flags = new Map<string, CompletionFlag[]>();
   const addWord = (parent: string, word: string, summary: string): void => {
@@ -28,7 +27,7 @@ export async function completionTree(): Promise<CompletionTree> {
     if (!m.has(word)) m.set(word, summary);
     words.set(parent, m);
   };
-  for (const [group, summary] of Object.entries(MANAGEMENT)) addWord('', group, summary);
+  for (const [group, summary] of Object.entries(MANAGEMENT)) addWord('', group, firstLine(summary));
   flags.set('', GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => ({
     names: [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])], takesValue: f.kind !== 'bool', description: firstLine(f.description),
   })));
@@ -39,13 +38,13 @@ export async function completionTree(): Promise<CompletionTree> {
     }));
     for (const path of entry.paths) {
       const parts = path.split(' ');
-      for (let i = 0; i < parts.length; i++) addWord(parts.slice(0, i).join(' '), parts[i]!, i === parts.length - 1 ? entry.summary : MANAGEMENT[parts[0]!] ?? '');
+      for (let i = 0; i < parts.length; i++) addWord(parts.slice(0, i).join(' '), parts[i]!, firstLine(i === parts.length - 1 ? entry.summary : MANAGEMENT[parts[0]!] ?? ''));
       flags.set(path, specs);
     }
   }
   // `registry serve|gc` are commander commands of their own, with the registry's flag tables.
   for (const [sub, summary, specs] of [['serve', 'Serve a registry from a directory', SERVE_FLAGS], ['gc', 'Remove blobs no manifest references', GC_FLAGS]] as const) {
-    addWord('registry', sub, summary);
+    addWord('registry', sub, firstLine(summary));
     flags.set(`registry ${sub}`, specs.map((f) => ({ names: [`--${f.name}`], takesValue: f.type !== 'boolean', description: firstLine(f.description) })));
   }
   return { words, flags };

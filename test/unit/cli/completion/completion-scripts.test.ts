@@ -3,6 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { COMMANDS } from '../../../../src/cli/command-table.js';
 import { completionTree } from '../../../../src/cli/completion/completion-tree.js';
 import { bashScript } from '../../../../src/cli/completion/bash-script.js';
@@ -47,6 +50,14 @@ describe('completion scripts', () => {
       }
     }
     if (has('zsh')) execFileSync('zsh', ['-n'], { input: zsh });
-    if (has('fish')) execFileSync('fish', ['-n'], { input: fish });
+    if (has('fish')) {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-fish-'));
+      try {
+        writeFileSync(join(dir, 'berth.fish'), fish);
+        execFileSync('fish', ['-n', join(dir, 'berth.fish')]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 });
