@@ -84,6 +84,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['completion bash'], 'other', 'Generate the autocompletion script for bash', async () => (await import('./commands/completion.js')).completionBashCommand),
   entry(['completion fish'], 'other', 'Generate the autocompletion script for fish', async () => (await import('./commands/completion.js')).completionFishCommand),
   entry(['completion zsh'], 'other', 'Generate the autocompletion script for zsh', async () => (await import('./commands/completion.js')).completionZshCommand),
+  entry(['search'], 'common', 'Search a registry for images', async () => (await import('./commands/search.js')).searchCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 

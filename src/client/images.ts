@@ -79,3 +79,19 @@ export async function pushImage(c: ApiClient, name: string, tag: string | undefi
 export async function pruneImages(c: ApiClient, filters?: Filters): Promise<{ ImagesDeleted?: { Untagged?: string; Deleted?: string }[] | null; SpaceReclaimed?: number }> {
   return c.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
 }
+
+/** One hit of GET /images/search. */
+export interface SearchResult {
+  name: string;
+  description: string;
+  star_count: number;
+  is_official: boolean;
+  is_automated: boolean;
+}
+
+export async function searchImages(c: ApiClient, o: { term: string; limit?: number; filters?: Filters }, auth?: string): Promise<SearchResult[]> {
+  return c.json('GET', '/images/search', {
+    query: { term: o.term, limit: o.limit, filters: encodeFilters(o.filters) },
+    ...(auth ? { headers: { 'X-Registry-Auth': auth } } : {}),
+  });
+}

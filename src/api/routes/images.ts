@@ -10,6 +10,7 @@ import { familiarString, parseReference, withDefaultTag } from '../../oci/refere
 import { decodeRegistryAuth, type AuthConfig } from '../../registry/client/auth-config.js';
 import { errorProgressMessage } from '../../registry/client/progress-message.js';
 import { requireImagePlatform } from '../../image/image-platform.js';
+import { searchRegistry } from '../../registry/client/search.js';
 
 export function imageRoutes(r: Router, engine: Engine): void {
   const im = engine.images;
@@ -77,6 +78,13 @@ export function imageRoutes(r: Router, engine: Engine): void {
     sendJson(ctx.res!, 200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 });
   });
 
+  // Before the `:name*` routes, which would take `search` for an image name.
+  r.add('GET', '/images/search', async (ctx) => {
+    const q = ctx.query;
+    const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+    const results = await searchRegistry({ term: q.get('term') ?? '', ...(limit !== undefined ? { limit } : {}), filters: filtersParam(q), hosts: engine.registryHosts, ...authOf(ctx) });
+    sendJson(ctx.res!, 200, results);
+  });
   r.add('GET', '/images/:name*/json', (ctx) => sendJson(ctx.res!, 200, im.inspect(ctx.params.name!)));
   r.add('GET', '/images/:name*/history', (ctx) => {
     requireImagePlatform(ctx.params.name!, im.inspect(ctx.params.name!), ctx.query.getAll('platform'));
