@@ -202,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const { createContext } = await import('./context.js');
-  const ctx = createContext(global.values);
+  const ctx = Object.assign(createContext(global.values), { commandTable: { commands: COMMANDS, management: MANAGEMENT } });
   const def = await found.entry.load();
   try {
     return await runCommand(def, found.path, rest.slice(found.words), ctx);

@@ -16,7 +16,8 @@ function completionCommand(shell: keyof typeof SCRIPTS, load: string): CommandDe
     flags: [bool('no-descriptions', undefined, 'disable completion descriptions')],
     args: { max: 0 },
     async run(ctx, cmd) {
-      ctx.stdout.write(SCRIPTS[shell](await completionTree({ descriptions: !cmd.flags['no-descriptions'] }), PROGRAM));
+      if (!ctx.commandTable) throw new Error('completion: no command table');
+      ctx.stdout.write(SCRIPTS[shell](await completionTree(ctx.commandTable, { descriptions: !cmd.flags['no-descriptions'] }), PROGRAM));
     },
   };
 }

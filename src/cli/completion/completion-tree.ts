@@ -1,6 +1,6 @@
-// What the completion scripts complete, read from the command table and each command's flag specs
+// What the completion scripts complete, read from the command table (handed in: see CommandTable) and each command's flag specs
 // (and the registry's own flag tables), so the scripts never drift from the commands.
-import { COMMANDS, MANAGEMENT } from '../command-table.js';
+import type { CommandTable } from '../command.js';
 import { GLOBAL_FLAGS } from '../global-flags.js';
 import { GC_FLAGS, SERVE_FLAGS } from '../../registry/server/flags.js';
 
@@ -18,7 +18,8 @@ export interface CompletionTree {
   readonly flags: ReadonlyMap<string, readonly CompletionFlag[]>;
 }
 
-export async function completionTree(o: { descriptions?: boolean } = {}): Promise<CompletionTree> {
+export async function completionTree(table: CommandTable, o: { descriptions?: boolean } = {}): Promise<CompletionTree> {
+  const { commands, management } = table;
   const firstLine = (s: string): string => (o.descriptions === false ? '' : s.split('\n')[0]!);
   const words = new Map<string, Map<string, string>>();
   const flags = new Map<string, CompletionFlag[]>();
@@ -27,18 +28,18 @@ export async function completionTree(o: { descriptions?: boolean } = {}): Promis
     if (!m.has(word)) m.set(word, summary);
     words.set(parent, m);
   };
-  for (const [group, summary] of Object.entries(MANAGEMENT)) addWord('', group, firstLine(summary));
+  for (const [group, summary] of Object.entries(management)) addWord('', group, firstLine(summary));
   flags.set('', GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => ({
     names: [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])], takesValue: f.kind !== 'bool', description: firstLine(f.description),
   })));
-  for (const entry of COMMANDS) {
+  for (const entry of commands) {
     const def = await entry.load();
     const specs: CompletionFlag[] = def.flags.filter((f) => !f.hidden).map((f) => ({
       names: [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])], takesValue: f.kind !== 'bool', description: firstLine(f.description),
     }));
     for (const path of entry.paths) {
       const parts = path.split(' ');
-      for (let i = 0; i < parts.length; i++) addWord(parts.slice(0, i).join(' '), parts[i]!, firstLine(i === parts.length - 1 ? entry.summary : MANAGEMENT[parts[0]!] ?? ''));
+      for (let i = 0; i < parts.length; i++) addWord(parts.slice(0, i).join(' '), parts[i]!, firstLine(i === parts.length - 1 ? entry.summary : management[parts[0]!] ?? ''));
       flags.set(path, specs);
     }
   }

@@ -6,17 +6,18 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS } from '../../../../src/cli/command-table.js';
+import { COMMANDS, MANAGEMENT } from '../../../../src/cli/command-table.js';
 import { completionTree } from '../../../../src/cli/completion/completion-tree.js';
 import { bashScript } from '../../../../src/cli/completion/bash-script.js';
 import { zshScript } from '../../../../src/cli/completion/zsh-script.js';
 import { fishScript } from '../../../../src/cli/completion/fish-script.js';
 
+const TABLE = { commands: COMMANDS, management: MANAGEMENT };
 const has = (shell: string): boolean => spawnSync(shell, ['-c', 'true']).status === 0;
 
 describe('completion scripts', () => {
   it('bash: every command word and flag of the table appears, and bash -n accepts it', async () => {
-    const script = bashScript(await completionTree(), 'berth');
+    const script = bashScript(await completionTree(TABLE), 'berth');
     for (const entry of COMMANDS) {
       for (const path of entry.paths) for (const word of path.split(' ')) assert.match(script, new RegExp(`[' ]${word}[' ]`), `${path}: ${word}`);
       const def = await entry.load();
@@ -29,7 +30,7 @@ describe('completion scripts', () => {
   });
 
   it('bash: completes words, sub-words and flags by the typed path', async () => {
-    const script = bashScript(await completionTree(), 'berth');
+    const script = bashScript(await completionTree(TABLE), 'berth');
     const complete = (...words: string[]): string =>
       execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _berth; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim();
     assert.equal(complete('berth', 'netw'), 'network');
@@ -40,7 +41,7 @@ describe('completion scripts', () => {
   });
 
   it('zsh and fish scripts name every flag and parse', async () => {
-    const tree = await completionTree();
+    const tree = await completionTree(TABLE);
     const zsh = zshScript(tree, 'berth');
     const fish = fishScript(tree, 'berth');
     for (const [path, flags] of tree.flags) {
