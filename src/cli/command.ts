@@ -16,6 +16,14 @@ export interface CommandContext {
   readonly configDir: string | undefined;
   /** The context in use (--context, DOCKER_CONTEXT, config.json; "default" when none). */
   currentContext?(): string;
+  /** The command table, for commands about commands (`completion`); main.ts hands it in. */
+  readonly commandTable?: CommandTable;
+}
+
+/** Every command with its spellings and summary, and the management groups (see command-table.ts). */
+export interface CommandTable {
+  readonly commands: readonly { readonly paths: readonly string[]; readonly summary: string; load(): Promise<CommandDefinition> }[];
+  readonly management: Readonly<Record<string, string>>;
 }
 
 export interface ParsedCommand {

@@ -3,24 +3,11 @@
 // Started by src/launcher/launch-cli.cts, from the CLI bundle or from dist/.
 import { PROGRAM, type CommandContext, type CommandDefinition, ExitError, UsageError } from './command.js';
 import { COMMANDS, MANAGEMENT, lookupCommand } from './command-table.js';
-import { bool, list, str } from './flags/flag-spec.js';
+import { GLOBAL_FLAGS } from './global-flags.js';
 import { FlagError, parseArgs } from './flags/parse-args.js';
 import { formatFlags, formatHelp } from './flags/usage.js';
 import { packageVersionOf } from './version-info.js';
 
-const GLOBAL_FLAGS = [
-  str('config', undefined, 'Location of client config files'),
-  str('context', 'c', 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "berth context use")'),
-  bool('debug', 'D', 'Enable debug mode'),
-  list('host', 'H', 'Daemon socket to connect to'),
-  str('log-level', 'l', 'Set the logging level ("debug", "info", "warn", "error", "fatal")', 'info'),
-  bool('tls', undefined, 'Use TLS; implied by --tlsverify'),
-  str('tlscacert', undefined, 'Trust certs signed only by this CA'),
-  str('tlscert', undefined, 'Path to TLS certificate file'),
-  str('tlskey', undefined, 'Path to TLS key file'),
-  bool('tlsverify', undefined, 'Use TLS and verify the remote'),
-  bool('version', 'v', 'Print version information and quit'),
-];
 
 
 function rootHelp(): string {
@@ -208,7 +195,7 @@ export async function main(argv: string[], importModule: ImportModule = (url) =>
     return 1;
   }
   const { createContext } = await import('./context.js');
-  const ctx = createContext(global.values);
+  const ctx = Object.assign(createContext(global.values), { commandTable: { commands: COMMANDS, management: MANAGEMENT } });
   const def = await found.entry.load();
   try {
     return await runCommand(def, found.path, rest.slice(found.words), ctx);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ApiClient } from './api-client.js';
 import { type Filters, encodeFilters } from './filters.js';
 import type { ImageSummary } from './types.js';
+import { parsePlatform } from '../oci/platform.js';
 
 const enc = encodeURIComponent;
 
@@ -14,8 +15,15 @@ export async function inspectImage(c: ApiClient, name: string): Promise<Record<s
   return c.json('GET', `/images/${name.split('/').map(enc).join('/')}/json`);
 }
 
-export async function removeImage(c: ApiClient, name: string, o: { force?: boolean; noprune?: boolean } = {}): Promise<{ Untagged?: string; Deleted?: string }[]> {
-  return c.json('DELETE', `/images/${name.split('/').map(enc).join('/')}`, { query: { force: o.force || undefined, noprune: o.noprune || undefined } });
+/** `--platform linux/arm64` as the API's platform parameters want it: an OCI platform in JSON. */
+function ociPlatformJson(platform: string): string {
+  const p = parsePlatform(platform);
+  return JSON.stringify({ architecture: p.architecture, os: p.os, ...(p.variant ? { variant: p.variant } : {}) });
+}
+
+export async function removeImage(c: ApiClient, name: string, o: { force?: boolean; noprune?: boolean; platforms?: readonly string[] } = {}): Promise<{ Untagged?: string; Deleted?: string }[]> {
+  const platforms = (o.platforms ?? []).map(ociPlatformJson);
+  return c.json('DELETE', `/images/${name.split('/').map(enc).join('/')}`, { query: { force: o.force || undefined, noprune: o.noprune || undefined, platforms: platforms.length ? platforms : undefined } });
 }
 
 export async function tagImage(c: ApiClient, source: string, repo: string, tag?: string): Promise<void> {
@@ -31,8 +39,8 @@ export interface HistoryEntry {
   Comment: string;
 }
 
-export async function imageHistory(c: ApiClient, name: string): Promise<HistoryEntry[]> {
-  return c.json('GET', `/images/${name.split('/').map(enc).join('/')}/history`);
+export async function imageHistory(c: ApiClient, name: string, platform?: string): Promise<HistoryEntry[]> {
+  return c.json('GET', `/images/${name.split('/').map(enc).join('/')}/history`, { query: { platform: platform ? ociPlatformJson(platform) : undefined } });
 }
 
 export async function saveImages(c: ApiClient, names: readonly string[], platform?: string): Promise<IncomingMessage> {
@@ -70,4 +78,20 @@ export async function pushImage(c: ApiClient, name: string, tag: string | undefi
 
 export async function pruneImages(c: ApiClient, filters?: Filters): Promise<{ ImagesDeleted?: { Untagged?: string; Deleted?: string }[] | null; SpaceReclaimed?: number }> {
   return c.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
+}
+
+/** One hit of GET /images/search. */
+export interface SearchResult {
+  name: string;
+  description: string;
+  star_count: number;
+  is_official: boolean;
+  is_automated: boolean;
+}
+
+export async function searchImages(c: ApiClient, o: { term: string; limit?: number; filters?: Filters }, auth?: string): Promise<SearchResult[]> {
+  return c.json('GET', '/images/search', {
+    query: { term: o.term, limit: o.limit, filters: encodeFilters(o.filters) },
+    ...(auth ? { headers: { 'X-Registry-Auth': auth } } : {}),
+  });
 }

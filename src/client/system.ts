@@ -67,6 +67,6 @@ export async function diskUsage(c: ApiClient): Promise<DiskUsage> {
   return c.json('GET', '/system/df');
 }
 
-export async function pruneBuildCache(c: ApiClient, o: { all?: boolean; filters?: Filters } = {}): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
-  return c.json('POST', '/build/prune', { query: { all: o.all || undefined, filters: encodeFilters(o.filters) } });
+export async function pruneBuildCache(c: ApiClient, o: { all?: boolean; filters?: Filters; keepStorage?: number } = {}): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
+  return c.json('POST', '/build/prune', { query: { all: o.all || undefined, filters: encodeFilters(o.filters), 'keep-storage': o.keepStorage || undefined } });
 }

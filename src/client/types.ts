@@ -164,6 +164,12 @@ export interface HostConfig {
   NanoCpus?: number;
   CgroupParent?: string;
   BlkioWeight?: number;
+  BlkioWeightDevice?: WeightDevice[];
+  BlkioDeviceReadBps?: ThrottleDevice[];
+  BlkioDeviceWriteBps?: ThrottleDevice[];
+  BlkioDeviceReadIOps?: ThrottleDevice[];
+  BlkioDeviceWriteIOps?: ThrottleDevice[];
+  DeviceRequests?: DeviceRequest[];
   CpuPeriod?: number;
   CpuQuota?: number;
   CpuRealtimePeriod?: number;
@@ -185,6 +191,25 @@ export interface HostConfig {
   Lxcfs?: boolean;
   // berth's own extension: none | kill | restart | stop once the container turns unhealthy.
   HealthOnFailure?: string;
+}
+
+export interface WeightDevice {
+  Path: string;
+  Weight: number;
+}
+
+export interface ThrottleDevice {
+  Path: string;
+  Rate: number;
+}
+
+/** `--gpus`: which devices of which driver, with what capabilities. */
+export interface DeviceRequest {
+  Driver: string;
+  Count: number;
+  DeviceIDs: string[] | null;
+  Capabilities: string[][];
+  Options: Record<string, string>;
 }
 
 export interface EndpointSettings {

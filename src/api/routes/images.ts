@@ -11,6 +11,8 @@ import { InvalidArgumentError, errorMessage } from '../../errors.js';
 import { familiarString, parseReference, withDefaultTag } from '../../oci/reference.js';
 import { decodeRegistryAuth, type AuthConfig } from '../../registry/client/auth-config.js';
 import { errorProgressMessage } from '../../registry/client/progress-message.js';
+import { requireImagePlatform } from '../../image/image-platform.js';
+import { searchRegistry } from '../../registry/client/search.js';
 
 export function imageRoutes(r: Router, engine: Engine): void {
   const im = engine.images;
@@ -66,8 +68,18 @@ export function imageRoutes(r: Router, engine: Engine): void {
     sendJson(ctx.res!, 200, await pruneImages(im, FilterArgs.parse(ctx.query.get('filters')), inUse));
   });
 
+  // Before the `:name*` routes, which would take `search` for an image name.
+  r.add('GET', '/images/search', async (ctx) => {
+    const q = ctx.query;
+    const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+    const results = await searchRegistry({ term: q.get('term') ?? '', ...(limit !== undefined ? { limit } : {}), filters: filtersParam(q), hosts: engine.registryHosts, ...authOf(ctx) });
+    sendJson(ctx.res!, 200, results);
+  });
   r.add('GET', '/images/:name*/json', (ctx) => sendJson(ctx.res!, 200, im.inspect(ctx.params.name!)));
-  r.add('GET', '/images/:name*/history', (ctx) => sendJson(ctx.res!, 200, im.history(ctx.params.name!)));
+  r.add('GET', '/images/:name*/history', (ctx) => {
+    requireImagePlatform(ctx.params.name!, im.inspect(ctx.params.name!), ctx.query.getAll('platform'));
+    sendJson(ctx.res!, 200, im.history(ctx.params.name!));
+  });
   r.add('GET', '/images/:name*/get', async (ctx) => {
     im.resolve(ctx.params.name!);
     ctx.res!.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': 'application/x-tar' });
@@ -81,6 +93,7 @@ export function imageRoutes(r: Router, engine: Engine): void {
   });
   r.add('POST', '/images/:name*/push', (ctx) => pushRoute(ctx, engine));
   r.add('DELETE', '/images/:name*', async (ctx) => {
+    requireImagePlatform(ctx.params.name!, im.inspect(ctx.params.name!), ctx.query.getAll('platforms'));
     sendJson(ctx.res!, 200, await im.remove(ctx.params.name!, { force: boolParam(ctx.query, 'force'), noprune: boolParam(ctx.query, 'noprune') }));
   });
 }

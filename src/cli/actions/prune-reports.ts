@@ -40,7 +40,7 @@ export async function pruneVolumesReport(c: ApiClient, filters: Filters, all: bo
   return { output: listing('Deleted Volumes', r.VolumesDeleted ?? []), reclaimed: r.SpaceReclaimed ?? 0 };
 }
 
-export async function pruneBuildCacheReport(c: ApiClient, filters: Filters, all: boolean): Promise<PruneReport> {
-  const r = await pruneBuildCache(c, { all, filters });
+export async function pruneBuildCacheReport(c: ApiClient, filters: Filters, all: boolean, keepStorage?: number): Promise<PruneReport> {
+  const r = await pruneBuildCache(c, { all, filters, ...(keepStorage ? { keepStorage } : {}) });
   return { output: listing('Deleted build cache objects', r.CachesDeleted ?? []), reclaimed: r.SpaceReclaimed ?? 0 };
 }

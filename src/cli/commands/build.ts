@@ -7,11 +7,16 @@ import { pruneBuildCacheReport } from '../actions/prune-reports.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
 import { readJsonStream } from '../../client/json-stream.js';
+import { parseFilters } from '../../client/filters.js';
 import { keepBuildFiles, loadDockerignore, packContext } from '../../build/context/mod.js';
 import { type CommandDefinition, ExitError, UsageError } from '../command.js';
-import { bool, list, str } from '../flags/flag-spec.js';
+import { bool, int, list, parseBytes, parseMemSwap, str, typed } from '../flags/flag-spec.js';
+import { splitCsv } from '../flags/csv-fields.js';
+import { parseExtraHost } from '../container-options/extra-host.js';
+import { parseUlimit } from '../container-options/mount-spec.js';
 import { humanSize } from '../format/units.js';
 
 interface BuildMessage {
@@ -66,6 +71,30 @@ function withExtraFile(tar: Readable, name: string, data: Buffer): Readable {
   return out;
 }
 
+/** The classic builder's limits for RUN containers, as docker's client puts them in the /build query. */
+function resourceQuery(f: Record<string, unknown>): Record<string, string | string[] | undefined> {
+  const num = (name: string): string | undefined => (f[name] !== undefined ? String(f[name]) : undefined);
+  const strs = (name: string): string[] => (f[name] as string[]).flatMap(splitCsv).filter(Boolean);
+  const ulimits = f.ulimit as unknown[];
+  return {
+    extrahosts: (f['add-host'] as string[]).length ? (f['add-host'] as string[]) : undefined,
+    cachefrom: strs('cache-from').length ? JSON.stringify(strs('cache-from')) : undefined,
+    securityopt: strs('security-opt').length ? strs('security-opt') : undefined,
+    rm: f.rm ? '1' : '0',
+    forcerm: f['force-rm'] ? '1' : undefined,
+    cgroupparent: (f['cgroup-parent'] as string | undefined) || undefined,
+    cpushares: num('cpu-shares'),
+    cpuperiod: num('cpu-period'),
+    cpuquota: num('cpu-quota'),
+    cpusetcpus: (f['cpuset-cpus'] as string | undefined) || undefined,
+    cpusetmems: (f['cpuset-mems'] as string | undefined) || undefined,
+    memory: num('memory'),
+    memswap: num('memory-swap'),
+    shmsize: num('shm-size'),
+    ulimits: ulimits.length ? JSON.stringify(ulimits) : undefined,
+  };
+}
+
 export const buildCommand: CommandDefinition = {
   name: 'build',
   aliases: ['image build', 'builder build'],
@@ -86,6 +115,22 @@ export const buildCommand: CommandDefinition = {
     str('platform', undefined, 'Set target platform for build'),
     str('progress', undefined, 'Set type of progress output ("auto", "plain")', 'auto'),
     str('network', undefined, 'Set the networking mode for the RUN instructions during build', 'default'),
+    list('add-host', undefined, 'Add a custom host-to-IP mapping ("host:ip")', 'list', parseExtraHost),
+    list('cache-from', undefined, 'Images to consider as cache sources', 'strings'),
+    str('cgroup-parent', undefined, 'Set the parent cgroup for the "RUN" instructions during build'),
+    bool('compress', undefined, 'Compress the build context using gzip'),
+    int('cpu-period', undefined, 'Limit the CPU CFS (Completely Fair Scheduler) period'),
+    int('cpu-quota', undefined, 'Limit the CPU CFS (Completely Fair Scheduler) quota'),
+    int('cpu-shares', 'c', 'CPU shares (relative weight)'),
+    str('cpuset-cpus', undefined, 'CPUs in which to allow execution (0-3, 0,1)'),
+    str('cpuset-mems', undefined, 'MEMs in which to allow execution (0-3, 0,1)'),
+    bool('force-rm', undefined, 'Always remove intermediate containers'),
+    typed('memory', 'm', 'bytes', 'Memory limit', parseBytes),
+    typed('memory-swap', undefined, 'bytes', 'Swap limit equal to memory plus swap: -1 to enable unlimited swap', parseMemSwap),
+    bool('rm', undefined, 'Remove intermediate containers after a successful build', true),
+    list('security-opt', undefined, 'Security options', 'strings'),
+    typed('shm-size', undefined, 'bytes', 'Size of "/dev/shm"', parseBytes),
+    list('ulimit', undefined, 'Ulimit options', 'ulimit', parseUlimit),
   ],
   args: { min: 1, max: 1 },
   async run(ctx, cmd) {
@@ -129,6 +174,7 @@ export const buildCommand: CommandDefinition = {
     for (const [k, v] of Object.entries(keyValues(f['build-context'] as string[], 'build-context'))) buildContexts[k] = resolve(v);
     const secrets = Object.fromEntries((f.secret as string[]).map(parseSecret));
     const quiet = Boolean(f.quiet);
+    if (f.compress) body = body.pipe(createGzip());
     const client = await ctx.client();
     const res = await client.send('POST', '/build', {
       query: {
@@ -142,6 +188,7 @@ export const buildCommand: CommandDefinition = {
         q: quiet ? '1' : undefined,
         platform: (f.platform as string | undefined) || undefined,
         networkmode: (f.network as string | undefined) || undefined,
+        ...resourceQuery(f),
         progress: 'plain',
         'berth.buildcontexts': Object.keys(buildContexts).length ? JSON.stringify(buildContexts) : undefined,
         'berth.secrets': Object.keys(secrets).length ? JSON.stringify(secrets) : undefined,
@@ -171,12 +218,19 @@ export const builderPruneCommand: CommandDefinition = {
   name: 'builder prune',
   usage: '[OPTIONS]',
   description: 'Remove build cache',
-  flags: [bool('all', 'a', 'Remove all unused build cache, not just dangling ones'), bool('force', 'f', 'Do not prompt for confirmation')],
+  flags: [
+    bool('all', 'a', 'Remove all unused build cache, not just dangling ones'),
+    list('filter', undefined, 'Provide filter values (e.g. "until=24h")', 'filter'),
+    bool('force', 'f', 'Do not prompt for confirmation'),
+    typed('keep-storage', undefined, 'bytes', 'Amount of disk space to keep for cache', parseBytes),
+  ],
   args: { max: 0 },
   async run(ctx, cmd) {
-    if (!cmd.flags.force && !(await confirmPrompt(ctx, 'WARNING! This will remove all dangling build cache.'))) return 0;
+    const all = Boolean(cmd.flags.all);
+    const warning = all ? 'WARNING! This will remove all build cache.' : 'WARNING! This will remove all dangling build cache.';
+    if (!cmd.flags.force && !(await confirmPrompt(ctx, warning))) return 0;
     const client = await ctx.client();
-    const r = await pruneBuildCacheReport(client, {}, Boolean(cmd.flags.all));
+    const r = await pruneBuildCacheReport(client, parseFilters(cmd.flags.filter as string[]), all, cmd.flags['keep-storage'] as number | undefined);
     ctx.stdout.write(`${r.output}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
   },
 };

@@ -44,6 +44,7 @@ export const historyCommand: CommandDefinition = {
     str('format', undefined, 'Format output using a custom template'),
     bool('human', 'H', 'Print sizes and dates in human readable format', true),
     bool('no-trunc', undefined, "Don't truncate output"),
+    str('platform', undefined, 'Show history for the given platform. Formatted as "os[/arch[/variant]]" (e.g., "linux/amd64")'),
     bool('quiet', 'q', 'Only show image IDs'),
   ],
   args: { min: 1, max: 1 },
@@ -52,7 +53,7 @@ export const historyCommand: CommandDefinition = {
     const resolved = resolveFormat(f.quiet ? '{{.ID}}' : (f.format as string | undefined), DEFAULT_TABLE);
     compileFormat(resolved.template);
     const client = await ctx.client();
-    const entries = await imageHistory(client, cmd.args[0]!);
+    const entries = await imageHistory(client, cmd.args[0]!, (f.platform as string | undefined) || undefined);
     const rows = entries.map((h) => new HistoryContext(h, !f['no-trunc'], f.human !== false));
     ctx.stdout.write(renderList(resolved, rows, HEADERS));
   },

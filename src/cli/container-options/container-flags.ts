@@ -3,12 +3,15 @@
 import {
   type FlagSpec, alias, bool, int, list, parseBytes, parseGoDuration, parseGoUint, parseMemSwap, parseNanoCpus, str, typed,
 } from '../flags/flag-spec.js';
+import { parseThrottleBps, parseThrottleIops, parseWeightDevice } from './blkio-spec.js';
+import { parseExtraHost } from './extra-host.js';
+import { parseGpuRequest } from './gpu-request.js';
 
 const NETWORK_FLAG = list('network', undefined, 'Connect a container to a network', 'network');
 const NETWORK_ALIAS_FLAG = list('network-alias', undefined, 'Add network-scoped alias for the container');
 
 export const CONTAINER_FLAGS: readonly FlagSpec[] = [
-  list('add-host', undefined, 'Add a custom host-to-IP mapping (host:ip)'),
+  list('add-host', undefined, 'Add a custom host-to-IP mapping (host:ip)', 'list', parseExtraHost),
   list('annotation', undefined, 'Add an annotation to the container (passed through to the OCI runtime)', 'map'),
   list('attach', 'a', 'Attach to STDIN, STDOUT or STDERR', 'list', (raw) => {
     const v = raw.toLowerCase();
@@ -16,6 +19,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
     return v;
   }),
   typed('blkio-weight', undefined, 'uint16', 'Block IO (relative weight), between 10 and 1000, or 0 to disable', parseGoUint),
+  list('blkio-weight-device', undefined, 'Block IO weight (relative device weight)', 'list', parseWeightDevice),
   list('cap-add', undefined, 'Add Linux capabilities'),
   list('cap-drop', undefined, 'Drop Linux capabilities'),
   str('cgroup-parent', undefined, 'Optional parent cgroup for the container'),
@@ -31,6 +35,10 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   str('cpuset-mems', undefined, 'MEMs in which to allow execution (0-3, 0,1)'),
   list('device', undefined, 'Add a host device to the container'),
   list('device-cgroup-rule', undefined, 'Add a rule to the cgroup allowed devices list'),
+  list('device-read-bps', undefined, 'Limit read rate (bytes per second) from a device', 'list', parseThrottleBps),
+  list('device-read-iops', undefined, 'Limit read rate (IO per second) from a device', 'list', parseThrottleIops),
+  list('device-write-bps', undefined, 'Limit write rate (bytes per second) to a device', 'list', parseThrottleBps),
+  list('device-write-iops', undefined, 'Limit write rate (IO per second) to a device', 'list', parseThrottleIops),
   list('dns', undefined, 'Set custom DNS servers'),
   list('dns-option', undefined, 'Set DNS options'),
   list('dns-search', undefined, 'Set custom DNS search domains'),
@@ -39,6 +47,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   list('env', 'e', 'Set environment variables'),
   list('env-file', undefined, 'Read in a file of environment variables'),
   list('expose', undefined, 'Expose a port or a range of ports'),
+  list('gpus', undefined, "GPU devices to add to the container ('all' to pass all GPUs)", 'gpu-request', parseGpuRequest),
   list('group-add', undefined, 'Add additional groups to join'),
   str('health-cmd', undefined, 'Command to run to check health'),
   typed('health-interval', undefined, 'duration', 'Time between running the check (ms|s|m|h) (default 0s)', parseGoDuration),

@@ -3,30 +3,13 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { MountSpec } from '../../client/types.js';
 import { parseRamSize } from '../format/units.js';
+import { splitCsv } from '../flags/csv-fields.js';
 
 function parseBoolWord(key: string, v: string): boolean {
   const s = v.toLowerCase();
   if (['1', 't', 'true', ''].includes(s)) return true;
   if (['0', 'f', 'false'].includes(s)) return false;
   throw new InvalidArgumentError(`invalid value for ${key}: ${v}`);
-}
-
-/** Splits CSV the way docker's --mount does (quoted fields allowed). */
-function splitCsv(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '"') {
-      if (quoted && s[i + 1] === '"') { cur += '"'; i++; } else quoted = !quoted;
-    } else if (c === ',' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
 }
 
 export function parseMount(spec: string): MountSpec {

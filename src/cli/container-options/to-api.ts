@@ -2,7 +2,7 @@
 // NetworkingConfig), mapped the way docker's CLI maps them. Pure apart from the files some
 // flags name (--env-file, --label-file, --security-opt seccomp=…), read through `io`.
 import { InvalidArgumentError } from '../../errors.js';
-import type { ContainerCreateRequest, EndpointSettings, HealthConfig, HostConfig, PortBinding } from '../../client/types.js';
+import type { ContainerCreateRequest, DeviceRequest, EndpointSettings, ThrottleDevice, WeightDevice, HealthConfig, HostConfig, PortBinding } from '../../client/types.js';
 import { parseKeyValue, type FlagValues } from '../flags/flag-spec.js';
 import { parseDevice, parseMount, parseRestartPolicy, parseUlimit } from './mount-spec.js';
 import { parseExpose, parsePublish } from './port-spec.js';
@@ -219,14 +219,7 @@ export function buildCreatePlan(flags: FlagValues, set: ReadonlySet<string>, arg
     Dns: lst('dns'),
     DnsOptions: lst('dns-option'),
     DnsSearch: lst('dns-search'),
-    ExtraHosts: lst('add-host').map((h) => {
-      // docker accepts host=ip as well as host:ip and sends host:ip.
-      const eq = h.indexOf('=');
-      const colon = h.indexOf(':');
-      const sepAt = eq !== -1 && (colon === -1 || eq < colon) ? eq : colon;
-      if (sepAt <= 0) throw new InvalidArgumentError(`bad format for add-host: ${JSON.stringify(h)}`);
-      return `${h.slice(0, sepAt)}:${h.slice(sepAt + 1)}`;
-    }),
+    ExtraHosts: lst('add-host'),
     GroupAdd: lst('group-add'),
     IpcMode: f<string>('ipc') ?? '',
     Cgroup: '',
@@ -251,6 +244,12 @@ export function buildCreatePlan(flags: FlagValues, set: ReadonlySet<string>, arg
     NanoCpus: f<number>('cpus') ?? 0,
     CgroupParent: f<string>('cgroup-parent') ?? '',
     BlkioWeight: f<number>('blkio-weight') ?? 0,
+    ...(lst('blkio-weight-device').length ? { BlkioWeightDevice: flags['blkio-weight-device'] as WeightDevice[] } : {}),
+    ...(lst('device-read-bps').length ? { BlkioDeviceReadBps: flags['device-read-bps'] as ThrottleDevice[] } : {}),
+    ...(lst('device-write-bps').length ? { BlkioDeviceWriteBps: flags['device-write-bps'] as ThrottleDevice[] } : {}),
+    ...(lst('device-read-iops').length ? { BlkioDeviceReadIOps: flags['device-read-iops'] as ThrottleDevice[] } : {}),
+    ...(lst('device-write-iops').length ? { BlkioDeviceWriteIOps: flags['device-write-iops'] as ThrottleDevice[] } : {}),
+    ...(lst('gpus').length ? { DeviceRequests: flags.gpus as DeviceRequest[] } : {}),
     CpuPeriod: f<number>('cpu-period') ?? 0,
     CpuQuota: f<number>('cpu-quota') ?? 0,
     CpuRealtimePeriod: f<number>('cpu-rt-period') ?? 0,

@@ -6,6 +6,7 @@ import { nameInvalid } from './registry-error.js';
 export type Route =
   | { kind: 'base' }
   | { kind: 'catalog' }
+  | { kind: 'search' }
   | { kind: 'metrics' }
   | { kind: 'tags'; name: string }
   | { kind: 'manifest'; name: string; ref: string }
@@ -36,6 +37,7 @@ function named(name: string): string {
 export function matchRoute(path: string): Route | undefined {
   if (path === '/v2/' || path === '/v2') return { kind: 'base' };
   if (path === '/v2/_catalog') return { kind: 'catalog' };
+  if (path === '/v1/search') return { kind: 'search' };
   if (path === '/metrics') return { kind: 'metrics' };
   if (!path.startsWith('/v2/')) return undefined;
   // Upload paths first: `<name>/blobs/uploads/<id>` is never a blob.

@@ -10,6 +10,7 @@ import type { RegistryConfig } from './config.js';
 import { type Ctx, type Registry, send, sendError, sendJson } from './context.js';
 import { deleteBlob, getBlob } from './handlers/blobs.js';
 import { listCatalog, listReferrers, listTags } from './handlers/listings.js';
+import { searchRepositories } from './handlers/search.js';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
 import { cancelUpload, finishUpload, mountSource, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
 import { RegistryMetrics } from './metrics.js';
@@ -31,6 +32,8 @@ function handlerFor(route: Route, method: string): Handler | undefined {
       return read ? (ctx) => sendJson(ctx, 200, {}) : undefined;
     case 'catalog':
       return method === 'GET' ? listCatalog : undefined;
+    case 'search':
+      return method === 'GET' ? searchRepositories : undefined;
     case 'tags':
       return method === 'GET' ? listTags : undefined;
     case 'referrers':
@@ -55,6 +58,7 @@ function scopesFor(ctx: Ctx): Scope[] {
   const m = ctx.req.method;
   if (r.kind === 'base' || r.kind === 'metrics') return [];
   if (r.kind === 'catalog') return [{ type: 'registry', name: 'catalog', actions: ['*'] }];
+  if (r.kind === 'search') return [{ type: 'registry', name: 'catalog', actions: ['search'] }];
   const name = r.name;
   if (m === 'DELETE' && (r.kind === 'manifest' || r.kind === 'blob')) return [{ type: 'repository', name, actions: ['delete'] }];
   if (m === 'GET' || m === 'HEAD') {

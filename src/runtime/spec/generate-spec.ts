@@ -11,6 +11,7 @@ import { defaultSeccompProfile } from '../seccomp/default-profile.js';
 import { parseSeccompProfile, seccompProfileToOci } from '../seccomp/profile-to-oci.js';
 import { withResourceViewNotify } from '../seccomp/resource-view-notify.js';
 import { resolveExecUser } from '../user/exec-user.js';
+import { checkDeviceRequests } from './device-requests.js';
 import { allHostDevices, defaultDeviceRules, mappedDevices, parseDeviceCgroupRule } from './devices.js';
 import { probeHost, type HostInfo } from './host-info.js';
 import { lxcfsMounts } from './lxcfs-mounts.js';
@@ -144,6 +145,7 @@ export async function generateSpec(input: GenerateSpecInput, host: HostInfo = pr
   warnings.push(...res.warnings);
 
   // Devices.
+  checkDeviceRequests(hc.DeviceRequests);
   const deviceRules = privileged ? [{ allow: true, access: 'rwm' }] : defaultDeviceRules();
   const devices: LinuxDevice[] = privileged ? await allHostDevices() : [];
   for (const mapping of hc.Devices ?? []) {

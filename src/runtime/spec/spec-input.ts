@@ -2,6 +2,7 @@
 // shape the OCI spec (field names as in the API, so API objects fit as they are), plus what other
 // services resolved (mounts, network namespace, cgroup path).
 import type { IdMap } from '../../oci/id-map.js';
+import type { DeviceRequest } from './device-requests.js';
 
 export interface UlimitSetting {
   Name: string;
@@ -88,6 +89,7 @@ export interface SpecHostConfig {
   BlkioDeviceWriteIOps?: ThrottleDevice[] | null;
   Devices?: DeviceMapping[] | null;
   DeviceCgroupRules?: string[] | null;
+  DeviceRequests?: DeviceRequest[] | null;
   Ulimits?: UlimitSetting[] | null;
 }
 
