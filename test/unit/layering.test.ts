@@ -26,7 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   content: ['errors', 'oci', 'fsutil'],
   snapshot: ['errors', 'oci', 'fsutil', 'sys', 'content'],
   runtime: ['errors', 'oci', 'fsutil', 'sys', 'snapshot'],
-  'registry/client': ['errors', 'oci', 'fsutil', 'content'],
+  'registry/client': ['errors', 'oci', 'fsutil', 'filters', 'content'],
   'registry/server': ['errors', 'oci', 'fsutil', 'content', 'db', 'filters'],
   network: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters'],
   image: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'registry/client', 'build/dockerfile'],

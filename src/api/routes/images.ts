@@ -72,7 +72,7 @@ export function imageRoutes(r: Router, engine: Engine): void {
   r.add('GET', '/images/search', async (ctx) => {
     const q = ctx.query;
     const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
-    const results = await searchRegistry({ term: q.get('term') ?? '', ...(limit !== undefined ? { limit } : {}), filters: filtersParam(q), hosts: engine.registryHosts, ...authOf(ctx) });
+    const results = await searchRegistry({ term: q.get('term') ?? '', ...(limit !== undefined ? { limit } : {}), filters: FilterArgs.parse(q.get('filters')), hosts: engine.registryHosts, ...authOf(ctx) });
     sendJson(ctx.res!, 200, results);
   });
   r.add('GET', '/images/:name*/json', (ctx) => sendJson(ctx.res!, 200, im.inspect(ctx.params.name!)));

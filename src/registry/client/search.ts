@@ -2,6 +2,7 @@
 // a bare term → Docker Hub's index) asked at docker's v1 search API, results filtered and capped
 // as dockerd does.
 import { InvalidArgumentError } from '../../errors.js';
+import { FilterArgs } from '../../filters/mod.js';
 import { DEFAULT_DOMAIN } from '../../oci/reference.js';
 import type { AuthConfig } from './auth-config.js';
 import type { RegistryHosts } from './registry-hosts.js';
@@ -19,7 +20,7 @@ export interface SearchOptions {
   term: string;
   /** 1–100; dockerd's default is 25. */
   limit?: number;
-  filters?: Record<string, string[]>;
+  filters?: FilterArgs;
   hosts: RegistryHosts;
   auth?: AuthConfig;
   signal?: AbortSignal;
@@ -42,20 +43,19 @@ function invalidFilter(name: string, value?: string): InvalidArgumentError {
 }
 
 /** A boolean filter's single value, checked as dockerd checks it. */
-function boolFilter(filters: Record<string, string[]>, name: string): boolean | undefined {
-  const v = filters[name];
-  if (!v) return undefined;
+function boolFilter(filters: FilterArgs, name: string): boolean | undefined {
+  if (!filters.has(name)) return undefined;
+  const v = filters.get(name);
   if (v.length === 1 && (v[0] === 'true' || v[0] === 'false')) return v[0] === 'true';
   throw invalidFilter(name, v.join(','));
 }
 
 export async function searchRegistry(opts: SearchOptions): Promise<SearchResult[]> {
-  const filters = opts.filters ?? {};
-  for (const k of Object.keys(filters)) if (!SEARCH_FILTERS.includes(k)) throw invalidFilter(k);
+  const filters = (opts.filters ?? FilterArgs.empty()).validate(SEARCH_FILTERS);
   const automated = boolFilter(filters, 'is-automated');
   const official = boolFilter(filters, 'is-official');
   let minStars = 0;
-  for (const s of filters.stars ?? []) {
+  for (const s of filters.get('stars')) {
     if (!/^[+-]?\d+$/.test(s)) throw invalidFilter('stars', s);
     minStars = Math.max(minStars, Number(s));
   }
