@@ -12,7 +12,7 @@ export interface CommandContext {
   readonly stderr: Writable & { isTTY?: boolean };
   /** Connects (starting berthd when allowed) and negotiates the API version on first use. */
   client(): Promise<ApiClient>;
-  /** Directory of the CLI's config file (--config / BERTH_CONFIG / DOCKER_CONFIG). */
+  /** Directory of the CLI's config file (--config / DOCKER_CONFIG). */
   readonly configDir: string | undefined;
   /** The context in use (--context, DOCKER_CONTEXT, config.json; "default" when none). */
   currentContext?(): string;

@@ -60,7 +60,8 @@ export function contextName(global: FlagValues, env: NodeJS.ProcessEnv = process
 }
 
 function configDirFlag(global: FlagValues, env: NodeJS.ProcessEnv): string | undefined {
-  return (global.config as string | undefined) || env.BERTH_CONFIG || env.DOCKER_CONFIG || undefined;
+  // BERTH_CONFIG is berthd's daemon.json (README), not a client config dir.
+  return (global.config as string | undefined) || env.DOCKER_CONFIG || undefined;
 }
 
 /** The endpoint of a stored context, or undefined for the default one. */

@@ -93,7 +93,7 @@ describe('search a registry served by berth registry serve', () => {
     const basic = { Authorization: `Basic ${Buffer.from('bob:pw').toString('base64')}` };
     await pushDescribed(locked.url, 'secret-app', 'behind a password', basic);
     const lhost = new URL(locked.url).host;
-    const env = { DOCKER_CONFIG: join(dir, 'cfg'), BERTH_CONFIG: join(dir, 'cfg') };
+    const env = { DOCKER_CONFIG: join(dir, 'cfg') };
     const denied = await d.berth(['search', `${lhost}/secret`], { env });
     assert.notEqual(denied.code, 0);
     const login = await d.berth(['login', '-u', 'bob', '--password-stdin', lhost], { env, input: 'pw\n' });
