@@ -15,6 +15,7 @@ import { startContainer } from './container-start.js';
 import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
+import { checkLogsReadable } from './log-driver.js';
 import type { LogEntry } from './log-file.js';
 import { signalNumber } from './signals.js';
 import type { ContainerStats } from './stats-sample.js';
@@ -246,6 +247,8 @@ export class ContainerService {
     idOrName: string,
     o: { stdout: boolean; stderr: boolean; follow: boolean; tail?: number; sinceNano?: bigint; untilNano?: bigint; signal?: AbortSignal },
   ): AsyncGenerator<LogEntry> {
+    // Checked now, not when the generator first runs: the refusal must come before any output.
+    checkLogsReadable(this.store.resolve(idOrName).hostConfig.LogConfig);
     return followLogs(this.core, idOrName, o);
   }
 
