@@ -175,7 +175,7 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
     ExitCode: 0,
     Error: '',
     StartedAt: new Date().toISOString(),
-    FinishedAt: '0001-01-01T00:00:00Z',
+    // FinishedAt keeps the last run's end, as docker's does, until this run ends.
     OOMKilled: false,
   };
   c.hasBeenStarted = true;
