@@ -65,13 +65,15 @@ export async function commitContainer(cs: ContainerService, idOrName: string, o:
   if (!image) throw new ConflictError(`the image of container ${c.id} is gone`);
   const userConfig = applyConfigChanges(pick((o.config ?? {}) as Record<string, unknown>), o.changes);
   const config = mergeConfig(userConfig, pick(c.config));
+  // As docker: a running container is paused (its state and events say so) and unpaused after;
+  // a paused or stopped one is committed as it is.
   const pause = o.pause && c.state.Status === 'running';
-  if (pause) await cs.deps.runtime.pause(c.id);
+  if (pause) await cs.pause(c.id);
   let layer;
   try {
     layer = await commitSnapshotLayer(images, c.id, images.topChainId(image));
   } finally {
-    if (pause) await cs.deps.runtime.resume(c.id).catch(() => undefined);
+    if (pause && cs.store.get(c.id)?.state.Status === 'paused') await cs.unpause(c.id).catch(() => undefined);
   }
   const created = new Date().toISOString();
   const base = image.config;
