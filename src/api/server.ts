@@ -20,6 +20,7 @@ import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 import { systemDfRoutes } from './routes/system-df.js';
 import { swarmRoutes } from './routes/swarm.js';
+import { distributionRoutes } from './routes/distribution.js';
 
 export function buildRouter(engine: Engine): Router {
   const router = new Router();
@@ -35,6 +36,7 @@ export function buildRouter(engine: Engine): Router {
   networkRoutes(router, engine);
   systemDfRoutes(router, engine);
   swarmRoutes(router);
+  distributionRoutes(router, engine);
   return router;
 }
 
