@@ -20,6 +20,8 @@ export class ForbiddenError extends BerthError {}
 export class UnauthorizedError extends BerthError {}
 /** 304: nothing to do (start of a started container, stop of a stopped one). */
 export class NotModifiedError extends BerthError {}
+/** 503: the node cannot serve this in its current role (docker's answer outside a swarm). */
+export class UnavailableError extends BerthError {}
 /** 501: a feature the engine knows of but does not implement here. */
 export class NotImplementedError extends BerthError {}
 /** 400 with a digest mismatch: content did not verify. */

@@ -19,6 +19,8 @@ import { volumeRoutes } from './routes/volumes.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 import { systemDfRoutes } from './routes/system-df.js';
+import { swarmRoutes } from './routes/swarm.js';
+import { distributionRoutes } from './routes/distribution.js';
 
 export function buildRouter(engine: Engine): Router {
   const router = new Router();
@@ -33,6 +35,8 @@ export function buildRouter(engine: Engine): Router {
   containerFileRoutes(router, engine);
   networkRoutes(router, engine);
   systemDfRoutes(router, engine);
+  swarmRoutes(router);
+  distributionRoutes(router, engine);
   return router;
 }
 

@@ -65,32 +65,44 @@ export async function commitContainer(cs: ContainerService, idOrName: string, o:
   if (!image) throw new ConflictError(`the image of container ${c.id} is gone`);
   const userConfig = applyConfigChanges(pick((o.config ?? {}) as Record<string, unknown>), o.changes);
   const config = mergeConfig(userConfig, pick(c.config));
-  const pause = o.pause && c.state.Status === 'running';
-  if (pause) await cs.deps.runtime.pause(c.id);
-  let layer;
+  // As docker: a running container is paused (its state and events say so) until its image is
+  // made and announced; a paused or stopped one is committed as it is.
+  const pause = o.pause && c.state.Status === 'running' && (await pauseForCommit(cs, c.id));
   try {
-    layer = await commitSnapshotLayer(images, c.id, images.topChainId(image));
+    const layer = await commitSnapshotLayer(images, c.id, images.topChainId(image));
+    const created = new Date().toISOString();
+    const base = image.config;
+    const imageConfig: ImageConfig = {
+      architecture: base.architecture,
+      os: base.os,
+      ...(base.variant ? { variant: base.variant } : {}),
+      created,
+      ...(o.author ? { author: o.author } : {}),
+      config,
+      rootfs: { type: 'layers', diff_ids: [...base.rootfs.diff_ids, layer.diffId] },
+      history: [
+        ...(base.history ?? []),
+        { created, created_by: [c.path, ...c.args].join(' '), ...(o.author ? { author: o.author } : {}), ...(o.comment ? { comment: o.comment } : {}) },
+      ],
+      ...(o.comment ? { comment: o.comment } : {}),
+      container: c.id,
+    };
+    const rec = await images.commitImage({ config: imageConfig, layers: [...image.layers, layer], tags: ref ? [ref] : [], parent: image.id });
+    cs.emit(c, 'commit', { comment: o.comment ?? '', imageID: rec.id, ...(ref ? { imageRef: `${o.repo}:${o.tag || 'latest'}` } : {}) });
+    return { Id: rec.id };
   } finally {
-    if (pause) await cs.deps.runtime.resume(c.id).catch(() => undefined);
+    if (pause && cs.store.get(c.id)?.state.Status === 'paused') await cs.unpause(c.id).catch(() => undefined);
   }
-  const created = new Date().toISOString();
-  const base = image.config;
-  const imageConfig: ImageConfig = {
-    architecture: base.architecture,
-    os: base.os,
-    ...(base.variant ? { variant: base.variant } : {}),
-    created,
-    ...(o.author ? { author: o.author } : {}),
-    config,
-    rootfs: { type: 'layers', diff_ids: [...base.rootfs.diff_ids, layer.diffId] },
-    history: [
-      ...(base.history ?? []),
-      { created, created_by: [c.path, ...c.args].join(' '), ...(o.author ? { author: o.author } : {}), ...(o.comment ? { comment: o.comment } : {}) },
-    ],
-    ...(o.comment ? { comment: o.comment } : {}),
-    container: c.id,
-  };
-  const rec = await images.commitImage({ config: imageConfig, layers: [...image.layers, layer], tags: ref ? [ref] : [], parent: image.id });
-  cs.emit(c, 'commit', { comment: o.comment ?? '', imageID: rec.id, ...(ref ? { imageRef: `${o.repo}:${o.tag || 'latest'}` } : {}) });
-  return { Id: rec.id };
+}
+
+/** Pauses the container; false when its process ended meanwhile (it is then committed as it is). */
+async function pauseForCommit(cs: ContainerService, id: string): Promise<boolean> {
+  try {
+    await cs.pause(id);
+    return true;
+  } catch (err) {
+    const task = await cs.deps.runtime.state(id).catch(() => undefined);
+    if (!task || task.status === 'stopped') return false;
+    throw err;
+  }
 }

@@ -12,6 +12,7 @@ import { generateContainerName, validateContainerName } from './container-names.
 import type { ApiConfig, ApiHostConfig, ContainerRecord } from './container-record.js';
 import { settleHostConfig } from './create-host-config.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-policy.js';
+import { settleLogConfig } from './log-driver.js';
 import { validateRestartPolicy } from './restart-policy.js';
 
 export async function createContainer(core: ContainerCore, name: string | undefined, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
@@ -42,7 +43,7 @@ export async function createContainer(core: ContainerCore, name: string | undefi
   const warnings = await settleHostConfig(hostConfig);
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
   userNamespaceFor(hostConfig, deps.userns?.idMap);
-  if (!hostConfig.LogConfig?.Type) hostConfig.LogConfig = { Type: 'k8s-file', Config: hostConfig.LogConfig?.Config ?? {} };
+  hostConfig.LogConfig = settleLogConfig(hostConfig.LogConfig);
   if (!hostConfig.RestartPolicy) hostConfig.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
   const config = mergeImageConfig(req, image);
   const id = randomBytes(32).toString('hex');

@@ -15,6 +15,7 @@ import { startContainer } from './container-start.js';
 import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
+import { checkLogsReadable } from './log-driver.js';
 import type { LogEntry } from './log-file.js';
 import { signalNumber } from './signals.js';
 import type { ContainerStats } from './stats-sample.js';
@@ -25,6 +26,8 @@ export type { ContainerHooks, ContainerNetworking, ContainerServiceDeps, Contain
 export { StartError } from './container-start.js';
 
 const DEFAULT_STOP_TIMEOUT = 10;
+/** How long a SIGKILLed container's monitor has to report the exit before berth records it itself. */
+const KILL_EXIT_TIMEOUT_MS = 10_000;
 
 export class ContainerService {
   readonly store: ContainerStore;
@@ -75,9 +78,26 @@ export class ContainerService {
       c.manuallyStopped = true;
       this.store.update(c);
     }
-    await this.deps.runtime.kill(c.id, sig, sig === 9).catch((err) => {
+    // docker returns from SIGKILL once the container is dead; any other signal is only sent.
+    if (sig === 9) return this.killAndWait(c);
+    await this.deps.runtime.kill(c.id, sig).catch((err) => {
       if (!(err instanceof ConflictError) && !(err instanceof NotFoundError)) throw err;
     });
+  }
+
+  /**
+   * SIGKILL to every process of the container, then its exit recorded: callers (kill, stop, rm -f)
+   * return when inspect already shows it stopped. A monitor that never reports is recorded by hand.
+   */
+  private async killAndWait(c: ContainerRecord): Promise<void> {
+    const exited = this.core.waitExit(c.id);
+    await this.deps.runtime.kill(c.id, 9, true).catch((err) => {
+      if (!(err instanceof ConflictError) && !(err instanceof NotFoundError)) throw err;
+    });
+    // A frozen process takes its SIGKILL only once thawed.
+    if (this.store.get(c.id)?.state.Status === 'paused') await this.deps.runtime.resume(c.id).catch(() => undefined);
+    if (await Promise.race([exited.then(() => true), delay(KILL_EXIT_TIMEOUT_MS).then(() => false)])) return;
+    await this.exits.recordExit(c.id, 137);
   }
 
   async stop(idOrName: string, o: { timeout?: number; signal?: string } = {}): Promise<void> {
@@ -108,8 +128,7 @@ export class ContainerService {
       }
     }
     this.emit(c, 'kill', { signal: '9' });
-    await this.deps.runtime.kill(c.id, 9, true).catch(() => undefined);
-    await Promise.race([exited, delay(10_000)]);
+    await this.killAndWait(c);
     this.emit(this.store.get(c.id) ?? c, 'stop');
   }
 
@@ -193,14 +212,9 @@ export class ContainerService {
       if (!o.force) {
         throw new ConflictError(`cannot remove container "${c.name}": container is ${c.state.Status}: stop the container before removing or force remove`);
       }
-      const exited = this.core.waitExit(c.id);
       c.manuallyStopped = true;
       this.store.update(c);
-      await this.deps.runtime.kill(c.id, 9, true).catch(() => undefined);
-      if (!(await Promise.race([exited.then(() => true), delay(10_000).then(() => false)]))) {
-        // conmon never reported: clean up by hand
-        await this.exits.recordExit(c.id, 137);
-      }
+      await this.killAndWait(c);
       if (!this.store.get(c.id)) return; // AutoRemove got there first
     }
     await this.core.locked(c.id, async () => {
@@ -246,6 +260,8 @@ export class ContainerService {
     idOrName: string,
     o: { stdout: boolean; stderr: boolean; follow: boolean; tail?: number; sinceNano?: bigint; untilNano?: bigint; signal?: AbortSignal },
   ): AsyncGenerator<LogEntry> {
+    // Checked now, not when the generator first runs: the refusal must come before any output.
+    checkLogsReadable(this.store.resolve(idOrName).hostConfig.LogConfig);
     return followLogs(this.core, idOrName, o);
   }
 

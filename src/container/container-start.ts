@@ -13,6 +13,7 @@ import type { ContainerExits } from './container-exits.js';
 import type { ContainerRecord } from './container-record.js';
 import type { HostConfigNet } from '../network/api-types.js';
 import { writeUnattachedEtcFiles } from '../network/container-etc-files.js';
+import { logSizeLimit } from './log-driver.js';
 import { chownToRemappedRoot } from './remapped-files.js';
 import { type EarlySeccompAgent, generateWithSeccompAgent, startSeccompAgentEarly } from './seccomp-agent.js';
 import { UndoStack } from './undo-stack.js';
@@ -29,6 +30,8 @@ interface StartRun {
   readonly lxcfs: string | undefined;
   readonly undo: UndoStack;
   agent?: EarlySeccompAgent;
+  /** The log file's limit in bytes (0: none), from the logging driver's options. */
+  logMaxSize?: number;
   mounts: SpecMount[];
   netns?: { path?: string; userns?: string } | 'host';
 }
@@ -53,6 +56,10 @@ export async function startContainer(x: StartContext, c: ContainerRecord): Promi
   };
   await step('bundle', makeBundle);
   try {
+    // First, as docker's driver starts before the container: a bad option fails the start untouched.
+    await step('log driver', (r) => {
+      r.logMaxSize = logSizeLimit(r.c.hostConfig.LogConfig);
+    });
     await step('seccomp agent', (r) => startAgent(x, r));
     await step('mount', (r) => mountRootfs(x, r));
     await step('volumes', (r) => mountVolumes(x, r));
@@ -146,7 +153,7 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
   const { runtime, paths } = x.core.deps;
   const c = r.c;
   await x.exits.forgetPrevious(c.id);
-  const logMax = c.hostConfig.LogConfig?.Config?.['max-size'] ? parseSize(c.hostConfig.LogConfig.Config['max-size']) : 0;
+  const logMax = r.logMaxSize ?? 0;
   // Registered before create: a create that fails half-way can leave the runtime's state behind.
   r.undo.push('runtime', () => runtime.delete(c.id, true));
   const task = await runtime.create({
@@ -168,7 +175,7 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
     ExitCode: 0,
     Error: '',
     StartedAt: new Date().toISOString(),
-    FinishedAt: '0001-01-01T00:00:00Z',
+    // FinishedAt keeps the last run's end, as docker's does, until this run ends.
     OOMKilled: false,
   };
   c.hasBeenStarted = true;
@@ -211,11 +218,4 @@ function namespacesToJoin(x: StartContext, c: ContainerRecord): { pid?: string; 
     out[kind] = `/proc/${other.state.Pid}/ns/${kind}`;
   }
   return out;
-}
-
-function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(s.trim());
-  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  return Math.floor(Number(m[1]) * mult);
 }

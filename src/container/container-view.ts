@@ -1,5 +1,6 @@
 // Docker's JSON views of a container: inspect (ContainerInspectResponse) and ps (ContainerSummary).
 import type { ContainerRecord } from './container-record.js';
+import { logDriverOf } from './log-driver.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -29,7 +30,8 @@ export function inspectContainer(c: ContainerRecord, extra: { sizeRw?: number; s
     ResolvConfPath: '',
     HostnamePath: '',
     HostsPath: '',
-    LogPath: c.logPath,
+    // docker shows a path only for json-file, the one driver whose file clients may read.
+    LogPath: logDriverOf(c.hostConfig.LogConfig) === 'json-file' ? c.logPath : '',
     Name: c.name,
     RestartCount: c.restartCount,
     Driver: 'overlay2',
@@ -77,7 +79,7 @@ function fullConfig(c: ContainerRecord): Record<string, unknown> {
 function fullHostConfig(c: ContainerRecord): Record<string, unknown> {
   const h = c.hostConfig;
   return {
-    Binds: null, ContainerIDFile: '', LogConfig: { Type: 'k8s-file', Config: {} }, NetworkMode: 'bridge', PortBindings: {},
+    Binds: null, ContainerIDFile: '', NetworkMode: 'bridge', PortBindings: {},
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '', VolumesFrom: null,
     ConsoleSize: [0, 0], CapAdd: null, CapDrop: null, CgroupnsMode: 'host', Dns: [], DnsOptions: [], DnsSearch: [],
     ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '',
@@ -89,6 +91,7 @@ function fullHostConfig(c: ContainerRecord): Record<string, unknown> {
     MemorySwappiness: null, OomKillDisable: null, PidsLimit: null, Ulimits: [], CpuCount: 0, CpuPercent: 0,
     IOMaximumIOps: 0, IOMaximumBandwidth: 0, MaskedPaths: null, ReadonlyPaths: null, Init: null,
     ...h,
+    LogConfig: { Type: logDriverOf(h.LogConfig), Config: h.LogConfig?.Config ?? {} },
   };
 }
 

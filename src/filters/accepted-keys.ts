@@ -9,4 +9,5 @@ export const ACCEPTED_FILTERS = {
   volumePrune: ['all', 'label', 'label!'],
   networkList: ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'],
   networkPrune: ['label', 'label!', 'until'],
+  pluginList: ['capability', 'enabled'],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,7 +1,7 @@
 // The one place typed errors become HTTP status codes.
 import {
   ConflictError, DigestMismatchError, ForbiddenError, InvalidArgumentError, NotFoundError, NotImplementedError,
-  NotModifiedError, UnauthorizedError,
+  NotModifiedError, UnauthorizedError, UnavailableError,
 } from '../../errors.js';
 
 export function statusOf(err: unknown): number {
@@ -13,6 +13,7 @@ export function statusOf(err: unknown): number {
   if (err instanceof UnauthorizedError) return 401;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotImplementedError) return 501;
+  if (err instanceof UnavailableError) return 503;
   if (err instanceof SyntaxError) return 400;
   return 500;
 }

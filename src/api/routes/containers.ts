@@ -136,18 +136,19 @@ export function containerRoutes(r: Router, engine: Engine): void {
     const until = timeParam(q, 'until');
     const tty = Boolean(c.config.Tty);
     const res = ctx.res!;
+    const abort = new AbortController();
+    const entries = cs.logs(c.id, {
+      stdout, stderr, follow: boolParam(q, 'follow'),
+      ...(tail !== undefined && Number.isFinite(tail) ? { tail } : {}),
+      ...(since !== undefined ? { sinceNano: since } : {}),
+      ...(until !== undefined ? { untilNano: until } : {}),
+      signal: abort.signal,
+    });
     res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
     res.flushHeaders();
-    const abort = new AbortController();
     res.on('close', () => abort.abort());
     await pumpOutput(
-      cs.logs(c.id, {
-        stdout, stderr, follow: boolParam(q, 'follow'),
-        ...(tail !== undefined && Number.isFinite(tail) ? { tail } : {}),
-        ...(since !== undefined ? { sinceNano: since } : {}),
-        ...(until !== undefined ? { untilNano: until } : {}),
-        signal: abort.signal,
-      }),
+      entries,
       res,
       tty,
       boolParam(q, 'timestamps'),

@@ -7,6 +7,7 @@ import { MAX_API_VERSION, MIN_API_VERSION } from '../../engine-api-version.js';
 import type { EngineEvent } from '../../events/event-bus.js';
 import { eventWindow, followEvents } from '../../events/follow-events.js';
 import { FilterArgs } from '../../filters/mod.js';
+import { DEFAULT_LOG_DRIVER } from '../../container/log-driver.js';
 
 export const BERTH_VERSION = '0.1.0';
 
@@ -47,10 +48,10 @@ export function systemRoutes(r: Router, engine: Engine): void {
       Images: engine.images.records().length,
       Driver: 'overlay2',
       DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true']],
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['k8s-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file', 'local'] },
       MemoryLimit: true, SwapLimit: true, KernelMemoryTCP: false, CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true,
       PidsLimit: true, IPv4Forwarding: true, BridgeNfIptables: true, BridgeNfIp6tables: true, Debug: engine.config.debug,
-      NFd: 0, OomKillDisable: true, NGoroutines: 0, SystemTime: new Date().toISOString(), LoggingDriver: 'k8s-file',
+      NFd: 0, OomKillDisable: true, NGoroutines: 0, SystemTime: new Date().toISOString(), LoggingDriver: DEFAULT_LOG_DRIVER,
       CgroupDriver: 'cgroupfs', CgroupVersion: '1', NEventsListener: 0, KernelVersion: release(), OperatingSystem: 'berth',
       OSVersion: '', OSType: 'linux', Architecture: arch() === 'x64' ? 'x86_64' : arch(), IndexServerAddress: 'https://index.docker.io/v1/',
       RegistryConfig: { InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: engine.config.registryMirrors['docker.io'] ?? [] },

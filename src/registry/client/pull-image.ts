@@ -54,7 +54,8 @@ export interface PullResult {
   upToDate: boolean;
 }
 
-const MAX_CONFIG_BYTES = 8 << 20;
+/** Image configs are small; more than this is not one. */
+export const MAX_CONFIG_BYTES = 8 << 20;
 
 export function normalizePullRef(ref: Reference | string): Reference {
   return withDefaultTag(typeof ref === 'string' ? parseReference(ref) : ref);

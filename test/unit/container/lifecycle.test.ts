@@ -61,6 +61,36 @@ describe('ContainerService lifecycle', () => {
     assert.deepEqual(await f.service.wait(id), { StatusCode: 143, Error: null }, 'not-running returns at once');
   });
 
+  it('SIGKILL returns once the exit is recorded: the next look sees it stopped', async () => {
+    const { Id: id } = await f.service.create(undefined, { Image: IMAGE });
+    await f.service.start(id);
+    await f.service.kill(id);
+    const c = f.service.store.get(id)!;
+    assert.equal(c.state.Status, 'exited');
+    assert.equal(c.state.ExitCode, 137);
+    assert.notEqual(c.state.FinishedAt, '0001-01-01T00:00:00Z');
+    assert.deepEqual(actions.slice(-2), ['kill', 'die']);
+  });
+
+  it('SIGKILL of a paused container returns once it is dead', async () => {
+    const { Id: id } = await f.service.create(undefined, { Image: IMAGE });
+    await f.service.start(id);
+    await f.service.pause(id);
+    await f.service.kill(id, 'KILL');
+    assert.equal(status(id), 'exited');
+    assert.equal(f.service.store.get(id)!.state.ExitCode, 137);
+  });
+
+  it('a new run keeps the last run\'s FinishedAt until it ends', async () => {
+    const { Id: id } = await f.service.create(undefined, { Image: IMAGE });
+    await f.service.start(id);
+    await f.service.kill(id);
+    const finished = f.service.store.get(id)!.state.FinishedAt;
+    await f.service.start(id);
+    assert.equal(status(id), 'running');
+    assert.equal(f.service.store.get(id)!.state.FinishedAt, finished);
+  });
+
   it('stop escalates to SIGKILL after the timeout when the signal is ignored', async () => {
     f.runtime.ignoreSignals = [15];
     const { Id: id } = await f.service.create(undefined, { Image: IMAGE });
