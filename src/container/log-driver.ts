@@ -5,6 +5,7 @@
 // rotating, so `max-size` × `max-file` bounds it: the same disk use as docker's rotated files,
 // though after a truncation less history is kept than docker keeps.
 import { BerthError, InvalidArgumentError, NotImplementedError } from '../errors.js';
+import { ramInBytes } from '../units/ram-in-bytes.js';
 
 export const DEFAULT_LOG_DRIVER = 'json-file';
 
@@ -96,11 +97,9 @@ export function checkLogsReadable(lc: LogConfig | undefined): void {
 
 /** docker's human sizes (`10m`, `1.5GiB`, `512k`): binary multiples, as its units.RAMInBytes reads them. */
 export function parseGoSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(s);
-  if (!m) throw new Error(`invalid size: '${s}'`);
-  const n = Number.parseFloat(m[1]!);
-  const power = m[2] ? 'kmgtp'.indexOf(m[2].toLowerCase()) + 1 : 0;
-  return Math.floor(n * 1024 ** power);
+  const n = ramInBytes(s);
+  if (n === undefined) throw new Error(`invalid size: '${s}'`);
+  return n;
 }
 
 function parseGoInt(s: string): number {

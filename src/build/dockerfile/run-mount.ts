@@ -3,6 +3,7 @@
 // variables before the strict parse; the parser keeps a lenient reading for the build graph.
 import { InstructionSyntaxError } from './argument-forms.js';
 import { suggest } from './suggest.js';
+import { ramInBytes } from '../../units/ram-in-bytes.js';
 
 export type MountType = 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
 export type CacheSharing = 'shared' | 'private' | 'locked';
@@ -84,10 +85,9 @@ function parseUint(value: string, radix: 8 | 10, what: string): number {
 
 /** docker's RAMInBytes: "64m", "1g", "512k", "100" (bytes), binary multiples. */
 export function parseRAMSize(value: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(value);
-  if (!m) throw new InstructionSyntaxError(`invalid value for size: ${value}`);
-  const mult: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
-  return Math.floor(Number(m[1]) * (m[2] ? mult[m[2].toLowerCase()]! : 1));
+  const n = ramInBytes(value);
+  if (n === undefined) throw new InstructionSyntaxError(`invalid value for size: ${value}`);
+  return n;
 }
 
 /**

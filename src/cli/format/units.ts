@@ -2,6 +2,7 @@
 // and the parsers for size flags ("512m", "1g").
 import { InvalidArgumentError } from '../../errors.js';
 import { formatFloatG } from './go-template/go-fmt.js';
+import { ramInBytes } from '../../units/ram-in-bytes.js';
 
 const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
@@ -48,15 +49,11 @@ export function timeAgo(unixSeconds: number, now = Date.now()): string {
   return `${humanDuration(now - unixSeconds * 1000)} ago`;
 }
 
-const SIZE_RE = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
-const MULTIPLIER: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
 /** Parses a memory size with binary multipliers ("512m", "1.5g", "1024"), as `-m` does. */
 export function parseRamSize(s: string): number {
-  const m = SIZE_RE.exec(s);
-  if (!m) throw new InvalidArgumentError(`invalid size: '${s}'`);
-  const n = parseFloat(m[1]!);
-  return Math.trunc(n * (m[2] ? MULTIPLIER[m[2].toLowerCase()]! : 1));
+  const n = ramInBytes(s);
+  if (n === undefined) throw new InvalidArgumentError(`invalid size: '${s}'`);
+  return n;
 }
 
 /** Go's time.Time.String() for a Unix time: "2024-01-02 15:04:05 +0000 UTC"; `fraction`: the digits after the second. */

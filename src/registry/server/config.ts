@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { InvalidArgumentError } from '../../errors.js';
+import { ramInBytes } from '../../units/ram-in-bytes.js';
 
 export interface ProxyUpstream {
   /** Repositories whose name starts with this prefix are fetched from `url` ('' = every repository). */
@@ -64,10 +65,9 @@ export function parseDuration(s: string | number): number {
 /** '4MiB', '512k', '1G', or a plain number of bytes. */
 export function parseSize(s: string | number): number {
   if (typeof s === 'number') return s;
-  const m = /^(\d+)\s*([kmgt]?)(i?b)?$/i.exec(s.trim());
-  if (!m) throw new InvalidArgumentError(`invalid size ${JSON.stringify(s)}`);
-  const pow = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
-  return Number(m[1]) * 1024 ** pow;
+  const n = ramInBytes(s.trim());
+  if (n === undefined) throw new InvalidArgumentError(`invalid size ${JSON.stringify(s)}`);
+  return n;
 }
 
 /** `URL` or `PREFIX=URL` (the form of the --proxy flag). */
