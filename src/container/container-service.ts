@@ -13,6 +13,8 @@ import { ContainerExits } from './container-exits.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
 import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
+import { connectNetwork, disconnectNetwork } from './network-connect.js';
+import type { EndpointSettings } from '../network/api-types.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
 import type { LogEntry } from './log-file.js';
@@ -228,6 +230,18 @@ export class ContainerService {
     const old = c.name;
     this.store.rename(c, name);
     this.emit(c, 'rename', { oldName: old });
+  }
+
+  // ---- networks ----
+
+  /** `network connect`: at once when running, else recorded for the next start (docker's). */
+  connectNetwork(idOrName: string, network: string, cfg: EndpointSettings | null = null): Promise<void> {
+    return connectNetwork(this.core, idOrName, network, cfg);
+  }
+
+  /** `network disconnect`: at once when running, else recorded for the next start. */
+  disconnectNetwork(idOrName: string, network: string, force = false): Promise<void> {
+    return disconnectNetwork(this.core, idOrName, network, force);
   }
 
   // ---- attach / logs / top / update / stats ----
