@@ -11,6 +11,7 @@ import type { CreateRequest } from './container-deps.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import type { ApiConfig, ApiHostConfig, ContainerRecord } from './container-record.js';
 import { initialEndpointsConfig, type EndpointsConfig } from './endpoints-config.js';
+import { normalizeLinks } from './legacy-links.js';
 import { settleHostConfig } from './create-host-config.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-policy.js';
 import { validateRestartPolicy } from './restart-policy.js';
@@ -63,6 +64,8 @@ export async function createContainer(core: ContainerCore, name: string | undefi
       `Conflict. The container name "${cname}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`,
     );
   }
+  const links = hostConfig.Links as string[] | null | undefined;
+  if (links && links.length > 0) hostConfig.Links = normalizeLinks(links, cname, (ref) => store.find(ref));
   const rec: ContainerRecord = {
     id,
     name: cname,

@@ -42,7 +42,7 @@ export function initialEndpointsConfig(
 ): EndpointsConfig {
   if (isSharedMode(mode)) return {};
   const out: EndpointsConfig = {};
-  for (const [key, cfg] of Object.entries(requested ?? {})) out[nameOf(key)] = cfg ?? {};
+  for (const [key, cfg] of Object.entries(requested ?? {})) out[nameOf(modeNetwork(key))] = cfg ?? {};
   const own = nameOf(modeNetwork(mode));
   out[own] ??= {};
   if (macAddress && !out[own]!.MacAddress) out[own] = { ...out[own], MacAddress: macAddress };

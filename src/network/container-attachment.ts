@@ -219,7 +219,9 @@ export class ContainerAttachment {
         const [target, alias] = parseLink(l);
         const other = this.p.records.sandboxByContainer(target);
         const ip = other && this.store.endpointsOfSandbox(other.id).find((e) => e.networkId === def.id)?.ip;
-        if (ip) links.push({ ip, names: alias && alias !== target ? [alias, target] : [target] });
+        // docker's line: the alias, the child's hostname, and its name when the alias differs.
+        const name = alias ?? target;
+        if (ip) links.push({ ip, names: [name, ...(other.hostname ? [other.hostname] : []), ...(name !== target ? [target] : [])] });
       }
     }
     const userNet = eps.map((e) => this.store.network(e.networkId)).find((n) => n && hasDns(n));

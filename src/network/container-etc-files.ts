@@ -13,7 +13,8 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { HostConfigNet } from './api-types.js';
 import {
-  hostsNamesOf, parseExtraHosts, renderBuildStepHostsFile, renderHostsFile, selfNames, withHostsEntry, withoutHostsAddress, type HostsEntry,
+  hostsNamesOf, parseExtraHosts, renderBuildStepHostsFile, renderHostsFile, selfNames, withHostsEntry, withoutHostsAddress, withoutHostsName,
+  type HostsEntry,
 } from './hosts-file.js';
 import { containerResolvConf, parseResolvConf } from './resolv-conf.js';
 
@@ -143,6 +144,13 @@ export async function removeHostsAddress(dir: string, ip: string): Promise<void>
   const file = etcFilesIn(dir).hosts;
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text !== undefined) await writeFile(file, withoutHostsAddress(text, ip));
+}
+
+/** A running container's /etc/hosts after a legacy link is removed: the link's line gone. */
+export async function removeHostsLink(dir: string, alias: string): Promise<void> {
+  const file = etcFilesIn(dir).hosts;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text !== undefined) await writeFile(file, withoutHostsName(text, alias));
 }
 
 /** A bind mount of one of the files (the runtime's mount shape). */

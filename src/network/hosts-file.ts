@@ -62,6 +62,11 @@ export function withoutHostsAddress(text: string, ip: string): string {
   return text.split('\n').filter((line) => line.split(/\s+/)[0] !== ip).join('\n');
 }
 
+/** The file without the lines whose first name is `name` (a legacy link removed). */
+export function withoutHostsName(text: string, name: string): string {
+  return text.split('\n').filter((line) => line.split(/\s+/)[1] !== name).join('\n');
+}
+
 /** The names of the line of address `ip`, if the file has one. */
 export function hostsNamesOf(text: string, ip: string): string[] | undefined {
   const line = text.split('\n').find((l) => l.split(/\s+/)[0] === ip);
