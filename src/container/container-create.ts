@@ -10,6 +10,8 @@ import type { ContainerCore } from './container-core.js';
 import type { CreateRequest } from './container-deps.js';
 import { generateContainerName, validateContainerName } from './container-names.js';
 import type { ApiConfig, ApiHostConfig, ContainerRecord } from './container-record.js';
+import { initialEndpointsConfig, type EndpointsConfig } from './endpoints-config.js';
+import { normalizeLinks } from './legacy-links.js';
 import { settleHostConfig } from './create-host-config.js';
 import { mergeHealthcheck, validateHealthOnFailure } from './health-policy.js';
 import { settleLogConfig } from './log-driver.js';
@@ -50,9 +52,7 @@ export async function createContainer(core: ContainerCore, name: string | undefi
   if (!config.Hostname) config.Hostname = id.slice(0, 12);
   const entry = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (entry.length === 0) throw new InvalidArgumentError('no command specified');
-  const { NetworkingConfig, HostConfig: _h, ...rest } = req;
-  void rest;
-  void _h;
+  const networkingConfig = initialNetworkingConfig(core, hostConfig, req);
   let cname: string;
   if (name) cname = validateContainerName(name);
   else {
@@ -65,6 +65,8 @@ export async function createContainer(core: ContainerCore, name: string | undefi
       `Conflict. The container name "${cname}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`,
     );
   }
+  const links = hostConfig.Links as string[] | null | undefined;
+  if (links && links.length > 0) hostConfig.Links = normalizeLinks(links, cname, (ref) => store.find(ref));
   const rec: ContainerRecord = {
     id,
     name: cname,
@@ -75,7 +77,7 @@ export async function createContainer(core: ContainerCore, name: string | undefi
     args: entry.slice(1),
     config,
     hostConfig,
-    ...(NetworkingConfig ? { networkingConfig: NetworkingConfig } : {}),
+    networkingConfig,
     state: { Status: 'created', Pid: 0, ExitCode: 0, Error: '', StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z', OOMKilled: false },
     restartCount: 0,
     logPath: deps.paths.logPath(id),
@@ -93,6 +95,15 @@ export async function createContainer(core: ContainerCore, name: string | undefi
   }
   core.emit(rec, 'create');
   return { Id: id, Warnings: warnings };
+}
+
+/** The request's NetworkingConfig with its endpoints config filled (endpoints-config.ts). */
+function initialNetworkingConfig(core: ContainerCore, hostConfig: ApiHostConfig, req: CreateRequest): Record<string, unknown> {
+  const requested = (req.NetworkingConfig as { EndpointsConfig?: EndpointsConfig | null } | undefined)?.EndpointsConfig;
+  const networking = core.deps.networking;
+  const nameOf = (ref: string): string => (networking ? networking.network(ref).name : ref);
+  const mac = typeof req.MacAddress === 'string' ? req.MacAddress : undefined;
+  return { ...(req.NetworkingConfig ?? {}), EndpointsConfig: initialEndpointsConfig(String(hostConfig.NetworkMode), requested, nameOf, mac) };
 }
 
 /** Image config under the request's: docker's merge rules (Cmd from image only when no Entrypoint given). */

@@ -2,6 +2,7 @@
 // and (optional) networking and volumes — interfaces, so tests can give fakes and need no root.
 import type { EventBus } from '../events/event-bus.js';
 import type { ImageService } from '../image/image-service.js';
+import type { EndpointSettings } from '../network/api-types.js';
 import type { IdMap } from '../oci/id-map.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
@@ -9,10 +10,22 @@ import type { Snapshotter } from '../snapshot/snapshotter.js';
 import type { ContainerPaths } from './container-paths.js';
 import type { ApiConfig, ApiHostConfig, ContainerRecord, ContainerStore } from './container-record.js';
 
+/** A network as the container service sees it. */
+export interface NetworkRef {
+  id: string;
+  name: string;
+}
+
 /** What the network service does for a container (optional until networking is wired). */
 export interface ContainerNetworking {
   attach(c: ContainerRecord, filesDir: string): Promise<{ netns?: { path?: string; userns?: string } | 'host'; mounts: SpecMount[]; settings?: Record<string, unknown> }>;
   detach(c: ContainerRecord): Promise<void>;
+  /** The network an ID, name or prefix names (NotFoundError when none). */
+  network(ref: string): NetworkRef;
+  /** Joins a network: at once when the container runs, else only checked (made at its next start). */
+  connect(c: ContainerRecord, network: string, cfg: EndpointSettings | null, running: boolean): Promise<NetworkRef>;
+  /** Leaves a network: at once when the container runs, else only checked. */
+  disconnect(c: ContainerRecord, network: string, running: boolean, force: boolean): Promise<NetworkRef>;
 }
 
 /** What the volume service does for a container (optional until volumes are wired). */

@@ -13,6 +13,10 @@ import { ContainerExits } from './container-exits.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
 import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
+import { findLink } from './legacy-links.js';
+import { removeHostsLink } from '../network/container-etc-files.js';
+import { connectNetwork, disconnectNetwork } from './network-connect.js';
+import type { EndpointSettings } from '../network/api-types.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
 import { checkLogsReadable } from './log-driver.js';
@@ -235,6 +239,21 @@ export class ContainerService {
     this.core.bus.emit(`removed:${c.id}`);
   }
 
+  /** `DELETE /containers/<parent>/<alias>?link=1`: the legacy link gone from the parent (and from its
+   *  /etc/hosts while it runs). */
+  async removeLink(name: string): Promise<void> {
+    const find = (ref: string): ContainerRecord | undefined => this.store.find(ref);
+    const { parent } = findLink(name, find);
+    await this.core.locked(parent.id, async () => {
+      const { parent: cur, index, alias } = findLink(name, find);
+      const links = [...((cur.hostConfig.Links as string[] | null | undefined) ?? [])];
+      links.splice(index, 1);
+      cur.hostConfig.Links = links.length > 0 ? links : null;
+      this.store.update(cur);
+      if (isRunning(cur)) await removeHostsLink(this.deps.paths.dataDir(cur.id), alias);
+    });
+  }
+
   rename(idOrName: string, newName: string): void {
     const c = this.store.resolve(idOrName);
     const name = validateContainerName(newName);
@@ -242,6 +261,18 @@ export class ContainerService {
     const old = c.name;
     this.store.rename(c, name);
     this.emit(c, 'rename', { oldName: old });
+  }
+
+  // ---- networks ----
+
+  /** `network connect`: at once when running, else recorded for the next start (docker's). */
+  connectNetwork(idOrName: string, network: string, cfg: EndpointSettings | null = null): Promise<void> {
+    return connectNetwork(this.core, idOrName, network, cfg);
+  }
+
+  /** `network disconnect`: at once when running, else recorded for the next start. */
+  disconnectNetwork(idOrName: string, network: string, force = false): Promise<void> {
+    return disconnectNetwork(this.core, idOrName, network, force);
   }
 
   // ---- attach / logs / top / update / stats ----

@@ -14,6 +14,8 @@ import type { ContainerRecord } from './container-record.js';
 import type { HostConfigNet } from '../network/api-types.js';
 import { writeUnattachedEtcFiles } from '../network/container-etc-files.js';
 import { logSizeLimit } from './log-driver.js';
+import { endpointsConfigOf } from './endpoints-config.js';
+import { linkEnv, linkedChildren } from './legacy-links.js';
 import { chownToRemappedRoot } from './remapped-files.js';
 import { type EarlySeccompAgent, generateWithSeccompAgent, startSeccompAgentEarly } from './seccomp-agent.js';
 import { UndoStack } from './undo-stack.js';
@@ -34,6 +36,8 @@ interface StartRun {
   logMaxSize?: number;
   mounts: SpecMount[];
   netns?: { path?: string; userns?: string } | 'host';
+  /** Legacy links' variables, before Config.Env (which may override them), as docker's. */
+  linkEnv: string[];
 }
 
 export interface StartContext {
@@ -47,7 +51,7 @@ export interface StartContext {
 export async function startContainer(x: StartContext, c: ContainerRecord): Promise<void> {
   const { deps } = x.core;
   const lxcfs = deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? deps.lxcfsMountPoint : undefined;
-  const run: StartRun = { c, bundle: deps.paths.bundle(c.id), rootfs: deps.paths.rootfs(c.id), lxcfs, undo: new UndoStack(), mounts: [] };
+  const run: StartRun = { c, bundle: deps.paths.bundle(c.id), rootfs: deps.paths.rootfs(c.id), lxcfs, undo: new UndoStack(), mounts: [], linkEnv: [] };
   const trace = process.env.BERTH_TRACE ? (label: string, t0 = performance.now()) => () => console.error(`trace ${label} ${(performance.now() - t0).toFixed(1)}ms`) : () => () => undefined;
   const step = async (label: string, fn: (run: StartRun) => Promise<void> | void): Promise<void> => {
     const done = trace(label);
@@ -63,6 +67,7 @@ export async function startContainer(x: StartContext, c: ContainerRecord): Promi
     await step('seccomp agent', (r) => startAgent(x, r));
     await step('mount', (r) => mountRootfs(x, r));
     await step('volumes', (r) => mountVolumes(x, r));
+    await step('links', (r) => resolveLinks(x, r));
     await step('network', (r) => attachNetwork(x, r));
     await step('userns', (r) => chownEtcFiles(x, r));
     await step('spec', (r) => writeSpec(x, r));
@@ -102,6 +107,16 @@ async function mountVolumes(x: StartContext, r: StartRun): Promise<void> {
   await checkBindPropagation(v.mounts);
 }
 
+/** Legacy links of a container on the default bridge: every child running there (docker's errors). */
+function resolveLinks(x: StartContext, r: StartRun): void {
+  if (!('bridge' in endpointsConfigOf(r.c))) return;
+  const find = (ref: string): ContainerRecord | undefined => x.core.store.find(ref);
+  for (const { link, child, ip } of linkedChildren(r.c, find)) {
+    if (!ip) throw new ConflictError(`container ${child.id} not attached to default bridge network`);
+    r.linkEnv.push(...linkEnv(`${r.c.name}/${link.alias}`, ip, child.config.Env ?? [], Object.keys(child.config.ExposedPorts ?? {})));
+  }
+}
+
 async function attachNetwork(x: StartContext, r: StartRun): Promise<void> {
   const { networking, paths } = x.core.deps;
   if (networking) {
@@ -135,7 +150,7 @@ async function writeSpec(x: StartContext, r: StartRun): Promise<void> {
   const { spec } = await generateWithSeccompAgent(r.agent, (seccompListener) => generateSpec({
     id: c.id,
     rootfs: r.rootfs,
-    config: c.config,
+    config: r.linkEnv.length > 0 ? { ...c.config, Env: [...r.linkEnv, ...(c.config.Env ?? [])] } : c.config,
     hostConfig: c.hostConfig as Parameters<typeof generateSpec>[0]['hostConfig'],
     mounts: r.mounts,
     ...(r.netns ? { netns: r.netns } : {}),

@@ -1,6 +1,9 @@
 // Docker's JSON views of a container: inspect (ContainerInspectResponse) and ps (ContainerSummary).
 import type { ContainerRecord } from './container-record.js';
 import { logDriverOf } from './log-driver.js';
+import { configuredNetworks, endpointsConfigOf } from './endpoints-config.js';
+
+const isRunningStatus = (c: ContainerRecord): boolean => c.state.Status === 'running' || c.state.Status === 'paused';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -45,7 +48,7 @@ export function inspectContainer(c: ContainerRecord, extra: { sizeRw?: number; s
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
     Mounts: c.mounts ?? [],
     Config: fullConfig(c),
-    NetworkSettings: c.networkSettings ?? emptyNetworkSettings(c),
+    NetworkSettings: running && c.networkSettings ? c.networkSettings : configuredNetworkSettings(c),
   };
 }
 
@@ -95,13 +98,15 @@ function fullHostConfig(c: ContainerRecord): Record<string, unknown> {
   };
 }
 
-function emptyNetworkSettings(c: ContainerRecord): Record<string, unknown> {
-  const mode = String(c.hostConfig.NetworkMode ?? 'bridge');
+/** A container that is not running: the networks it is configured for, no addresses (its last
+ *  sandbox's ID and key stay, as docker's). */
+function configuredNetworkSettings(c: ContainerRecord): Record<string, unknown> {
+  const last = c.networkSettings as { SandboxID?: string; SandboxKey?: string } | undefined;
   return {
-    Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
-    Networks: { [mode]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null, DNSNames: null } },
+    Bridge: '', SandboxID: last?.SandboxID ?? '', SandboxKey: last?.SandboxKey ?? '', Ports: {}, HairpinMode: false,
+    LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '',
+    Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
+    Networks: configuredNetworks(endpointsConfigOf(c)),
   };
 }
 
@@ -162,7 +167,7 @@ export function summarizeContainer(c: ContainerRecord, ports: Array<Record<strin
     State: c.state.Status,
     Status: humanStatus(c),
     HostConfig: { NetworkMode: String(c.hostConfig.NetworkMode ?? 'bridge') },
-    NetworkSettings: { Networks: ns?.Networks ?? {} },
+    NetworkSettings: { Networks: (isRunningStatus(c) ? ns?.Networks : undefined) ?? configuredNetworks(endpointsConfigOf(c)) },
     Mounts: (c.mounts ?? []).map((m) => m),
   };
 }

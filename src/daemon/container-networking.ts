@@ -1,5 +1,6 @@
 // Adapts the network service to the container service's ContainerNetworking hook.
 import type { ContainerNetworking, ContainerService } from '../container/container-service.js';
+import { endpointsConfigOf } from '../container/endpoints-config.js';
 import { etcMounts } from '../network/container-etc-files.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { SpecMount } from '../runtime/spec/spec-input.js';
@@ -24,7 +25,7 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
         ...(c.config.Domainname ? { domainname: String(c.config.Domainname) } : {}),
         hostConfig: { ...(c.hostConfig as object), NetworkMode: mode },
         exposedPorts: c.config.ExposedPorts ?? null,
-        endpointsConfig: ((c.networkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig ?? null),
+        endpointsConfig: endpointsConfigOf(c),
         filesDir,
       });
       const mounts: SpecMount[] = etcMounts(r.files, { readonlyRootfs: c.hostConfig.ReadonlyRootfs === true });
@@ -36,6 +37,20 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
     },
     async detach(c) {
       await networks.detachContainer(c.id);
+    },
+    network(ref) {
+      const n = networks.find(ref);
+      return { id: n.id, name: n.name };
+    },
+    async connect(c, network, cfg, running) {
+      const n = running ? networks.find(network) : networks.checkConnect(network, String(c.hostConfig.NetworkMode ?? 'bridge'), cfg);
+      if (running) await networks.connect(n.id, c.id, cfg);
+      return { id: n.id, name: n.name };
+    },
+    async disconnect(c, network, running, force) {
+      const n = running ? networks.find(network) : networks.checkDisconnect(network, String(c.hostConfig.NetworkMode ?? 'bridge'));
+      if (running) await networks.disconnect(n.id, c.id, force);
+      return { id: n.id, name: n.name };
     },
   };
 }

@@ -10,6 +10,8 @@ import { cidrContains, parseCidr, parseIPv4 } from './ipv4.js';
 import { newId, type NetworkRecords } from './network-records.js';
 import type { EndpointRow, NetworkRow, SandboxRow } from './network-store.js';
 
+const MAC_RE = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
+
 /** An endpoint row before its CNI ADD (or one with no interface: host and none). */
 export function blankEndpoint(sandboxId: string, networkId: string): EndpointRow {
   return {
@@ -51,6 +53,8 @@ export class CniEndpoints {
         throw new ConflictError(`Address already in use`);
       }
     }
+    const mac = cfg?.MacAddress || null;
+    if (mac && !MAC_RE.test(mac)) throw new InvalidArgumentError(`invalid MAC address: ${mac}`);
     const ep: EndpointRow = {
       ...blankEndpoint(s.id, n.id),
       ifname,
@@ -67,7 +71,7 @@ export class CniEndpoints {
         netns: s.netnsPath!,
         ifname,
         config: bridgeCniConfig(n, primary, this.ipamDir),
-        args: requestedIp ? { IgnoreUnknown: '1', IP: requestedIp } : undefined,
+        args: requestedIp || mac ? { IgnoreUnknown: '1', ...(requestedIp ? { IP: requestedIp } : {}), ...(mac ? { MAC: mac } : {}) } : undefined,
       });
     } catch (err) {
       if (requestedIp && /already|requested IP/i.test(errorMessage(err))) {

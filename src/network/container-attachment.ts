@@ -81,23 +81,28 @@ export class ContainerAttachment {
     if (modeText === 'host' || modeText === 'none') return this.attachSpecial(c, modeText);
     if (modeText.startsWith('container:')) return this.attachShared(c, modeText.slice('container:'.length));
 
-    const primary = modeText === 'default' || modeText === 'bridge' ? records.defaultNetwork() : records.find(modeText);
-    if (primary.driver === 'host' || primary.driver === 'null') return this.attachSpecial(c, primary.driver === 'host' ? 'host' : 'none');
-    const requested = c.endpointsConfig ?? {};
-    const primaryCfg = requested[primary.name] ?? requested[primary.id] ?? requested[modeText] ?? null;
-    const others: [NetworkRow, EndpointSettings | null][] = [];
+    // The networks are those of the endpoints config (docker's NetworkSettings.Networks: the mode's
+    // network from create, then connects and disconnects); without one, the mode's network.
+    const requested = c.endpointsConfig ?? { [modeText]: null };
+    const joins: [NetworkRow, EndpointSettings | null][] = [];
     for (const [key, cfg] of Object.entries(requested)) {
-      const n = key === 'default' ? records.defaultNetwork() : records.find(key);
-      if (n.id === primary.id || others.some(([o]) => o.id === n.id)) continue;
+      const n = key === 'default' || key === 'bridge' ? records.defaultNetwork() : records.find(key);
+      if (joins.some(([o]) => o.id === n.id)) continue;
       if (n.driver !== 'bridge') throw new InvalidArgumentError('conflicting options: host or none network mode can\'t be combined with other networks');
-      others.push([n, cfg]);
+      joins.push([n, cfg]);
     }
+    // The mode's network is eth0 (with the default route), as docker's; else the first one.
+    const modeNet = modeText === 'default' || modeText === 'bridge' ? records.defaultNetwork() : records.findOptional(modeText);
+    const first = joins.findIndex(([n]) => n.id === modeNet?.id);
+    if (first > 0) joins.unshift(...joins.splice(first, 1));
+    const [primary, primaryCfg] = joins[0] ?? [undefined, null];
+    const others = joins.slice(1);
 
     const taken = this.store.sandboxes().filter((s) => s.state === 'attached' && s.containerId !== c.id).flatMap((s) => s.ports);
     const published = reservePorts(c, portRequests(hc.PortBindings, hc.PublishAllPorts === true, c.exposedPorts), taken);
 
     let sandbox: SandboxRow | undefined;
-    if (primary.isDefault && !primaryCfg?.IPAMConfig?.IPv4Address && !primaryCfg?.MacAddress) {
+    if (primary?.isDefault && !primaryCfg?.IPAMConfig?.IPv4Address && !primaryCfg?.MacAddress) {
       sandbox = this.store.claimSpare(primary.id);
     }
     try {
@@ -109,7 +114,8 @@ export class ContainerAttachment {
         sandbox = pool.newSandbox('bridge', c);
         this.store.insertSandbox(sandbox);
         await pool.createNamespace(sandbox);
-        await endpoints.add(sandbox, primary, 'eth0', true, primaryCfg);
+        // No network at all (all disconnected before the start): loopback only, as docker's.
+        if (primary) await endpoints.add(sandbox, primary, 'eth0', true, primaryCfg);
       }
       sandbox.dnsServers = hc.Dns ?? [];
       sandbox.ports = published;
@@ -213,7 +219,9 @@ export class ContainerAttachment {
         const [target, alias] = parseLink(l);
         const other = this.p.records.sandboxByContainer(target);
         const ip = other && this.store.endpointsOfSandbox(other.id).find((e) => e.networkId === def.id)?.ip;
-        if (ip) links.push({ ip, names: alias && alias !== target ? [alias, target] : [target] });
+        // docker's line: the alias, the child's hostname, and its name when the alias differs.
+        const name = alias ?? target;
+        if (ip) links.push({ ip, names: [name, ...(other.hostname ? [other.hostname] : []), ...(name !== target ? [target] : [])] });
       }
     }
     const userNet = eps.map((e) => this.store.network(e.networkId)).find((n) => n && hasDns(n));

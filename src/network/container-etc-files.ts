@@ -12,7 +12,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { HostConfigNet } from './api-types.js';
-import { parseExtraHosts, renderBuildStepHostsFile, renderHostsFile, selfNames, type HostsEntry } from './hosts-file.js';
+import {
+  hostsNamesOf, parseExtraHosts, renderBuildStepHostsFile, renderHostsFile, selfNames, withHostsEntry, withoutHostsAddress, withoutHostsName,
+  type HostsEntry,
+} from './hosts-file.js';
 import { containerResolvConf, parseResolvConf } from './resolv-conf.js';
 
 /** Where a container's three files are on the host. */
@@ -121,6 +124,33 @@ export async function writeEtcFiles(dir: string, r: EtcFilesRequest, hostResolvC
     writeFile(files.hostname, content.hostname),
   ]);
   return files;
+}
+
+/**
+ * A running container's /etc/hosts after a network connect: its address there with the names its
+ * line of address `namesOf` has (its hostname, as docker writes it), else `names`. Written in place:
+ * the container sees the file through a bind mount of this inode.
+ */
+export async function addHostsAddress(dir: string, ip: string, o: { namesOf?: string; names: string[] }): Promise<void> {
+  const file = etcFilesIn(dir).hosts;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  const names = (o.namesOf ? hostsNamesOf(text, o.namesOf) : undefined) ?? o.names;
+  await writeFile(file, withHostsEntry(text, { ip, names }));
+}
+
+/** A running container's /etc/hosts after a network disconnect: the lines of that address gone. */
+export async function removeHostsAddress(dir: string, ip: string): Promise<void> {
+  const file = etcFilesIn(dir).hosts;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text !== undefined) await writeFile(file, withoutHostsAddress(text, ip));
+}
+
+/** A running container's /etc/hosts after a legacy link is removed: the link's line gone. */
+export async function removeHostsLink(dir: string, alias: string): Promise<void> {
+  const file = etcFilesIn(dir).hosts;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text !== undefined) await writeFile(file, withoutHostsName(text, alias));
 }
 
 /** A bind mount of one of the files (the runtime's mount shape). */

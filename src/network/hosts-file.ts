@@ -51,6 +51,28 @@ function renderEntries(entries: HostsEntry[]): string {
   return entries.map((e) => `${e.ip}\t${e.names.join(' ')}`).join('\n') + '\n';
 }
 
+/** The file with `entry` added at its end (a network connected to a running container). */
+export function withHostsEntry(text: string, entry: HostsEntry): string {
+  const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  return body + renderEntries([entry]);
+}
+
+/** The file without the lines of address `ip` (a network disconnected from a running container). */
+export function withoutHostsAddress(text: string, ip: string): string {
+  return text.split('\n').filter((line) => line.split(/\s+/)[0] !== ip).join('\n');
+}
+
+/** The file without the lines whose first name is `name` (a legacy link removed). */
+export function withoutHostsName(text: string, name: string): string {
+  return text.split('\n').filter((line) => line.split(/\s+/)[1] !== name).join('\n');
+}
+
+/** The names of the line of address `ip`, if the file has one. */
+export function hostsNamesOf(text: string, ip: string): string[] | undefined {
+  const line = text.split('\n').find((l) => l.split(/\s+/)[0] === ip);
+  return line ? line.split(/\s+/).slice(1).filter(Boolean) : undefined;
+}
+
 /** The short name docker puts beside the container's IP: hostname, and hostname.domainname if set. */
 export function selfNames(hostname: string, domainname: string | undefined): string[] {
   return domainname ? [`${hostname}.${domainname}`, hostname] : [hostname];

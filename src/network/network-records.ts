@@ -11,7 +11,6 @@ export const MASQ_OPT = 'com.docker.network.bridge.enable_ip_masquerade';
 export const ICC_OPT = 'com.docker.network.bridge.enable_icc';
 export const MTU_OPT = 'com.docker.network.driver.mtu';
 const HOST_BINDING_OPT = 'com.docker.network.bridge.host_binding_ipv4';
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const PREDEFINED = ['bridge', 'host', 'none'];
 
@@ -69,9 +68,8 @@ export function defaultBridgeRow(bridge: string, subnet: string, gateway: string
 /** Refuses what berth's networks cannot be (before any subnet is chosen). */
 export function checkCreateRequest(req: NetworkCreateRequest, existing: NetworkRow[]): void {
   const name = req.Name ?? '';
-  if (!NAME_RE.test(name)) {
-    throw new InvalidArgumentError(`invalid name ${JSON.stringify(name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
+  // docker takes any name but an empty one (spaces, slashes and dots included).
+  if (name === '') throw new InvalidArgumentError('invalid name: ');
   if (existing.some((n) => n.name === name)) {
     if (PREDEFINED.includes(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network`);
     throw new ConflictError(`network with name ${name} already exists`);
@@ -118,6 +116,16 @@ export class NetworkRecords {
     if (byPrefix.length === 1 && idOrName.length > 0) return byPrefix[0]!;
     if (byPrefix.length > 1) throw new InvalidArgumentError(`network ${idOrName} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
     throw new NotFoundError(`network ${idOrName} not found`);
+  }
+
+  /** Like find(), undefined when no network has that ID, name or prefix. */
+  findOptional(idOrName: string): NetworkRow | undefined {
+    try {
+      return this.find(idOrName);
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
   }
 
   defaultNetwork(): NetworkRow {

@@ -10,6 +10,8 @@ import type { EndpointSettings, NetworkCreateRequest, NetworkResource, NetworkSe
 import { bridgeExists, deleteBridge, ensureBridge } from './bridge-device.js';
 import { CniEndpoints, nextIfname } from './cni-endpoints.js';
 import { CniPlugins } from './cni-exec.js';
+import { checkConnect, checkDisconnect, notConnectedError } from './connect-rules.js';
+import { addHostsAddress, removeHostsAddress } from './container-etc-files.js';
 import { ContainerAttachment, sandboxSettings, type AttachRequest, type AttachResult } from './container-attachment.js';
 import { DnsNameIndex } from './dns-name-index.js';
 import { applyRules, listRules, removeRules } from './firewall-rules.js';
@@ -23,7 +25,7 @@ import {
   BRIDGE_NAME_OPT, ICC_OPT, MASQ_OPT, NetworkRecords, bridgeNameFor, builtinNetworkRow, checkCreateRequest, defaultBridgeRow,
   hasDns, mtuOf, newId, userNetworkRow,
 } from './network-records.js';
-import { NetworkStore, type NetworkRow } from './network-store.js';
+import { NetworkStore, type NetworkRow, type SandboxRow } from './network-store.js';
 import { networkResourceView, portsView } from './network-view.js';
 import { PortPublisher } from './port-publisher.js';
 import { SandboxPool } from './sandbox-pool.js';
@@ -34,6 +36,11 @@ export type { AttachRequest, AttachResult, ContainerFiles } from './container-at
 export type { Allocations, NetworkServiceOptions } from './network-service-options.js';
 export { PortAllocatedError } from './port-publisher.js';
 export type { AddressPool } from './subnet-allocator.js';
+
+/** A sandbox's mode as HostConfig.NetworkMode spells it (for the connect rules). */
+function modeTextOf(s: SandboxRow): string {
+  return s.mode === 'container' ? `container:${s.sharesWith ?? ''}` : s.mode;
+}
 
 export class NetworkService {
   readonly store: NetworkStore;
@@ -200,38 +207,54 @@ export class NetworkService {
     return { NetworksDeleted: deleted };
   }
 
-  /** Connects a running container (one attached with attachContainer) to another network. */
+  /**
+   * Checks that a container that is not running may join a network (docker records the request and
+   * makes the endpoint at the next start); returns the network.
+   */
+  checkConnect(idOrName: string, networkMode: string, cfg: EndpointSettings | null = null): NetworkRow {
+    const n = this.find(idOrName);
+    checkConnect(n, networkMode, cfg);
+    return n;
+  }
+
+  /** Checks that a container that is not running may leave a network; returns the network. */
+  checkDisconnect(idOrName: string, networkMode: string): NetworkRow {
+    const n = this.find(idOrName);
+    checkDisconnect(n, networkMode);
+    return n;
+  }
+
+  /** Connects a running container (one attached with attachContainer) to another network, its
+   *  address added to the container's /etc/hosts. */
   async connect(idOrName: string, containerId: string, endpointConfig: EndpointSettings | null = null): Promise<void> {
     const n = this.find(idOrName);
     const s = this.records.attachedSandbox(containerId);
-    if (n.driver === 'host' || s.mode === 'host') {
-      throw new ForbiddenError('container cannot be disconnected from host network or connected to host network');
-    }
-    if (n.driver === 'null' || s.mode === 'none') {
-      throw new ForbiddenError('container cannot be connected to multiple networks with one of the networks in private (none) mode');
-    }
-    if (s.mode === 'container') throw new ForbiddenError('conflicting options: container type network can\'t be used with other networks');
+    checkConnect(n, modeTextOf(s), endpointConfig);
     const eps = this.store.endpointsOfSandbox(s.id);
     if (eps.some((e) => e.networkId === n.id)) {
       throw new ForbiddenError(`endpoint with name ${s.containerName} already exists in network ${n.name}`);
     }
-    await this.endpoints.add(s, n, nextIfname(eps), false, endpointConfig);
+    const firstIp = this.records.firstAddress(s.id);
+    const ep = await this.endpoints.add(s, n, nextIfname(eps), false, endpointConfig).catch(async (err: unknown) => {
+      await this.dropEndpoint(s, n.id);
+      throw err;
+    });
     this.names.invalidate();
+    if (ep.ip && s.filesDir) {
+      await addHostsAddress(s.filesDir, ep.ip, { ...(firstIp ? { namesOf: firstIp } : {}), names: [s.hostname ?? s.containerName ?? ''] });
+    }
     this.o.events?.emit('network', 'connect', n.id, { container: s.containerId!, name: n.name, type: n.driver });
   }
 
+  /** Disconnects a running container from a network, its address taken out of its /etc/hosts. */
   async disconnect(idOrName: string, containerId: string, _force = false): Promise<void> {
     const n = this.find(idOrName);
     const s = this.records.attachedSandbox(containerId);
-    if (n.driver === 'host' || s.mode === 'host') {
-      throw new ForbiddenError('container cannot be disconnected from host network or connected to host network');
-    }
+    checkDisconnect(n, modeTextOf(s));
     const ep = this.store.endpointsOfSandbox(s.id).find((e) => e.networkId === n.id);
-    if (!ep) throw new ForbiddenError(`container ${containerId} is not connected to network ${n.name}`);
-    this.store.updateEndpoint({ ...ep, state: 'releasing' });
-    this.names.invalidate();
-    if (ep.ifname) await this.endpoints.del(s, ep).catch(() => undefined);
-    this.store.deleteEndpoint(ep.id);
+    if (!ep) throw notConnectedError(containerId, n);
+    await this.dropEndpoint(s, n.id);
+    if (ep.ip && s.filesDir) await removeHostsAddress(s.filesDir, ep.ip);
     this.o.events?.emit('network', 'disconnect', n.id, { container: s.containerId!, name: n.name, type: n.driver });
   }
 
@@ -279,6 +302,16 @@ export class NetworkService {
   /** docker's lookup order: full ID, exact name, unique ID prefix. */
   find(idOrName: string): NetworkRow {
     return this.records.find(idOrName);
+  }
+
+  /** A sandbox's endpoint on a network released (CNI DEL) and its row gone. */
+  private async dropEndpoint(s: SandboxRow, networkId: string): Promise<void> {
+    const ep = this.store.endpointsOfSandbox(s.id).find((e) => e.networkId === networkId);
+    if (!ep) return;
+    this.store.updateEndpoint({ ...ep, state: 'releasing' });
+    this.names.invalidate();
+    if (ep.ifname) await this.endpoints.del(s, ep).catch(() => undefined);
+    this.store.deleteEndpoint(ep.id);
   }
 
   private networksInUse(): Set<string> {

@@ -10,7 +10,7 @@ import { listContainers } from '../../container/list-containers.js';
 import { pruneContainers } from '../../container/prune-containers.js';
 import { FilterArgs } from '../../filters/mod.js';
 import type { CreateRequest } from '../../container/container-service.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, NotFoundError } from '../../errors.js';
 
 export function containerRoutes(r: Router, engine: Engine): void {
   const cs = engine.containers;
@@ -67,7 +67,20 @@ export function containerRoutes(r: Router, engine: Engine): void {
     sendNoContent(ctx.res!);
   });
 
+  // `?link=1` removes a legacy link `<parent>/<alias>`; without it such a name is no container.
+  r.add('DELETE', '/containers/:id/:alias', async (ctx) => {
+    const name = `${ctx.params.id!}/${ctx.params.alias!}`;
+    if (!boolParam(ctx.query, 'link')) throw new NotFoundError(`No such container: ${name}`);
+    await cs.removeLink(name);
+    sendNoContent(ctx.res!);
+  });
+
   r.add('DELETE', '/containers/:id', async (ctx) => {
+    if (boolParam(ctx.query, 'link')) {
+      await cs.removeLink(ctx.params.id!);
+      sendNoContent(ctx.res!);
+      return;
+    }
     await cs.remove(ctx.params.id!, { force: boolParam(ctx.query, 'force'), volumes: boolParam(ctx.query, 'v') });
     sendNoContent(ctx.res!);
   });

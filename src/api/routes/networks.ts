@@ -21,14 +21,12 @@ export function networkRoutes(r: Router, engine: Engine): void {
   });
   r.add('POST', '/networks/:id/connect', async (ctx) => {
     const body = await readJson<{ Container: string; EndpointConfig?: EndpointSettings | null }>(ctx.req, false);
-    const c = engine.containers.resolve(body!.Container);
-    await ns.connect(ctx.params.id!, c.id, body!.EndpointConfig ?? null);
+    await engine.containers.connectNetwork(body!.Container, ctx.params.id!, body!.EndpointConfig ?? null);
     sendEmpty(ctx.res!);
   });
   r.add('POST', '/networks/:id/disconnect', async (ctx) => {
     const body = await readJson<{ Container: string; Force?: boolean }>(ctx.req, false);
-    const c = engine.containers.resolve(body!.Container);
-    await ns.disconnect(ctx.params.id!, c.id, Boolean(body!.Force));
+    await engine.containers.disconnectNetwork(body!.Container, ctx.params.id!, Boolean(body!.Force));
     sendEmpty(ctx.res!);
   });
 }

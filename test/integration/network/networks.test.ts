@@ -66,7 +66,7 @@ describe('networks', () => {
       (e) => e instanceof ForbiddenError && /Pool overlaps/.test(e.message),
     );
     await assert.rejects(t.svc.create({ Name: `${t.tag}-d`, Driver: 'overlay' }), NotFoundError);
-    await assert.rejects(t.svc.create({ Name: 'bad name' }), InvalidArgumentError);
+    await assert.rejects(t.svc.create({ Name: '' }), InvalidArgumentError);
     await assert.rejects(t.svc.create({ Name: `${t.tag}-e`, IPAM: { Config: [{ Subnet: '10.231.23.0/24', Gateway: '10.231.99.1' }] } }), InvalidArgumentError);
     await assert.rejects(t.svc.create({ Name: 'host' }), ForbiddenError);
   });

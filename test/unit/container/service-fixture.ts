@@ -52,10 +52,28 @@ export class MemorySnapshotter implements Snapshotter {
   }
 }
 
-/** Records attach/detach; `failAttach` makes the next attach throw. */
+/** Records attach/detach and live connects; `failAttach` makes the next attach throw. Knows the
+ *  networks in `networks` (by name, its ID `id-<name>`). */
 export class RecordingNetwork implements ContainerNetworking {
   readonly attached = new Set<string>();
+  readonly networks = new Set(['bridge', 'host', 'none']);
+  readonly live: string[] = [];
   failAttach?: Error;
+  network(ref: string): { id: string; name: string } {
+    const name = ref.startsWith('id-') ? ref.slice(3) : ref;
+    if (!this.networks.has(name)) throw new NotFoundError(`network ${ref} not found`);
+    return { id: `id-${name}`, name };
+  }
+  async connect(c: { id: string }, network: string, _cfg: unknown, running: boolean): Promise<{ id: string; name: string }> {
+    const n = this.network(network);
+    if (running) this.live.push(`connect ${n.name} ${c.id}`);
+    return n;
+  }
+  async disconnect(c: { id: string }, network: string, running: boolean): Promise<{ id: string; name: string }> {
+    const n = this.network(network);
+    if (running) this.live.push(`disconnect ${n.name} ${c.id}`);
+    return n;
+  }
   async attach(c: { id: string }): Promise<{ mounts: [] }> {
     if (this.failAttach) {
       const err = this.failAttach;
