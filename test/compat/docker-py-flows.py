@@ -151,7 +151,7 @@ def build_ok_and_failing():
     img, logs = client.images.build(fileobj=io.BytesIO(ok_df.encode()), tag=f"{RUN}/built:v1", rm=True, labels=LABELS)
     expect(img.tags, [f"{RUN}/built:v1"], "built tags")
     logs = list(logs)
-    if not any((m.get("stream") or "").startswith(f"Step 2/") and RUN in m["stream"] for m in logs):
+    if not any((m.get("stream") or "").startswith("Step 2/") and RUN in m["stream"] for m in logs):
         raise AssertionError(f"build log: {logs}")
     bad_df = f"FROM busybox\nRUN echo {RUN} && exit 3\n"
     try:
