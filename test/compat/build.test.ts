@@ -47,7 +47,7 @@ describe('compat: build (classic builder)', () => {
   let n = 0;
   // Every image is tagged under the run's name, so close() removes it.
   const build = (dockerfile: string, query: Record<string, string | undefined> = {}): Promise<ApiResponse> =>
-    t.api('POST', '/build', { query: { rm: '1', t: `${t.run}/b${++n}`, ...query }, input: contextTar({ Dockerfile: `${dockerfile}\nLABEL berth.compat=${t.run}\n` }) });
+    t.api('POST', '/build', { query: { rm: '1', forcerm: '1', t: `${t.run}/b${++n}`, ...query }, input: contextTar({ Dockerfile: `${dockerfile}\nLABEL berth.compat=${t.run}\n` }) });
 
   it('a failing RUN: the output, then errorDetail with the exit code and error, in a 200 stream', async () => {
     const r = await build(`FROM busybox\nRUN echo ${t.run}-out && exit 3`);
@@ -65,7 +65,7 @@ describe('compat: build (classic builder)', () => {
     const dir = mkdtempSync('/tmp/berth-compat-build-');
     try {
       writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nRUN exit 7\n');
-      const r = await t.docker(['build', '-t', `${t.run}/fails`, dir], { timeoutMs: 120_000 });
+      const r = await t.docker(['build', '--force-rm', '-t', `${t.run}/fails`, dir], { timeoutMs: 120_000 });
       assert.equal(r.code, 7, r.stdout + r.stderr);
       assert.match(r.stderr, /The command '\/bin\/sh -c exit 7' returned a non-zero code: 7/);
     } finally {
@@ -137,5 +137,8 @@ describe('compat: build (classic builder)', () => {
     const text = streamText(seeded);
     assert.equal(text.match(/ ---> Using cache\n/g)?.length, 4, text);
     assert.equal(seeded.find((m) => m.aux?.ID)?.aux?.ID, seedId);
+    // dockerd keeps the steps' images (the restored ones have parents of their own): children first.
+    const ids = [first, other, seeded].flatMap((ms) => [...streamText(ms).matchAll(/ ---> ([0-9a-f]{12})\n/g)].map((m) => m[1]!));
+    for (const id of ids.reverse()) await t.api('DELETE', `/images/${id}`, { query: { force: '1' } });
   });
 });
