@@ -14,10 +14,12 @@ done
 
 # System packages: the OCI runtime, conmon, CNI plugins, firewall tools, busybox for the default
 # image, socat (stdin bridge to conmon's seqpacket attach socket), tini (--init), lxcfs, and the
-# reference peers the tests use (the CNCF registry, skopeo, htpasswd); a C toolchain and python3 for
-# node-gyp, which builds the native addon.
+# reference peers the tests use (the CNCF registry, skopeo, htpasswd); the real clients the compat
+# suite drives (docker-compose 1.29, docker-py); a C toolchain and python3 for node-gyp, which
+# builds the native addon.
 packages=(runc conmon containernetworking-plugins iptables iproute2 busybox-static socat tini lxcfs
-  skopeo docker-registry apache2-utils ca-certificates git build-essential python3)
+  skopeo docker-registry apache2-utils docker-compose python3-docker ca-certificates git
+  build-essential python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

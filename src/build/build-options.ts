@@ -51,6 +51,10 @@ export interface BuildOptions {
   target?: string;
   tags?: Reference[];
   noCache?: boolean;
+  /** `--cache-from`: images whose history seeds the cache (and then alone decides it: cache-from.ts). */
+  cacheFrom?: string[];
+  /** `--add-host name:ip` entries for the /etc/hosts of RUN steps. */
+  extraHosts?: string[];
   pull?: boolean;
   /** `--build-context name=dir`: directories COPY --from and FROM can name. */
   buildContexts?: Record<string, string>;

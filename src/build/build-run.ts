@@ -17,6 +17,7 @@ import type { BuildReporter, StepRef } from './build-progress.js';
 import { BuildStepError } from './build-step-error.js';
 import { traceSpan } from './build-trace.js';
 import { type StepCacheEnv, cachedStep } from './cached-step.js';
+import { CacheFromSources } from './cache-from.js';
 import type { CacheMounts } from './cache-mounts.js';
 import { storeFinalImage } from './final-image.js';
 import { OutputTail } from './output-tail.js';
@@ -67,9 +68,20 @@ export class BuildRun implements RunContext {
     this.images = svc.deps.images;
     this.idMap = svc.idMap;
     this.cacheMounts = svc.cacheMounts;
-    this.networks = svc.deps.network ? new RunNetworks(svc.deps.network, workDir) : undefined;
+    this.networks = svc.deps.network ? new RunNetworks(svc.deps.network, workDir, options.extraHosts) : undefined;
     this.cache = new RunCache(svc.cache, lease, this.snapshots, this.images);
-    this.cacheEnv = { cache: this.cache, lease, snapshots: this.snapshots, images: this.images, noCache: Boolean(options.noCache), platform: plan.targetPlatform };
+    // Named sources that are not stored are skipped, as docker does (it only logs them).
+    const sources = options.cacheFrom?.flatMap((ref) => {
+      try {
+        return this.images.store.find(ref)?.image ?? [];
+      } catch {
+        return [];
+      }
+    });
+    this.cacheEnv = {
+      cache: this.cache, lease, snapshots: this.snapshots, images: this.images, noCache: Boolean(options.noCache), platform: plan.targetPlatform,
+      ...(options.cacheFrom?.length ? { cacheFrom: new CacheFromSources(sources ?? []) } : {}),
+    };
     let n = 0;
     for (const i of plan.order) {
       this.offsets.set(i, n);

@@ -11,6 +11,7 @@ import { type Digest, digestOf } from '../oci/digest.js';
 import type { ImageConfig, Platform } from '../oci/image-spec.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
 import type { StepResult } from './build-cache.js';
+import type { CacheFromSources } from './cache-from.js';
 import type { LayerLease } from './build-options.js';
 import { cacheKey } from './cache-key.js';
 import { scratchConfig } from './plan-from.js';
@@ -26,6 +27,8 @@ export interface StepCacheEnv {
   noCache: boolean;
   /** COPY --link: the platform of the layer's own cache entry (a scratch config). */
   platform: Platform;
+  /** `cachefrom`: the images that decide what is cached (cache-from.ts). */
+  cacheFrom?: CacheFromSources;
 }
 
 /** The step's result over `state`, and whether it came from the cache. */
@@ -33,8 +36,13 @@ export async function cachedStep(env: StepCacheEnv, state: StageState, plan: Ste
   if (plan.link) return linkedStep(env, state, plan, text);
   const key = cacheKey(state.parentKey, plan.keyParts);
   if (!env.noCache) {
-    const hit = await env.cache.lookup(key);
+    const local = await env.cache.lookup(key);
+    const hit = local && (!env.cacheFrom || env.cacheFrom.acceptLocal(local)) ? local : env.cacheFrom?.match(state, plan.createdBy, plan.applyConfig);
     if (hit) {
+      if (hit !== local) {
+        env.lease.add(hit.layers.map((l) => l.chainId));
+        env.cache.record(key, hit, text);
+      }
       await plan.release?.();
       return { result: hit, cached: true };
     }

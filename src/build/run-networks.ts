@@ -9,8 +9,8 @@ import type { SpecMount } from '../runtime/spec/spec-input.js';
 
 /** A RUN step's network: its namespace and /etc files, from the network service. */
 export interface StepNetworking {
-  /** `mode` is bridge, default or a network's name or ID. */
-  attach(id: string, mode: string, filesDir: string): Promise<{ netns: { path: string; userns?: string } | 'host' | 'none'; mounts: SpecMount[] }>;
+  /** `mode` is bridge, default or a network's name or ID; `extraHosts` are `--add-host` values. */
+  attach(id: string, mode: string, filesDir: string, extraHosts: readonly string[]): Promise<{ netns: { path: string; userns?: string } | 'host' | 'none'; mounts: SpecMount[] }>;
   detach(id: string): Promise<void>;
 }
 
@@ -30,6 +30,8 @@ export class RunNetworks {
     private readonly networking: StepNetworking,
     /** Where the sandboxes' /etc files go (the build's scratch dir). */
     private readonly workDir: string,
+    /** The build's `--add-host` values, in every sandbox's /etc/hosts. */
+    private readonly extraHosts: readonly string[] = [],
   ) {}
 
   /** Runs `fn` with a sandbox on `mode`'s network, taken from the pool or made now. */
@@ -54,7 +56,7 @@ export class RunNetworks {
   private async make(mode: string): Promise<Sandbox> {
     const id = `build-net-${randomBytes(12).toString('hex')}`;
     this.made.push(id);
-    const a = await this.networking.attach(id, mode, join(this.workDir, `${id}-files`));
+    const a = await this.networking.attach(id, mode, join(this.workDir, `${id}-files`), this.extraHosts);
     return { id, net: typeof a.netns === 'object' ? { netns: a.netns, mounts: a.mounts } : a.netns };
   }
 }

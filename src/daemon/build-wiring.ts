@@ -10,9 +10,9 @@ import type { AuthConfig } from '../registry/client/auth-config.js';
 
 export function buildNetworkingFor(networks: NetworkService): StepNetworking {
   return {
-    async attach(id, mode, filesDir) {
+    async attach(id, mode, filesDir, extraHosts) {
       const r = await networks.attachContainer({
-        id, name: id, hostname: BUILD_STEP_HOSTNAME, hostConfig: { NetworkMode: mode }, filesDir, etcLayout: 'build-step',
+        id, name: id, hostname: BUILD_STEP_HOSTNAME, hostConfig: { NetworkMode: mode, ExtraHosts: [...extraHosts] }, filesDir, etcLayout: 'build-step',
       });
       const userns = r.netnsPath ? networks.usernsOf(r.netnsPath) : undefined;
       return {

@@ -8,7 +8,7 @@ import type { Router } from '../http/router.js';
 import { sendJson } from '../http/responses.js';
 import { boolParam, jsonParam } from '../http/request-body.js';
 import { startJsonStream } from '../http/json-stream.js';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, InvalidArgumentError } from '../../errors.js';
 import { parseReference, type Reference } from '../../oci/reference.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { shortId } from '../../oci/digest.js';
@@ -44,6 +44,25 @@ function registryConfig(header: string | string[] | undefined): Map<string, Auth
   return out;
 }
 
+/** Parameters a daemon without experimental features and on Linux refuses, as dockerd does. */
+function refuseUnsupported(q: URLSearchParams): void {
+  if (boolParam(q, 'squash')) throw new InvalidArgumentError('squash is only supported with experimental mode');
+  const isolation = q.get('isolation');
+  if (isolation && isolation.toLowerCase() !== 'default') throw new InvalidArgumentError(`Unsupported isolation: ${JSON.stringify(isolation)}`);
+}
+
+/** `cachefrom`: a JSON array of image references. */
+function cacheFromParam(value: string): string[] {
+  let refs: unknown;
+  try {
+    refs = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`invalid cachefrom parameter: ${value}`);
+  }
+  if (!Array.isArray(refs) || !refs.every((r) => typeof r === 'string')) throw new InvalidArgumentError(`invalid cachefrom parameter: ${value}`);
+  return refs;
+}
+
 export function buildRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/build', async (ctx) => {
     const q = ctx.query;
@@ -55,12 +74,27 @@ export function buildRoutes(r: Router, engine: Engine): void {
     const platform = q.get('platform') ? parsePlatform(q.get('platform')!) : undefined;
     const buildArgs = jsonParam(q, 'buildargs');
     const labels = jsonParam(q, 'labels');
+    try {
+      refuseUnsupported(q);
+    } catch (err) {
+      ctx.req.resume(); // the context is not read: let the client finish sending it
+      throw err;
+    }
     const builder = engine.builds;
     await builder.init();
     const tmpRoot = join(engine.config.dataRoot, 'build', 'tmp');
     await mkdir(tmpRoot, { recursive: true });
     const ctxDir = await mkdtemp(join(tmpRoot, 'context-'));
-    const send = startJsonStream(ctx.res!);
+    // docker's classic builder sends an error before its first message as an HTTP error (a bad
+    // Dockerfile, a missing target: 400), so the stream starts with the first message. berth's own
+    // CLI (progress=plain) reads every error from the stream, with the Dockerfile excerpt.
+    const plainProgress = q.get('progress') === 'plain';
+    let stream: ((msg: object) => void) | undefined;
+    const send = (msg: object): void => {
+      stream ??= startJsonStream(ctx.res!);
+      stream(msg);
+    };
+    if (plainProgress) stream = startJsonStream(ctx.res!);
     // A client that goes away (Ctrl-C) cancels the build.
     const cancel = new AbortController();
     ctx.res!.once('close', () => {
@@ -70,7 +104,6 @@ export function buildRoutes(r: Router, engine: Engine): void {
       if (!quiet) send({ stream: text });
     };
     let dockerfileText = '';
-    let plainMode = false;
     let received: ReceivedContext | undefined;
     try {
       const tUnpack = traceSpan('context');
@@ -87,9 +120,8 @@ export function buildRoutes(r: Router, engine: Engine): void {
       const tBuild = traceSpan('build');
       dockerfileText = df.toString('utf8');
       // berth's own CLI asks for BuildKit's plain progress (`progress=plain`); docker gets the classic text.
-      const plain = q.get('progress') === 'plain' ? new PlainMessages(out) : undefined;
+      const plain = plainProgress ? new PlainMessages(out) : undefined;
       const printer = plain ? { event: (ev: BuildEvent) => plain.event(ev), flush: () => undefined } : new ClassicMessages(out);
-      plainMode = plain !== undefined;
       const onEvent = (ev: BuildEvent): void => printer.event(ev);
       const result = await builder.build(
         {
@@ -102,6 +134,8 @@ export function buildRoutes(r: Router, engine: Engine): void {
           ...(q.get('target') ? { target: q.get('target')! } : {}),
           tags,
           noCache: boolParam(q, 'nocache'),
+          ...(q.get('cachefrom') ? { cacheFrom: cacheFromParam(q.get('cachefrom')!) } : {}),
+          extraHosts: q.getAll('extrahosts').filter(Boolean),
           pull: boolParam(q, 'pull'),
           ...(platform ? { platform } : {}),
           // berth's CLI passes --build-context and --secret as paths on this host (the daemon is local).
@@ -115,9 +149,10 @@ export function buildRoutes(r: Router, engine: Engine): void {
       ).finally(() => printer.flush());
       tBuild();
       if (result.unusedBuildArgs.length) out(`[Warning] One or more build-args [${result.unusedBuildArgs.join(' ')}] were not consumed\n`);
-      send({ aux: { ID: result.imageId } });
+      // docker's quiet build sends the ID alone; berth's CLI reads it from aux.
+      if (!quiet || plainProgress) send({ aux: { ID: result.imageId } });
       if (quiet) send({ stream: `${result.imageId}\n` });
-      if (plainMode) {
+      if (plainProgress) {
         out(`writing image ${result.imageId} done\n`);
         for (const t of result.tags) out(`naming to ${t} done\n`);
       } else {
@@ -125,22 +160,21 @@ export function buildRoutes(r: Router, engine: Engine): void {
         for (const t of result.tags) out(`Successfully tagged ${t}\n`);
       }
     } catch (err) {
+      if (!stream) throw err;
       const message = errorMessage(err);
-      if (err instanceof BuildStepError) {
+      if (plainProgress && err instanceof BuildStepError) {
         const excerpt = formatErrorExcerpt({ file: dfShown, line: err.step.line }, dockerfileText);
         if (excerpt) send({ stream: `${excerpt}\n` });
-        send({ errorDetail: { ...(err.exitCode !== undefined ? { code: err.exitCode } : {}), message }, error: message });
-      } else if (err instanceof DockerfileError) {
+      } else if (plainProgress && err instanceof DockerfileError) {
         const loc = err as DockerfileError & { file?: string; line?: number; endLine?: number };
         const excerpt = loc.line ? formatErrorExcerpt({ file: dfShown, line: loc.line, ...(loc.endLine ? { endLine: loc.endLine } : {}) }, dockerfileText) : '';
         if (excerpt) send({ stream: `${excerpt}\n` });
-        send({ errorDetail: { message }, error: message });
-      } else {
-        send({ errorDetail: { message }, error: message });
       }
+      const code = err instanceof BuildStepError ? err.exitCode : undefined;
+      send({ errorDetail: { ...(code !== undefined ? { code } : {}), message }, error: message });
     } finally {
       // The client has its answer before the scratch context goes.
-      ctx.res!.end();
+      if (stream) ctx.res!.end();
       await rm(ctxDir, { recursive: true, force: true }).catch(() => undefined);
     }
   });
