@@ -3,7 +3,8 @@
 // applied, variables interpolated and extends/merge/profiles resolved, so the engine never looks
 // at a compose file. Durations are nanoseconds and sizes bytes, as the Engine API wants them.
 // Shape and key names follow the spec (and so `berth compose config`'s output); optional fields
-// are absent when the file did not set them.
+// are absent when the file did not set them. Types only: `loadProject` (load-project.ts) builds one,
+// and every model module imports these types, so the function cannot live here without a cycle.
 
 /** A duration in nanoseconds (compose's `1m30s`, `10s`, `500ms` parsed). */
 export type Nanoseconds = number;
@@ -273,10 +274,4 @@ export interface LoadOptions {
   interpolate?: boolean;
   /** Keep services whose dependencies are missing instead of failing (config with --no-consistency). */
   consistency?: boolean;
-}
-
-/** Loads, interpolates, validates, merges and normalizes a project. Errors are InvalidArgumentError naming file, line and key. */
-export async function loadProject(options: LoadOptions = {}): Promise<ComposeProject> {
-  void options;
-  throw new Error('compose model: loadProject not implemented yet');
 }
