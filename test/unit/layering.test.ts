@@ -43,7 +43,8 @@ const ALLOWED: Record<string, string[]> = {
   daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes'],
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
-  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters'],
+  compose: ['errors', 'oci', 'engine-api-version', 'client', 'filters'],
+  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose'],
 };
 
 /** Upward imports allowed for types only (erased at run time): routes are handed the engine. */
