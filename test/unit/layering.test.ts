@@ -44,7 +44,7 @@ const ALLOWED: Record<string, string[]> = {
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
   compose: ['errors', 'oci', 'engine-api-version', 'client', 'filters'],
-  cli: ['errors', 'oci', 'engine-api-version', 'client', 'compose', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters'],
+  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose'],
 };
 
 /** Upward imports allowed for types only (erased at run time): routes are handed the engine. */

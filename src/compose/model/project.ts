@@ -260,7 +260,7 @@ export interface FileObjectConfig {
 export interface LoadOptions {
   /** `-f` files in order; empty = COMPOSE_FILE, else discovery walking up from workingDir. */
   files?: string[];
-  /** Where discovery starts and relative paths resolve (--project-directory); default process.cwd(). */
+  /** Where discovery starts and relative -f paths resolve; default process.cwd(). */
   workingDir?: string;
   /** `-p`; overrides COMPOSE_PROJECT_NAME and the file's `name`. */
   projectName?: string;
@@ -272,6 +272,10 @@ export interface LoadOptions {
   environment?: Record<string, string | undefined>;
   /** Skip interpolation (`config --no-interpolate`). */
   interpolate?: boolean;
-  /** Keep services whose dependencies are missing instead of failing (config with --no-consistency). */
-  consistency?: boolean;
+  /** --project-directory: where relative paths resolve and .env is read; default the first file's directory. */
+  projectDirectory?: string;
+  /** Warnings (unset variables, ignored optional dependencies); compose prints them on stderr. */
+  onWarning?: (message: string) => void;
+  /** Reads the file named `-` (stdin). */
+  stdin?: () => Promise<string>;
 }
