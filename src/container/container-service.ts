@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, NotModifiedError } from '../errors.js';
 import { ContainerCore, delay, isRunning } from './container-core.js';
 import { createContainer } from './container-create.js';
 import type { ContainerHooks, ContainerServiceDeps, CreateRequest } from './container-deps.js';
@@ -228,6 +228,25 @@ export class ContainerService {
     const old = c.name;
     this.store.rename(c, name);
     this.emit(c, 'rename', { oldName: old });
+  }
+
+  /**
+   * Connects (endpoint given) or disconnects (null) a container that is not running, as docker
+   * allows: only its stored EndpointsConfig changes; the network is joined at its next start.
+   */
+  setStoredEndpoint(idOrName: string, network: string, endpoint: Record<string, unknown> | null): void {
+    const c = this.store.resolve(idOrName);
+    const nc = (c.networkingConfig ?? {}) as { EndpointsConfig?: Record<string, unknown> | null };
+    const eps = { ...(nc.EndpointsConfig ?? {}) };
+    if (endpoint) {
+      if (eps[network] !== undefined) throw new ForbiddenError(`endpoint with name ${c.name.replace(/^\//, '')} already exists in network ${network}`);
+      eps[network] = endpoint;
+    } else {
+      if (eps[network] === undefined && c.hostConfig.NetworkMode !== network) throw new ForbiddenError(`container ${c.id} is not connected to network ${network}`);
+      delete eps[network];
+    }
+    c.networkingConfig = { ...nc, EndpointsConfig: eps };
+    this.store.update(c);
   }
 
   // ---- attach / logs / top / update / stats ----

@@ -22,13 +22,16 @@ export function networkRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/networks/:id/connect', async (ctx) => {
     const body = await readJson<{ Container: string; EndpointConfig?: EndpointSettings | null }>(ctx.req, false);
     const c = engine.containers.resolve(body!.Container);
-    await ns.connect(ctx.params.id!, c.id, body!.EndpointConfig ?? null);
+    // A created or stopped container: docker records the network for its next start.
+    if (!engine.containers.isRunning(c)) engine.containers.setStoredEndpoint(c.id, ns.inspect(ctx.params.id!).Name, (body!.EndpointConfig ?? {}) as Record<string, unknown>);
+    else await ns.connect(ctx.params.id!, c.id, body!.EndpointConfig ?? null);
     sendEmpty(ctx.res!);
   });
   r.add('POST', '/networks/:id/disconnect', async (ctx) => {
     const body = await readJson<{ Container: string; Force?: boolean }>(ctx.req, false);
     const c = engine.containers.resolve(body!.Container);
-    await ns.disconnect(ctx.params.id!, c.id, Boolean(body!.Force));
+    if (!engine.containers.isRunning(c)) engine.containers.setStoredEndpoint(c.id, ns.inspect(ctx.params.id!).Name, null);
+    else await ns.disconnect(ctx.params.id!, c.id, Boolean(body!.Force));
     sendEmpty(ctx.res!);
   });
 }

@@ -6,35 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestDaemon, type TestDaemon } from '../../support/test-daemon.js';
-
-export function appFile(workerMessage = 'fetch'): string {
-  return `
-services:
-  web:
-    image: busybox
-    command: ["sh", "-c", "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 80 -h /www"]
-    volumes:
-      - data:/www
-    healthcheck:
-      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/"]
-      interval: 1s
-      timeout: 2s
-      retries: 20
-  migrate:
-    image: busybox
-    command: ["sh", "-c", "echo migrated"]
-  worker:
-    image: busybox
-    command: ["sh", "-c", "while true; do echo ${workerMessage} $$(wget -q -O- http://web/); sleep 1; done"]
-    depends_on:
-      web:
-        condition: service_healthy
-      migrate:
-        condition: service_completed_successfully
-volumes:
-  data: {}
-`;
-}
+import { appFile } from './three-service-app.js';
 
 describe('berth compose: the three-service app', () => {
   let d: TestDaemon;
