@@ -23,7 +23,7 @@ export function applyProfiles(services: Record<string, ServiceConfig>, profiles:
         delete s.depends_on[dep];
         continue;
       }
-      const why = dep in disabled ? `service ${JSON.stringify(dep)} is disabled by profiles ${JSON.stringify(disabled[dep]!.profiles)}` : `undefined service ${JSON.stringify(dep)}`;
+      const why = dep in disabled ? `service ${JSON.stringify(dep)}, which is disabled by profiles ${JSON.stringify(disabled[dep]!.profiles)}` : `undefined service ${JSON.stringify(dep)}`;
       throw new DependsOnMissingError(s.name, dep, `service ${JSON.stringify(s.name)} depends on ${why}`);
     }
   }
