@@ -16,7 +16,7 @@ interface Verb {
   header: string;
   reverse?: boolean;
   /** Which containers the verb applies to. */
-  applies(c: ContainerSummary): boolean;
+  applies(c: ContainerSummary, f: Record<string, unknown>): boolean;
   act(client: ApiClient, c: ContainerSummary, f: Record<string, unknown>): Promise<void>;
 }
 
@@ -24,7 +24,7 @@ async function applyVerb(ctx: ComposeContext, services: readonly string[], verb:
   const client = await ctx.client();
   const name = await ctx.projectName();
   const project = await ctx.project().catch(() => undefined);
-  const containers = (await projectContainers(client, name, { services, oneoff: verb.header === 'Removing' ? 'exclude' : 'exclude' })).filter(verb.applies);
+  const containers = (await projectContainers(client, name, { services })).filter((c) => verb.applies(c, f));
   const progress = project ? (await ctx.session(project)).progress : createProgressWriter(ctx.stderr);
   progress.start(verb.header);
   const one = async (c: ContainerSummary): Promise<void> => {
@@ -77,6 +77,9 @@ export const rmCommand = verbCommand('rm', 'Removes stopped service containers',
   bool('volumes', 'v', 'Remove any anonymous volumes attached to containers'),
 ], {
   working: 'Removing', done: 'Removed', header: 'Removing', reverse: true,
-  applies: (c) => !running(c) || c.State === 'exited',
-  act: (cl, c, f) => removeContainer(cl, c.Id, { force: Boolean(f.stop), volumes: Boolean(f.volumes) }),
+  applies: (c, f) => Boolean(f.stop) || (!running(c) && c.State !== 'paused'),
+  act: async (cl, c, f) => {
+    if (running(c)) await stopContainer(cl, c.Id);
+    await removeContainer(cl, c.Id, { volumes: Boolean(f.volumes) });
+  },
 });
