@@ -90,6 +90,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['manifest push'], 'other', 'Push a manifest list to a repository', async () => (await import('./commands/manifest.js')).manifestPushCommand),
   entry(['manifest rm'], 'other', 'Delete one or more manifest lists from local storage', async () => (await import('./commands/manifest.js')).manifestRmCommand),
   entry(['search'], 'common', 'Search a registry for images', async () => (await import('./commands/search.js')).searchCommand),
+  entry(['compose'], 'management', 'Define and run multi-container applications', async () => (await import('./compose/compose-command.js')).composeCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 
@@ -98,6 +99,7 @@ export const MANAGEMENT: Readonly<Record<string, string>> = {
   container: 'Manage containers',
   context: 'Manage contexts',
   builder: 'Manage builds',
+  compose: 'Define and run multi-container applications',
   completion: 'Generate the autocompletion script for the specified shell',
   image: 'Manage images',
   manifest: 'Manage image manifests and manifest lists',

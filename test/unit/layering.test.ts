@@ -44,7 +44,8 @@ const ALLOWED: Record<string, string[]> = {
   daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes'],
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
-  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters'],
+  compose: ['errors', 'oci', 'engine-api-version', 'client', 'filters'],
+  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose'],
 };
 
 /** Leaves every area may use (they import nothing of berth's). */

@@ -46,4 +46,18 @@ describe('routes over services', () => {
     assert.equal((await d.docker(['rm', '-f', 'netc'])).code, 0);
     assert.equal((await d.docker(['network', 'rm', 'side'])).code, 0);
   });
+
+  it('connects a created container to a network it joins when it starts, with its alias', async () => {
+    assert.equal((await d.docker(['network', 'create', 'later'])).code, 0);
+    assert.equal((await d.docker(['create', '--name', 'netlater', 'busybox', 'sleep', '100'])).code, 0);
+    const connect = await d.docker(['network', 'connect', '--alias', 'svc', 'later', 'netlater']);
+    assert.equal(connect.code, 0, connect.stderr);
+    const again = await d.docker(['network', 'connect', 'later', 'netlater']);
+    assert.notEqual(again.code, 0);
+    assert.equal((await d.docker(['start', 'netlater'])).code, 0);
+    const nets = await d.docker(['inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.Aliases}} {{end}}', 'netlater']);
+    assert.match(nets.stdout, /later=\[svc\]/);
+    assert.equal((await d.docker(['rm', '-f', 'netlater'])).code, 0);
+    assert.equal((await d.docker(['network', 'rm', 'later'])).code, 0);
+  });
 });

@@ -98,6 +98,8 @@ describe('flag parity with the docker CLI', { skip: !hasDocker && 'no docker CLI
       const path = entry.paths[0]!;
       const theirs = dockerFlags(path);
       if (!theirs) continue;
+      // Without docker's compose plugin, `docker compose --help` prints the root help: nothing to compare.
+      if (path === 'compose' && theirs.includes('tlscacert')) continue;
       const def = await entry.load();
       const ours = new Set(def.flags.map((f) => f.name));
       const excused = new Set([...(NEVER[path] ?? []), ...(NOT_YET[path] ?? [])]);
