@@ -19,6 +19,7 @@ import { volumeRoutes } from './routes/volumes.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 import { systemDfRoutes } from './routes/system-df.js';
+import { websocketRoutes } from './routes/websockets.js';
 
 export function buildRouter(engine: Engine): Router {
   const router = new Router();
@@ -33,6 +34,7 @@ export function buildRouter(engine: Engine): Router {
   containerFileRoutes(router, engine);
   networkRoutes(router, engine);
   systemDfRoutes(router, engine);
+  websocketRoutes(router, engine);
   return router;
 }
 
