@@ -16,10 +16,10 @@ done
 # image, socat (stdin bridge to conmon's seqpacket attach socket), tini (--init), lxcfs, and the
 # reference peers the tests use (the CNCF registry, skopeo, htpasswd); the real clients the compat
 # suite drives (docker-compose 1.29, docker-py); a C toolchain and python3 for node-gyp, which
-# builds the native addon.
+# builds the native addon; chromium, the browser the dashboard's tests drive.
 packages=(runc conmon containernetworking-plugins iptables iproute2 busybox-static socat tini lxcfs
   skopeo docker-registry apache2-utils docker-compose python3-docker ca-certificates git
-  build-essential python3)
+  build-essential python3 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -64,6 +64,8 @@ if [ ! -f dist/bundle/berth.inputs.json ] || \
   echo "setup: bundling the CLI"
   node dist/src/launcher/build-cli-bundle.js >/dev/null
 fi
+# The dashboard's front end (src/ui/web → dist/ui-web): the script skips it when it is fresh.
+node dist/src/ui/build-web-bundle.js 2>/dev/null
 
 # Commands on PATH.
 for b in berth berthd; do

@@ -21,6 +21,7 @@ import { networkRoutes } from './routes/networks.js';
 import { systemDfRoutes } from './routes/system-df.js';
 import { swarmRoutes } from './routes/swarm.js';
 import { distributionRoutes } from './routes/distribution.js';
+import { websocketRoutes } from './routes/websockets.js';
 
 export function buildRouter(engine: Engine): Router {
   const router = new Router();
@@ -37,6 +38,7 @@ export function buildRouter(engine: Engine): Router {
   systemDfRoutes(router, engine);
   swarmRoutes(router);
   distributionRoutes(router, engine);
+  websocketRoutes(router, engine);
   return router;
 }
 

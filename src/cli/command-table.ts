@@ -89,6 +89,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['manifest inspect'], 'other', 'Display an image manifest, or manifest list', async () => (await import('./commands/manifest.js')).manifestInspectCommand),
   entry(['manifest push'], 'other', 'Push a manifest list to a repository', async () => (await import('./commands/manifest.js')).manifestPushCommand),
   entry(['manifest rm'], 'other', 'Delete one or more manifest lists from local storage', async () => (await import('./commands/manifest.js')).manifestRmCommand),
+  entry(['dashboard'], 'other', "Print a one-time login URL for berthd's web dashboard", async () => (await import('./commands/dashboard.js')).dashboardCommand),
   entry(['search'], 'common', 'Search a registry for images', async () => (await import('./commands/search.js')).searchCommand),
   entry(['compose'], 'management', 'Define and run multi-container applications', async () => (await import('./compose/compose-command.js')).composeCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),

@@ -26,6 +26,8 @@ export interface DaemonConfig {
   configFile: string;
   /** docker's --userns-remap: `default`, `user[:group]` or `uid[:gid]`; '' for none. */
   usernsRemap: string;
+  /** The dashboard's listen address (--ui, daemon.json `ui`); unset: off until `berth dashboard`. */
+  ui?: string;
 }
 
 export const DEFAULTS = {
@@ -54,6 +56,7 @@ interface DaemonJson {
   tlscacert?: string;
   debug?: boolean;
   'userns-remap'?: string;
+  ui?: string;
 }
 
 export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
@@ -73,7 +76,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     (flags[name] ??= []).push(value);
   }
-  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap']);
+  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap', 'ui']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new InvalidArgumentError(`unknown flag: --${k}`);
   const one = (k: string): string | undefined => flags[k]?.[flags[k]!.length - 1];
   const configFile = one('config-file') ?? env.BERTH_CONFIG ?? DEFAULTS.configFile;
@@ -117,6 +120,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     debug: one('debug') === 'true' || one('D') === 'true' || file.debug === true,
     configFile,
     usernsRemap: one('userns-remap') ?? file['userns-remap'] ?? '',
+    ...((one('ui') ?? file.ui) ? { ui: (one('ui') ?? file.ui)! } : {}),
   };
 }
 

@@ -6,12 +6,17 @@ import { createEngine } from './engine.js';
 import { buildRouter, listen, type Listener } from '../api/server.js';
 import { errorMessage } from '../errors.js';
 import { acquirePidLock } from './pid-lock.js';
+import { Dashboard } from '../ui/dashboard.js';
+import { dashboardLoginRoutes } from '../api/routes/dashboard-login.js';
 
 async function main(): Promise<void> {
   const config = parseDaemonArgs(process.argv.slice(2));
   const releaseLock = acquirePidLock(join(config.execRoot, 'berthd.pid'));
   const engine = await createEngine(config);
   const router = buildRouter(engine);
+  const dashboard = new Dashboard({ router, debug: config.debug, ...(config.tls ? { tls: config.tls } : {}) });
+  dashboardLoginRoutes(router, dashboard);
+  if (config.ui) console.error(`berthd: dashboard on ${await dashboard.start(config.ui)} (log in with \`berth dashboard\`)`);
   const listeners: Listener[] = [];
   for (const h of config.hosts) listeners.push(await listen(engine, router, h));
   console.error(`berthd: API listening on ${config.hosts.join(', ')}`);
@@ -20,7 +25,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.error(`berthd: ${sig}, shutting down (containers keep running)`);
-    await Promise.race([Promise.all(listeners.map((l) => l.close())), new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([Promise.all([...listeners.map((l) => l.close()), dashboard.close()]), new Promise((r) => setTimeout(r, 1000))]);
     await engine.close();
     releaseLock();
     process.exit(0);

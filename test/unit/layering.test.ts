@@ -41,7 +41,11 @@ const ALLOWED: Record<string, string[]> = {
   'api/http': [...BASE, 'filters'],
   'api/routes': [...SERVICES, 'registry/server', 'api/http'],
   api: [...SERVICES, 'registry/server', 'api/http', 'api/routes'],
-  daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes'],
+  /** The dashboard's server side: its own listener in front of the API router. */
+  ui: [...SERVICES, 'api/http'],
+  /** The dashboard's front end, bundled for the browser: nothing of berth's server side. */
+  'ui/web': [],
+  daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes', 'ui'],
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
   compose: ['errors', 'oci', 'engine-api-version', 'client', 'filters'],
@@ -64,6 +68,7 @@ function areaOf(file: string): string {
   const [top, sub] = parts;
   if (top === 'registry') return `registry/${sub}`;
   if (top === 'api' && parts.length > 2) return `api/${sub}`;
+  if (top === 'ui' && parts.length > 2 && sub === 'web') return 'ui/web';
   if (top === 'build' && parts.length > 2 && (sub === 'dockerfile' || sub === 'context')) return `build/${sub}`;
   return top!;
 }

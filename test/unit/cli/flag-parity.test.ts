@@ -78,6 +78,8 @@ function dockerFlags(path: string): string[] | undefined {
   } catch {
     return undefined;
   }
+  // A command docker lacks (berth's own, like `dashboard`) gets docker's top-level help.
+  if (/^Usage:\s+docker \[OPTIONS\] COMMAND$/m.test(out)) return undefined;
   const options = out.split(/\n(?:Global )?Options:\n/)[1] ?? '';
   return [...options.matchAll(/^\s+(?:-\S, )?--([a-z0-9-]+)/gm)].map((m) => m[1]!).filter((f) => f !== 'help');
 }

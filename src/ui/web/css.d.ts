@@ -1,0 +1,2 @@
+// esbuild bundles the CSS the entry imports into app.css.
+declare module '*.css';
