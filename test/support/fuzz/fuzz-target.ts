@@ -18,7 +18,7 @@ export interface FuzzTarget {
   run(input: FuzzInput): void | Promise<void>;
   /** Errors a well-behaved parser may throw on bad input (default: any BerthError). */
   allowed?(err: unknown): boolean;
-  /** Per-input time bound in ms (default 2000). */
+  /** Per-input time bound in ms (default 5000: generous, the machine may be loaded). */
   readonly timeLimitMs?: number;
 }
 
@@ -27,7 +27,7 @@ export class RoundTripError extends Error {}
 
 /** Why an input failed, or undefined when it passed. */
 export async function judge(target: FuzzTarget, input: FuzzInput): Promise<string | undefined> {
-  const limit = target.timeLimitMs ?? 2000;
+  const limit = target.timeLimitMs ?? 5000;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -133,7 +133,7 @@ const hostile = fc.constantFrom(
 export const imageArchiveTarget: FuzzTarget = {
   name: 'image-archive',
   covers: 'image/archive/read-image-archive: docker save archives (legacy manifest.json and OCI layout, gzip), hostile entries',
-  timeLimitMs: 5000,
+  timeLimitMs: 10_000,
   arbitrary: fc
     .record({
       manifest: fc.option(mutatedText([SAVE_MANIFEST], JSON_TOKENS), { nil: undefined }),
