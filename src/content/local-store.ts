@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { Writable, type Readable } from 'node:stream';
 import { type Digest, Digester, digestAlgorithm, digestHex, digestOf, isDigest } from '../oci/digest.js';
-import { DigestMismatchError, NotFoundError, isErrno } from '../errors.js';
+import { DigestMismatchError, InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
 import { fsyncDir } from '../fsutil/atomic-write.js';
 import { verifyIngest } from './verify-ingest.js';
 import type { BlobInfo, BlobWriter, ContentStore, IngestOptions } from './content-store.js';
@@ -26,6 +26,8 @@ export class LocalContentStore implements ContentStore {
   }
 
   blobPath(digest: Digest): string {
+    // The brand is only a cast away: a digest from outside (a manifest) must not name a path.
+    if (!isDigest(digest)) throw new InvalidArgumentError(`invalid digest ${JSON.stringify(digest)}`);
     return join(this.blobsDir, digestAlgorithm(digest), digestHex(digest));
   }
 

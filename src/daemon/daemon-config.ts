@@ -2,6 +2,7 @@
 // mean the same), then defaults.
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, isErrno } from '../errors.js';
+import { checkListenPolicy } from './listen-policy.js';
 
 export interface DaemonConfig {
   dataRoot: string;
@@ -102,6 +103,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const cert = one('tlscert') ?? file.tlscert;
   const key = one('tlskey') ?? file.tlskey;
   const ca = one('tlscacert') ?? file.tlscacert;
+  checkListenPolicy(hosts, { tls, verify: tlsverify, ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(ca ? { ca } : {}) });
   return {
     dataRoot,
     execRoot,

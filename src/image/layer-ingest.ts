@@ -2,7 +2,6 @@
 // store and unpacked into a committed snapshot on top of its parent (import, load, build).
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../oci/digest.js';
 import { MediaType } from '../oci/media-types.js';
@@ -51,6 +50,5 @@ export async function ingestLayer(deps: LayerStorage & { content: ContentStore }
 async function sniffAndDecompress(body: Readable): Promise<Readable> {
   const { compression, stream } = await sniffCompression(body);
   if (compression === 'none') return stream;
-  if (compression === 'gzip') return stream.pipe(createGunzip());
   return stream.pipe(createDecompressor(compression));
 }

@@ -28,7 +28,7 @@ export async function sniffCompression(body: Readable): Promise<{ compression: L
   });
   let compression: LayerCompression = 'none';
   if (first[0] === 0x1f && first[1] === 0x8b) compression = 'gzip';
-  else if (first.readUInt32LE?.(0) === 0xfd2fb528 && first.length >= 4) compression = 'zstd';
+  else if (first.length >= 4 && first.readUInt32LE(0) === 0xfd2fb528) compression = 'zstd';
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   if (first.length > 0) out.write(first);
   body.pipe(out);

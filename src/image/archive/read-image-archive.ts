@@ -7,15 +7,15 @@ import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readSync, wr
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Readable, PassThrough } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
-import { DigestMismatchError, InvalidArgumentError, isErrno } from '../../errors.js';
+import { BerthError, DigestMismatchError, InvalidArgumentError } from '../../errors.js';
 import { isDigest, type Digest } from '../../oci/digest.js';
 import type { ImageIndex, ImageManifest, ImageConfig } from '../../oci/image-spec.js';
 import { isIndexType, isManifestType } from '../../oci/media-types.js';
 import { hostPlatform, platformMatches } from '../../oci/platform.js';
 import { familiarString, parseReference } from '../../oci/reference.js';
 import { cleanLayerPath } from '../../snapshot/apply-layer.js';
+import { createDecompressor } from '../../registry/client/layer-decompress.js';
 import {
   ANNOTATION_IMAGE_NAME, MANIFEST_FILE, OCI_INDEX_FILE, blobPath, type ArchiveCompression, type ArchiveImage,
   type ManifestItem, type ReadArchiveResult,
@@ -45,8 +45,9 @@ async function decompressed(src: Readable): Promise<Readable> {
   const head = Buffer.concat(chunks);
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   let result: Readable = out;
-  if (head[0] === 0x1f && head[1] === 0x8b) result = out.pipe(createGunzip());
-  else if (head.readUInt32BE(0) === 0x28b52ffd || (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) || head.subarray(0, 4).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58]))) {
+  if (head.length === 0) throw invalid('empty input: no image archive');
+  if (head[0] === 0x1f && head[1] === 0x8b) result = out.pipe(createDecompressor('gzip'));
+  else if ((head.length >= 4 && head.readUInt32BE(0) === 0x28b52ffd) || (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) || head.subarray(0, 4).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58]))) {
     throw invalid('zstd, bzip2 and xz compressed archives are not supported: decompress it first, or use gzip');
   }
   if (head.length < 4 && head.length > 0) throw invalid('too short');
@@ -288,6 +289,13 @@ function imagesFromIndex(u: Unpacked): ArchiveImage[] {
   return images;
 }
 
+/** Errors the archive's content causes (a bad tar, a path that is both file and directory), not the disk. */
+function isArchiveFault(err: unknown): boolean {
+  if (!(err instanceof Error) || err instanceof BerthError) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === undefined || ['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG'].includes(code);
+}
+
 /**
  * Unpacks a `docker save` archive into a new directory under `scratchDir` and describes its
  * images. The caller loads the layers and then calls cleanup() (also on failure of its own).
@@ -307,7 +315,7 @@ export async function readImageArchive(tar: Readable, scratchDir: string): Promi
     return { images, cleanup };
   } catch (err) {
     await cleanup();
-    if (isErrno(err, 'ENOENT')) throw invalid((err as Error).message);
+    if (isArchiveFault(err)) throw invalid((err as Error).message);
     throw err;
   }
 }

@@ -1,8 +1,10 @@
 // A layer's compressed bytes → its tar stream: gzip through zlib, zstd through fzstd (pure JS;
-// Node 20's zlib has no zstd), uncompressed passed through.
+// Node 20's zlib has no zstd), uncompressed passed through. Bad compressed data is the sender's
+// fault: it surfaces as InvalidArgumentError (a 400), not as zlib's or fzstd's own errors.
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
+import { BerthError, InvalidArgumentError, errorMessage } from '../../errors.js';
 import type { LayerCompression } from '../../oci/media-types.js';
 
 class ZstdDecompress extends Transform {
@@ -18,7 +20,7 @@ class ZstdDecompress extends Transform {
       this.z.push(chunk);
       cb();
     } catch (err) {
-      cb(err as Error);
+      cb(dataError('zstd', err));
     }
   }
   override _flush(cb: TransformCallback): void {
@@ -26,15 +28,27 @@ class ZstdDecompress extends Transform {
       this.z.push(new Uint8Array(0), true);
       cb();
     } catch (err) {
-      cb(err as Error);
+      cb(dataError('zstd', err));
     }
   }
+}
+
+function dataError(what: string, err: unknown): Error {
+  return err instanceof BerthError ? err : new InvalidArgumentError(`invalid ${what} data: ${errorMessage(err)}`);
+}
+
+/** zlib reports bad input with Z_* codes (Z_DATA_ERROR, Z_BUF_ERROR for a cut stream): typed here. */
+function gunzip(): Transform {
+  const z = createGunzip({ chunkSize: 256 * 1024 });
+  const destroy = z._destroy.bind(z);
+  z._destroy = (err, cb) => destroy(err, (e) => cb(e && String((e as NodeJS.ErrnoException).code).startsWith('Z_') ? dataError('gzip', e) : e));
+  return z;
 }
 
 export function createDecompressor(c: LayerCompression): Transform {
   switch (c) {
     case 'gzip':
-      return createGunzip({ chunkSize: 256 * 1024 });
+      return gunzip();
     case 'zstd':
       return new ZstdDecompress();
     default:

@@ -2,8 +2,9 @@
 import { BerthError, NotFoundError } from '../../errors.js';
 import { type Digest, digestOf, isDigest } from '../../oci/digest.js';
 import type { ImageIndex, ImageManifest } from '../../oci/image-spec.js';
-import { MediaType, isIndexType, isManifestType } from '../../oci/media-types.js';
+import { MediaType } from '../../oci/media-types.js';
 import { type Reference, familiarName, familiarString } from '../../oci/reference.js';
+import { parseFetchedManifest } from './manifest-shape.js';
 import { formatErrcode, isRegistryError, registryError } from './registry-error.js';
 import { header, type RegistryResponse, type RepositoryClient } from './repository-client.js';
 
@@ -42,20 +43,7 @@ export async function getManifest(client: RepositoryClient, tagOrDigest: string,
   if (isDigest(tagOrDigest) && digest !== tagOrDigest) {
     throw registryError(400, `manifest verification failed for digest ${tagOrDigest}`);
   }
-  let parsed: ImageManifest | ImageIndex;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8')) as ImageManifest | ImageIndex;
-  } catch (err) {
-    throw new BerthError(`failed to parse manifest: ${(err as Error).message}`);
-  }
-  const ct = (header(res, 'content-type') ?? '').split(';')[0]!.trim();
-  const mediaType = parsed.mediaType || ct || ('manifests' in parsed ? MediaType.ociIndex : MediaType.ociManifest);
-  if (mediaType === 'application/vnd.docker.distribution.manifest.v1+json' || mediaType === 'application/vnd.docker.distribution.manifest.v1+prettyjws' || (parsed as { schemaVersion?: number }).schemaVersion === 1) {
-    throw new BerthError('support Docker Image manifest version 2, schema 1 has been removed. More information at https://docs.docker.com/go/deprecated-image-specs/');
-  }
-  if (!isIndexType(mediaType) && !isManifestType(mediaType)) {
-    throw new BerthError(`unsupported manifest media type and no default available: ${mediaType}`);
-  }
+  const { mediaType, parsed } = parseFetchedManifest(bytes, header(res, 'content-type') ?? '');
   return { digest, mediaType, bytes, parsed };
 }
 

@@ -3,7 +3,7 @@
 // goes out as dockerd's JSON messages. Manifest, index and config blobs land in the content store;
 // the image store records the image from the result (nothing here marks an image as present).
 import type { ContentStore } from '../../content/content-store.js';
-import { BerthError, InvalidArgumentError, errorMessage } from '../../errors.js';
+import { BerthError, InvalidArgumentError } from '../../errors.js';
 import { type Digest, shortId } from '../../oci/digest.js';
 import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from '../../oci/image-spec.js';
 import { isIndexType, isLayerType } from '../../oci/media-types.js';
@@ -13,6 +13,7 @@ import type { AuthConfig } from './auth-config.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { fetchLayer } from './layer-download.js';
 import type { LayerSink } from './layer-sink.js';
+import { parseImageConfig } from './manifest-shape.js';
 import { getManifest, getSmallBlob, translatePullError, type FetchedManifest } from './manifest-fetch.js';
 import { layerMessage, statusMessage, type ProgressListener } from './progress-message.js';
 import type { RegistryHosts } from './registry-hosts.js';
@@ -92,7 +93,6 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
     if (isIndexType(fetched.mediaType)) throw new BerthError(`nested index ${chosen.digest} is not supported`);
   }
   const manifest = fetched.parsed as ImageManifest;
-  if (!manifest.config || !Array.isArray(manifest.layers)) throw new BerthError(`invalid manifest ${fetched.digest}: no config or layers`);
 
   const config = await fetchConfig(client, opts.store, manifest.config, opts.signal);
   const layers = manifest.layers.filter((l) => isLayerType(l.mediaType) || l.mediaType === '');
@@ -131,11 +131,7 @@ async function fetchConfig(client: RepositoryClient, store: ContentStore, desc: 
     bytes = await getSmallBlob(client, desc.digest, MAX_CONFIG_BYTES, signal);
     await store.put(bytes, desc.digest);
   }
-  try {
-    return JSON.parse(bytes.toString('utf8')) as ImageConfig;
-  } catch (err) {
-    throw new BerthError(`failed to parse image config ${desc.digest}: ${errorMessage(err)}`);
-  }
+  return parseImageConfig(bytes, desc.digest);
 }
 
 async function pullLayers(opts: PullOptions, client: RepositoryClient, layers: Descriptor[], diffIds: Digest[], emit: ProgressListener): Promise<void> {
