@@ -17,6 +17,7 @@ const SERVICES = [...STORE, 'runtime', 'registry/client', 'network', 'image', 'v
 const ALLOWED: Record<string, string[]> = {
   errors: [],
   'engine-api-version': [],
+  'detach-keys': ['errors'],
   oci: ['errors'],
   fsutil: ['errors'],
   filters: ['errors'],
@@ -31,7 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   network: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters'],
   image: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'registry/client', 'build/dockerfile'],
   volume: ['errors', 'oci', 'fsutil', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image'],
-  container: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network'],
+  container: ['errors', 'detach-keys', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network'],
   'build/dockerfile': ['errors', 'oci'],
   'build/context': ['errors', 'oci', 'fsutil', 'sys', 'snapshot', 'content'],
   build: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'container', 'volume', 'network', 'registry/client', 'build/dockerfile', 'build/context'],
@@ -43,7 +44,7 @@ const ALLOWED: Record<string, string[]> = {
   daemon: [...SERVICES, 'registry/server', 'api', 'api/http', 'api/routes'],
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
-  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters'],
+  cli: ['errors', 'detach-keys', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters'],
 };
 
 /** Upward imports allowed for types only (erased at run time): routes are handed the engine. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { StreamError, createProgressDisplay, displayProgressStream, formatProgress } from '../../../src/cli/progress/json-progress.js';
-import { DetachWatcher, parseDetachKeys } from '../../../src/cli/terminal/detach-keys.js';
+import { DetachWatcher, parseDetachKeys } from '../../../src/detach-keys.js';
 import { toApiTimestamp, formatRfc3339Nano } from '../../../src/cli/format/timestamps.js';
 import { formatEvent } from '../../../src/cli/commands/events.js';
 
