@@ -25,8 +25,6 @@ export interface OpenOptions {
   chunked?: boolean;
   /** Ask for the upgrade (default true). */
   upgrade?: boolean;
-  /** Bytes sent right behind the request, before any answer (they must be stdin, not body). */
-  trailing?: Buffer;
   /** API version prefix; default the target's. */
   version?: string;
 }
@@ -43,7 +41,7 @@ export function openStream(t: CompatTarget, path: string, o: OpenOptions = {}): 
     o.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`,
   ].join('\r\n');
   const payload = o.chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body;
-  socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), payload, o.trailing ?? Buffer.alloc(0)]));
+  socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), payload]));
   let buf = Buffer.alloc(0);
   let ended = false;
   const waiters = new Set<() => void>();
