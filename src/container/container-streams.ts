@@ -40,16 +40,18 @@ export function attach(core: ContainerCore, idOrName: string, o: AttachRequest):
       core.emit(c, 'attach');
       const end = new AbortController();
       signal.addEventListener('abort', () => end.abort(), { once: true });
+      // Where the output starts is fixed before any stdin reaches the container: no echo is missed.
+      const from = o.logs ? Promise.resolve(0) : logSize(c.logPath);
       if (o.stdin && c.config.OpenStdin) {
         const watched = watchDetachKeys(stdin, tty ? keys : []);
-        void attachStdin(core, c.id, watched.input).catch(() => undefined);
+        void from.then(() => attachStdin(core, c.id, watched.input)).catch(() => undefined);
         void watched.detached.then((detached) => {
           if (detached) core.emit(core.store.get(c.id) ?? c, 'detach');
           else if (c.config.StdinOnce && !tty) return;
           end.abort();
         });
       } else stdin.resume();
-      return attachOutput(core, c.id, { stdout: o.stdout, stderr: o.stderr, ...(o.logs ? { logs: true } : {}), ...(o.stream ? { stream: true } : {}), signal: end.signal });
+      return attachOutput(core, c.id, { stdout: o.stdout, stderr: o.stderr, from, ...(o.logs ? { logs: true } : {}), ...(o.stream ? { stream: true } : {}), signal: end.signal });
     },
   };
 }
@@ -58,9 +60,9 @@ export function attach(core: ContainerCore, idOrName: string, o: AttachRequest):
  * Output for attach: from the current end of the log (or its start, before the first start)
  * until the container's run ends.
  */
-async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
+async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; from: Promise<number>; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
   const c = core.store.resolve(idOrName);
-  const from = o.logs ? 0 : await logSize(c.logPath);
+  const from = await o.from;
   if (!o.stream) {
     if (o.logs) yield* readLogs(c.logPath, { stdout: o.stdout, stderr: o.stderr });
     return;
