@@ -4,7 +4,6 @@
 // rollback), container-exits.ts (a run's end, recovery after a daemon restart), container-streams.ts.
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from '../errors.js';
 import { ContainerCore, delay, isRunning } from './container-core.js';
 import { createContainer } from './container-create.js';
@@ -12,7 +11,7 @@ import type { ContainerHooks, ContainerServiceDeps, CreateRequest } from './cont
 import { ContainerExits } from './container-exits.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
-import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
+import { type AttachRequest, type AttachSession, attach, followLogs, resize } from './container-streams.js';
 import { findLink } from './legacy-links.js';
 import { removeHostsLink } from '../network/container-etc-files.js';
 import { connectNetwork, disconnectNetwork } from './network-connect.js';
@@ -277,14 +276,9 @@ export class ContainerService {
 
   // ---- attach / logs / top / update / stats ----
 
-  /** Output for attach: from the current end of the log (or its start) until the container's run ends. */
-  attachOutput(idOrName: string, o: { stdout: boolean; stderr: boolean; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
-    return attachOutput(this.core, idOrName, o);
-  }
-
-  /** Sends the client's stdin to the container (waits for it to be running). */
-  attachStdin(idOrName: string, input: Readable): Promise<void> {
-    return attachStdin(this.core, idOrName, input);
+  /** docker's attach: stdin to the container, its output back until the run ends or the client detaches. */
+  attach(idOrName: string, o: AttachRequest): AttachSession {
+    return attach(this.core, idOrName, o);
   }
 
   logs(

@@ -179,6 +179,8 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
     ...(logMax ? { logMaxSize: logMax } : {}),
     exitDir: paths.exitDir,
     stdin: Boolean(c.config.OpenStdin),
+    // docker closes a container's stdin when an attach's input ends only for StdinOnce without a tty.
+    stdinOnce: Boolean(c.config.StdinOnce) && !c.config.Tty,
     tty: Boolean(c.config.Tty),
   });
   await runtime.start(c.id);

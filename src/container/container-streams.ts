@@ -1,18 +1,68 @@
 // A container's output and input: attach (output followed from the log, stdin to the monitor's
-// socket), logs, and tty resize.
+// socket, detach keys on a tty), logs, and tty resize.
 import type { Readable } from 'node:stream';
 import { ConflictError } from '../errors.js';
 import type { ContainerCore } from './container-core.js';
+import { detachKeysOf, watchDetachKeys } from './detach-input.js';
 import { type LogEntry, logSize, readLogs } from './log-file.js';
 import { bridgeStdin } from './stdin-bridge.js';
+
+export interface AttachRequest {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  logs?: boolean;
+  stream?: boolean;
+  /** docker's notation; empty: ctrl-p,ctrl-q. Watched for only when the container has a tty. */
+  detachKeys?: string;
+}
+
+/** An attach that was accepted: its framing, and the streams once the client is connected. */
+export interface AttachSession {
+  tty: boolean;
+  /**
+   * The output to send while `stdin` (the client's bytes after the upgrade) goes to the container.
+   * It ends when the run ends, the client goes (`signal`) or detaches (tty: the detach sequence),
+   * or, as in dockerd, stdin ends — except for a StdinOnce container without a tty, whose stdin is
+   * closed instead while its output keeps flowing.
+   */
+  output(stdin: Readable, signal: AbortSignal): AsyncGenerator<LogEntry>;
+}
+
+/** docker's attach; throws before anything is sent for an unknown container or bad detach keys. */
+export function attach(core: ContainerCore, idOrName: string, o: AttachRequest): AttachSession {
+  const keys = detachKeysOf(o.detachKeys, 'detach');
+  const c = core.store.resolve(idOrName);
+  const tty = Boolean(c.config.Tty);
+  return {
+    tty,
+    output: (stdin, signal) => {
+      core.emit(c, 'attach');
+      const end = new AbortController();
+      signal.addEventListener('abort', () => end.abort(), { once: true });
+      // Where the output starts is fixed before any stdin reaches the container: no echo is missed.
+      const from = o.logs ? Promise.resolve(0) : logSize(c.logPath);
+      if (o.stdin && c.config.OpenStdin) {
+        const watched = watchDetachKeys(stdin, tty ? keys : []);
+        void from.then(() => attachStdin(core, c.id, watched.input)).catch(() => undefined);
+        void watched.detached.then((detached) => {
+          if (detached) core.emit(core.store.get(c.id) ?? c, 'detach');
+          else if (c.config.StdinOnce && !tty) return;
+          end.abort();
+        });
+      } else stdin.resume();
+      return attachOutput(core, c.id, { stdout: o.stdout, stderr: o.stderr, from, ...(o.logs ? { logs: true } : {}), ...(o.stream ? { stream: true } : {}), signal: end.signal });
+    },
+  };
+}
 
 /**
  * Output for attach: from the current end of the log (or its start, before the first start)
  * until the container's run ends.
  */
-export async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
+async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; from: Promise<number>; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
   const c = core.store.resolve(idOrName);
-  const from = o.logs ? 0 : await logSize(c.logPath);
+  const from = await o.from;
   if (!o.stream) {
     if (o.logs) yield* readLogs(c.logPath, { stdout: o.stdout, stderr: o.stderr });
     return;
@@ -46,7 +96,7 @@ export async function* attachOutput(core: ContainerCore, idOrName: string, o: { 
 }
 
 /** Sends the client's stdin to the container (waits for it to be running). */
-export async function attachStdin(core: ContainerCore, idOrName: string, input: Readable): Promise<void> {
+async function attachStdin(core: ContainerCore, idOrName: string, input: Readable): Promise<void> {
   const c = core.store.resolve(idOrName);
   if (!c.config.OpenStdin) {
     input.resume();

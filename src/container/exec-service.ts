@@ -12,6 +12,7 @@ import { resolveExecUser } from '../runtime/user/exec-user.js';
 import { readHostBoundingSet, resolveCapabilities } from '../runtime/capabilities.js';
 import type { ContainerService } from './container-service.js';
 import type { ContainerPaths } from './container-paths.js';
+import { detachKeysOf, watchDetachKeys } from './detach-input.js';
 import { type LogEntry, readLogs } from './log-file.js';
 import { bridgeStdin } from './stdin-bridge.js';
 
@@ -56,6 +57,7 @@ export class ExecService {
     if (c.state.Status === 'paused') throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
     if (c.state.Status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
     if (!cfg.Cmd || cfg.Cmd.length === 0) throw new ConflictError('No exec command specified');
+    detachKeysOf(cfg.DetachKeys, 'escape');
     const id = randomBytes(32).toString('hex');
     this.execs.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, dir: this.paths.execDir(c.id, id), started: false });
     this.containers.emit(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
@@ -89,14 +91,18 @@ export class ExecService {
     };
   }
 
-  /** Starts the process; resolves once it runs. `exited` resolves with its exit code. */
-  async start(id: string, o: { tty?: boolean; stdin?: boolean } = {}): Promise<{ exited: Promise<number> }> {
+  /**
+   * Starts the process (a terminal when the exec was created with Tty); resolves once it runs.
+   * `exited` resolves with its exit code. `stdin: false`: nobody will send any (detached start).
+   * `consoleSize` [height, width] overrides the one given at create.
+   */
+  async start(id: string, o: { stdin?: boolean; consoleSize?: [number, number] | null } = {}): Promise<{ exited: Promise<number> }> {
     const e = this.get(id);
     if (e.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
     const c = this.containers.store.resolve(e.containerId);
     if (c.state.Status !== 'running') throw new ConflictError(`Container ${c.id} is not running`);
     e.started = true;
-    const tty = o.tty ?? Boolean(e.config.Tty);
+    const tty = Boolean(e.config.Tty);
     const bundle = this.paths.bundle(c.id);
     const spec = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')) as { process: Record<string, unknown>; root: { path: string } };
     const proc = { ...spec.process } as Record<string, unknown> & { env?: string[]; capabilities?: Record<string, string[]> };
@@ -119,7 +125,9 @@ export class ExecService {
       const all = resolveCapabilities({ privileged: true, hostBounding: readHostBoundingSet() } as Parameters<typeof resolveCapabilities>[0]).capabilities;
       proc.capabilities = { bounding: all, effective: all, permitted: all };
     }
-    delete proc.consoleSize;
+    const size = o.consoleSize ?? e.config.ConsoleSize;
+    if (tty && size && size[0] > 0 && size[1] > 0) proc.consoleSize = { height: size[0], width: size[1] };
+    else delete proc.consoleSize;
     let launched;
     try {
       launched = await this.runtime.exec({
@@ -130,6 +138,8 @@ export class ExecService {
         process: proc as unknown as Process,
         logPath: join(e.dir, 'log'),
         stdin: Boolean(o.stdin ?? e.config.AttachStdin),
+        // dockerd closes an exec's stdin when the client's ends, except on a terminal.
+        stdinOnce: !tty,
         tty,
       });
     } catch (err) {
@@ -153,17 +163,38 @@ export class ExecService {
     return { exited };
   }
 
-  /** The exec's output until it exits. */
-  async *output(id: string, exited: Promise<number>): AsyncGenerator<LogEntry> {
+  /**
+   * The exec's streams once started: `stdin` (the client's bytes after the upgrade) to the process
+   * when it was created with AttachStdin, its output back until it exits or the client goes. On a
+   * terminal, as in dockerd, the output also ends when stdin does or the client detaches (the
+   * process keeps running); without one, stdin's end closes the process's stdin. Only the streams
+   * asked for at create come back, and no stderr on a `raw` stream (dockerd has nowhere to put it).
+   */
+  attach(id: string, o: { stdin: Readable; exited: Promise<number>; signal: AbortSignal; raw: boolean }): { output: AsyncGenerator<LogEntry>; detached(): boolean } {
+    const { stdin, exited, signal } = o;
     const e = this.get(id);
-    const stop = new AbortController();
-    void exited.finally(() => stop.abort());
-    yield* readLogs(join(e.dir, 'log'), { follow: true, signal: stop.signal });
+    const tty = Boolean(e.config.Tty);
+    const end = new AbortController();
+    void exited.finally(() => end.abort());
+    signal.addEventListener('abort', () => end.abort(), { once: true });
+    let detached = false;
+    if (e.config.AttachStdin) {
+      const watched = watchDetachKeys(stdin, tty ? detachKeysOf(e.config.DetachKeys, 'escape') : []);
+      void this.sendStdin(e, watched.input).catch(() => undefined);
+      void watched.detached.then((d) => {
+        detached = d;
+        const c = this.containers.store.get(e.containerId);
+        if (d && c) this.containers.emit(c, 'exec_detach', { execID: id });
+        if (tty) end.abort();
+      });
+    } else stdin.resume();
+    const streams = { stdout: Boolean(e.config.AttachStdout), stderr: Boolean(e.config.AttachStderr) && !o.raw };
+    return { output: readLogs(join(e.dir, 'log'), { ...streams, follow: true, signal: end.signal }), detached: () => detached };
   }
 
-  async stdin(id: string, input: Readable): Promise<void> {
-    const bridge = bridgeStdin(this.runtime.attachSocket(id), input);
-    this.bus.once(`exit:${id}`, () => bridge.close());
+  private async sendStdin(e: ExecRecord, input: Readable): Promise<void> {
+    const bridge = bridgeStdin(this.runtime.attachSocket(e.id), input);
+    this.bus.once(`exit:${e.id}`, () => bridge.close());
     await bridge.done;
   }
 

@@ -51,6 +51,7 @@ export class ConmonRuntime implements OciRuntime {
       ...(o.logMaxSize ? { logMaxSize: o.logMaxSize } : {}),
       exitDir: o.exitDir,
       stdin: o.stdin,
+      ...(o.stdinOnce ? { stdinOnce: true } : {}),
       tty: o.tty,
     });
     const monitorPid = Number.parseInt(await readFile(join(o.bundle, 'conmon.pid'), 'utf8').catch(() => '0'), 10);
@@ -107,6 +108,7 @@ export class ConmonRuntime implements OciRuntime {
       logPath: o.logPath,
       exitDir: join(o.dir, 'exit'),
       stdin: o.stdin,
+      ...(o.stdinOnce ? { stdinOnce: true } : {}),
       tty: o.tty,
       execProcessSpec: specPath,
     });

@@ -28,6 +28,8 @@ export interface ConmonLaunch {
   logMaxSize?: number;
   exitDir: string;
   stdin: boolean;
+  /** Without it, conmon keeps the process's stdin open when an attach client goes away. */
+  stdinOnce?: boolean;
   tty: boolean;
   /** For exec: the process.json to run. */
   execProcessSpec?: string;
@@ -94,6 +96,7 @@ export class Conmon {
     for (const a of this.runc.globalArgs()) args.push('--runtime-arg', a);
     if (l.logMaxSize && l.logMaxSize > 0) args.push('--log-size-max', String(l.logMaxSize));
     if (l.stdin) args.push('-i');
+    if (l.stdin && !l.stdinOnce) args.push('--leave-stdin-open');
     if (l.tty) args.push('-t');
     if (l.execProcessSpec) args.push('-e', '--exec-process-spec', l.execProcessSpec);
     const child = spawn(this.paths.binary, args, {

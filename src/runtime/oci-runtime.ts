@@ -30,6 +30,8 @@ export interface CreateTaskOptions {
   /** When the process ends, a file named by `id` holding its exit code appears here. */
   exitDir: string;
   stdin: boolean;
+  /** The process's stdin closes when the first attached client's input ends (docker's StdinOnce); otherwise it stays open for the next one. */
+  stdinOnce?: boolean;
   tty: boolean;
 }
 
@@ -50,6 +52,8 @@ export interface ExecOptions {
   process: Process;
   logPath: string;
   stdin: boolean;
+  /** As for a container: stdin closes when the attached client's input ends. */
+  stdinOnce?: boolean;
   tty: boolean;
 }
 

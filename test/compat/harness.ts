@@ -26,7 +26,7 @@ export class CompatTarget {
   private constructor(
     readonly host: string,
     readonly apiVersion: string,
-    private readonly socket: string,
+    readonly socket: string,
     private readonly daemon?: TestDaemon,
   ) {}
 

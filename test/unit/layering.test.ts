@@ -18,6 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   errors: [],
   units: [],
   'engine-api-version': [],
+  'detach-keys': ['errors'],
   oci: ['errors'],
   fsutil: ['errors'],
   filters: ['errors'],
@@ -32,7 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   network: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters'],
   image: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'registry/client', 'build/dockerfile'],
   volume: ['errors', 'oci', 'fsutil', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image'],
-  container: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network'],
+  container: ['errors', 'detach-keys', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network'],
   'build/dockerfile': ['errors', 'oci'],
   'build/context': ['errors', 'oci', 'fsutil', 'sys', 'snapshot', 'content'],
   build: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'container', 'volume', 'network', 'registry/client', 'build/dockerfile', 'build/context'],
@@ -49,7 +50,7 @@ const ALLOWED: Record<string, string[]> = {
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
   compose: ['errors', 'oci', 'engine-api-version', 'client', 'filters'],
-  cli: ['errors', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose'],
+  cli: ['errors', 'detach-keys', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose'],
 };
 
 /** Leaves every area may use (they import nothing of berth's). */

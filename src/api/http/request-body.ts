@@ -13,7 +13,13 @@ export async function readJson<T>(req: IncomingMessage, optional = true): Promis
     if (size > MAX_JSON_BODY) throw new InvalidArgumentError('request body too large');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return parseJsonBody<T>(Buffer.concat(chunks), optional);
+}
+
+/** A JSON request body already read; empty: undefined when optional. */
+export function parseJsonBody<T>(body: Buffer, optional = true): T | undefined {
+  if (body.length > MAX_JSON_BODY) throw new InvalidArgumentError('request body too large');
+  const text = body.toString('utf8').trim();
   if (text === '') {
     if (optional) return undefined;
     throw new InvalidArgumentError('bad parameter: request body is empty');

@@ -3,7 +3,7 @@ import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { SERVER_HEADERS, sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
 import { boolParam, intParam, readJson, timeParam } from '../http/request-body.js';
-import { hijack, pumpOutput } from '../http/hijack.js';
+import { hijack, pumpOutput, sendStreamError, streamMediaType } from '../http/hijack.js';
 import { formatLogTime } from '../../container/log-file.js';
 import { inspectContainer, summarizeContainer } from '../../container/container-view.js';
 import { listContainers } from '../../container/list-containers.js';
@@ -117,21 +117,22 @@ export function containerRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/containers/:id/attach', async (ctx) => {
-    const c = cs.resolve(ctx.params.id!);
     const q = ctx.query;
-    const tty = Boolean(c.config.Tty);
-    const h = hijack(ctx, tty);
-    cs.emit(c, 'attach');
-    const abort = new AbortController();
-    void h.closed.then(() => abort.abort());
-    if (boolParam(q, 'stdin')) void cs.attachStdin(c.id, h.input).catch(() => undefined);
-    else h.input.resume();
+    let session;
     try {
-      await pumpOutput(
-        cs.attachOutput(c.id, { stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal }),
-        h,
-        tty,
-      );
+      session = cs.attach(ctx.params.id!, {
+        stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'),
+        logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), detachKeys: q.get('detachKeys') ?? '',
+      });
+    } catch (err) {
+      sendStreamError(ctx, err);
+      return;
+    }
+    const h = await hijack(ctx, !session.tty);
+    const gone = new AbortController();
+    void h.closed.then(() => gone.abort());
+    try {
+      await pumpOutput(session.output(h.input, gone.signal), h, session.tty);
     } finally {
       h.end();
     }
@@ -157,7 +158,7 @@ export function containerRoutes(r: Router, engine: Engine): void {
       ...(until !== undefined ? { untilNano: until } : {}),
       signal: abort.signal,
     });
-    res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': streamMediaType(ctx.version, !tty) });
     res.flushHeaders();
     res.on('close', () => abort.abort());
     await pumpOutput(

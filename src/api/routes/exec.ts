@@ -7,6 +7,7 @@ import { readJsonFromUpgrade } from '../http/upgrade-body.js';
 import { hijack, pumpOutput } from '../http/hijack.js';
 import type { ExecConfig } from '../../container/exec-service.js';
 import { errorMessage } from '../../errors.js';
+import { compareVersions } from '../../engine-api-version.js';
 import { frame, STREAM_STDOUT } from '../http/stream-frames.js';
 
 export function execRoutes(r: Router, engine: Engine): void {
@@ -17,31 +18,39 @@ export function execRoutes(r: Router, engine: Engine): void {
   });
 
   r.add('POST', '/exec/:id/start', async (ctx) => {
-    const body = (await readJsonFromUpgrade<{ Detach?: boolean; Tty?: boolean }>(ctx)) ?? {};
+    const body = (await readJsonFromUpgrade<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }>(ctx)) ?? {};
     const e = ex.get(ctx.params.id!);
-    const tty = body.Tty ?? Boolean(e.config.Tty);
+    // Like dockerd: the start request's ConsoleSize only from API 1.42 and with Tty.
+    const consoleSize = body.Tty && compareVersions(ctx.version, '1.42') >= 0 ? body.ConsoleSize : undefined;
     if (body.Detach) {
-      const { exited } = await ex.start(e.id, { tty, stdin: false });
-      void exited;
+      await ex.start(e.id, { stdin: false, consoleSize });
       if (ctx.res) sendEmpty(ctx.res);
       else ctx.upgrade!.socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    const h = hijack(ctx, tty);
+    // dockerd frames the output unless the start request says Tty, whatever the exec was created with.
+    const raw = Boolean(body.Tty);
+    const h = await hijack(ctx, !raw);
+    const say = (message: string): void => {
+      const msg = Buffer.from(`${message}\r\n`);
+      h.write(raw ? msg : frame(STREAM_STDOUT, msg));
+    };
     let exited: Promise<number>;
     try {
-      ({ exited } = await ex.start(e.id, { tty }));
+      ({ exited } = await ex.start(e.id, { consoleSize }));
     } catch (err) {
       // Like dockerd: once hijacked, a start failure is written into the stream.
-      const msg = Buffer.from(`${errorMessage(err)}\r\n`);
-      h.write(tty ? msg : frame(STREAM_STDOUT, msg));
+      say(errorMessage(err));
       h.end();
       return;
     }
-    if (e.config.AttachStdin) void ex.stdin(e.id, h.input).catch(() => undefined);
-    else h.input.resume();
+    const gone = new AbortController();
+    void h.closed.then(() => gone.abort());
+    const streams = ex.attach(e.id, { stdin: h.input, exited, signal: gone.signal, raw });
     try {
-      await pumpOutput(ex.output(e.id, exited), h, tty);
+      await pumpOutput(streams.output, h, raw);
+      // dockerd reports a detach as a failed attach, in the stream.
+      if (streams.detached()) say('exec attach failed: error on attach stdin: read escape sequence');
     } finally {
       h.end();
     }

@@ -21,14 +21,15 @@ export function websocketRoutes(r: Router, engine: Engine): void {
     const stdin = perQuery ? boolParam(q, 'stdin') : true;
     const stdout = perQuery ? boolParam(q, 'stdout') : true;
     const stderr = perQuery ? boolParam(q, 'stderr') : true;
+    // Refusals (bad detach keys) before the upgrade, as the hijacked attach does.
+    const session = cs.attach(c.id, { stdin, stdout, stderr, logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), detachKeys: q.get('detachKeys') ?? '' });
     const ws = acceptWebSocket(ctx, compareVersions(ctx.version, '1.28') >= 0);
     cs.emit(c, 'attach');
-    const abort = new AbortController();
-    void ws.closed.then(() => abort.abort());
-    if (stdin) void cs.attachStdin(c.id, ws.input).catch(() => undefined);
-    else ws.input.resume();
+    const gone = new AbortController();
+    void ws.closed.then(() => gone.abort());
     try {
-      await pumpOutput(cs.attachOutput(c.id, { stdout, stderr, logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal }), ws, true);
+      // Raw bytes both ways, whatever the tty: docker never multiplexes a websocket.
+      await pumpOutput(session.output(ws.input, gone.signal), ws, true);
     } finally {
       ws.end();
     }
@@ -36,20 +37,20 @@ export function websocketRoutes(r: Router, engine: Engine): void {
 
   r.add('GET', '/exec/:id/start/ws', async (ctx) => {
     const e = ex.get(ctx.params.id!);
-    const tty = Boolean(e.config.Tty);
     const ws = acceptWebSocket(ctx, true);
     let exited: Promise<number>;
     try {
-      ({ exited } = await ex.start(e.id, { tty }));
+      ({ exited } = await ex.start(e.id, {}));
     } catch (err) {
       ws.write(Buffer.from(`${errorMessage(err)}\r\n`));
       ws.end();
       return;
     }
-    if (e.config.AttachStdin) void ex.stdin(e.id, ws.input).catch(() => undefined);
-    else ws.input.resume();
+    const gone = new AbortController();
+    void ws.closed.then(() => gone.abort());
+    const streams = ex.attach(e.id, { stdin: ws.input, exited, signal: gone.signal, raw: true });
     try {
-      await pumpOutput(ex.output(e.id, exited), ws, true);
+      await pumpOutput(streams.output, ws, true);
     } finally {
       ws.end();
     }

@@ -4,7 +4,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Hijacked } from '../../client/api-client.js';
 import { demuxStream } from '../../client/stream-demux.js';
-import { DetachWatcher, parseDetachKeys, DEFAULT_DETACH_KEYS } from './detach-keys.js';
+import { DetachWatcher, parseDetachKeys, DEFAULT_DETACH_KEYS } from '../../detach-keys.js';
 
 export interface AttachIO {
   stdin?: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { StreamError, createProgressDisplay, displayProgressStream, formatProgress } from '../../../src/cli/progress/json-progress.js';
-import { DetachWatcher, parseDetachKeys } from '../../../src/cli/terminal/detach-keys.js';
 import { toApiTimestamp, formatRfc3339Nano } from '../../../src/cli/format/timestamps.js';
 import { formatEvent } from '../../../src/cli/commands/events.js';
 
@@ -45,21 +44,6 @@ describe('progress display', () => {
     assert.equal(formatProgress({}, 200), '');
     const d = createProgressDisplay(new Sink(), false);
     assert.throws(() => d.show({ errorDetail: { message: 'manifest unknown' }, error: 'manifest unknown' }), new StreamError('manifest unknown'));
-  });
-});
-
-describe('detach keys', () => {
-  it('parses docker notation', () => {
-    assert.deepEqual(parseDetachKeys('ctrl-p,ctrl-q'), [16, 17]);
-    assert.deepEqual(parseDetachKeys('ctrl-a,x'), [1, 120]);
-    assert.throws(() => parseDetachKeys('ctrl-pq'), /Unknown character/);
-  });
-  it('holds back a partial sequence and detaches on the whole one', () => {
-    const w = new DetachWatcher([16, 17]);
-    assert.deepEqual(w.feed(Buffer.from([65, 16])), { pass: Buffer.from([65]), detached: false });
-    assert.deepEqual(w.feed(Buffer.from([66])), { pass: Buffer.from([16, 66]), detached: false });
-    assert.deepEqual(w.feed(Buffer.from([16])), { pass: Buffer.alloc(0), detached: false });
-    assert.equal(w.feed(Buffer.from([17])).detached, true);
   });
 });
 

@@ -1,22 +1,24 @@
-// The escape sequence that detaches from a container (default ctrl-p,ctrl-q), parsed from
-// docker's notation and watched for in the stdin stream.
-import { InvalidArgumentError } from '../../errors.js';
+// The escape sequence that detaches a client from a container's tty (docker's default
+// ctrl-p,ctrl-q): docker's notation, shared by the CLI (watching the user's keys) and the
+// daemon (watching a hijacked stdin), so both read `--detach-keys` and `detachKeys` alike.
+import { InvalidArgumentError } from './errors.js';
 
 export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
 
-/** "ctrl-p,ctrl-q" → [0x10, 0x11]; "a" → [0x61]; ctrl-@, ctrl-[, ctrl-\\, ctrl-], ctrl-^, ctrl-_ too. */
+/** ctrl-@ is 0, ctrl-a..ctrl-z 1..26, then ctrl-[ ctrl-\ ctrl-] ctrl-^ ctrl-_ (27..31). */
+const CONTROL_KEYS = '@abcdefghijklmnopqrstuvwxyz[\\]^_';
+
+/**
+ * Docker's grammar, exactly: a comma list of single characters, `ctrl-<key>` (lower case only)
+ * or `DEL`. "ctrl-p,ctrl-q" → [16, 17]; "a,DEL" → [97, 127].
+ */
 export function parseDetachKeys(spec: string): number[] {
-  return spec.split(',').map((k) => {
-    const key = k.trim();
+  return spec.split(',').map((key) => {
     if (key.length === 1) return key.charCodeAt(0);
-    const m = /^ctrl-(.)$/i.exec(key);
-    if (m) {
-      const c = m[1]!.toLowerCase();
-      if (c >= 'a' && c <= 'z') return c.charCodeAt(0) - 0x60;
-      const special: Record<string, number> = { '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, '_': 31 };
-      if (c in special) return special[c]!;
-    }
-    throw new InvalidArgumentError(`Unknown character: '${key}'`);
+    if (key === 'DEL') return 127;
+    const code = key.length === 6 && key.startsWith('ctrl-') ? CONTROL_KEYS.indexOf(key[5]!) : -1;
+    if (code === -1) throw new InvalidArgumentError(`Unknown character: '${key}'`);
+    return code;
   });
 }
 
