@@ -12,10 +12,33 @@ export class ContainerCore {
   /** Containers whose exit is being handled, so wait() sees a consistent state. */
   readonly exiting = new Set<string>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Where each container's current run began in its log, and when (see runStartOffset). */
+  private readonly runStarts = new Map<string, { offset: number; at: number }>();
 
   constructor(readonly deps: ContainerServiceDeps) {
     this.store = deps.store;
     this.bus.setMaxListeners(0);
+  }
+
+  /** Notes where a run's output begins in the log file. */
+  runStarted(id: string, offset: number): void {
+    this.runStarts.set(id, { offset, at: Date.now() });
+  }
+
+  /**
+   * The log offset where the current run began, when it began less than a second ago. Clients such
+   * as docker-compose 1.29's `run` start a container and only then attach (dockerpty opens its
+   * sockets lazily); on dockerd the first output is still in the stdio pipe when they come, so
+   * they see it. An attach this soon after a start reads the run from its beginning to match.
+   */
+  freshRunOffset(id: string): number | undefined {
+    const r = this.runStarts.get(id);
+    if (!r) return undefined;
+    if (Date.now() - r.at > 1000) {
+      this.runStarts.delete(id);
+      return undefined;
+    }
+    return r.offset;
   }
 
   /** Serialises state changes of one container. */

@@ -19,6 +19,7 @@ import { linkEnv, linkedChildren } from './legacy-links.js';
 import { chownToRemappedRoot } from './remapped-files.js';
 import { type EarlySeccompAgent, generateWithSeccompAgent, startSeccompAgentEarly } from './seccomp-agent.js';
 import { UndoStack } from './undo-stack.js';
+import { logSize } from './log-file.js';
 
 /** A start the runtime refused (docker answers 400 with the runtime's message). */
 export class StartError extends InvalidArgumentError {}
@@ -169,6 +170,7 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
   const c = r.c;
   await x.exits.forgetPrevious(c.id);
   const logMax = r.logMaxSize ?? 0;
+  const runOffset = await logSize(c.logPath);
   // Registered before create: a create that fails half-way can leave the runtime's state behind.
   r.undo.push('runtime', () => runtime.delete(c.id, true));
   const task = await runtime.create({
@@ -184,6 +186,7 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
     tty: Boolean(c.config.Tty),
   });
   await runtime.start(c.id);
+  x.core.runStarted(c.id, runOffset);
   c.state = {
     ...c.state,
     Status: 'running',

@@ -41,7 +41,8 @@ export function attach(core: ContainerCore, idOrName: string, o: AttachRequest):
       const end = new AbortController();
       signal.addEventListener('abort', () => end.abort(), { once: true });
       // Where the output starts is fixed before any stdin reaches the container: no echo is missed.
-      const from = o.logs ? Promise.resolve(0) : logSize(c.logPath);
+      const fresh = o.logs || !o.stream ? undefined : core.freshRunOffset(c.id);
+      const from = o.logs ? Promise.resolve(0) : fresh !== undefined ? Promise.resolve(fresh) : logSize(c.logPath);
       if (o.stdin && c.config.OpenStdin) {
         const watched = watchDetachKeys(stdin, tty ? keys : []);
         void from.then(() => attachStdin(core, c.id, watched.input)).catch(() => undefined);
@@ -51,7 +52,7 @@ export function attach(core: ContainerCore, idOrName: string, o: AttachRequest):
           end.abort();
         });
       } else stdin.resume();
-      return attachOutput(core, c.id, { stdout: o.stdout, stderr: o.stderr, from, ...(o.logs ? { logs: true } : {}), ...(o.stream ? { stream: true } : {}), signal: end.signal });
+      return attachOutput(core, c.id, { stdout: o.stdout, stderr: o.stderr, from, ...(fresh !== undefined ? { freshRun: true } : {}), ...(o.logs ? { logs: true } : {}), ...(o.stream ? { stream: true } : {}), signal: end.signal });
     },
   };
 }
@@ -60,11 +61,16 @@ export function attach(core: ContainerCore, idOrName: string, o: AttachRequest):
  * Output for attach: from the current end of the log (or its start, before the first start)
  * until the container's run ends.
  */
-async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; from: Promise<number>; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
+async function* attachOutput(core: ContainerCore, idOrName: string, o: { stdout: boolean; stderr: boolean; from: Promise<number>; freshRun?: boolean; logs?: boolean; stream?: boolean; signal?: AbortSignal }): AsyncGenerator<LogEntry> {
   const c = core.store.resolve(idOrName);
   const from = await o.from;
   if (!o.stream) {
     if (o.logs) yield* readLogs(c.logPath, { stdout: o.stdout, stderr: o.stderr });
+    return;
+  }
+  // A run that began a moment ago and has already ended: what it wrote, then the end.
+  if (o.freshRun && core.store.get(c.id)?.state.Status === 'exited') {
+    yield* readLogs(c.logPath, { stdout: o.stdout, stderr: o.stderr, fromOffset: from });
     return;
   }
   const stop = new AbortController();
