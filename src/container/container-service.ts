@@ -12,6 +12,8 @@ import type { ContainerHooks, ContainerServiceDeps, CreateRequest } from './cont
 import { ContainerExits } from './container-exits.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
+import { runTogether } from './run-together.js';
+import { tracePhase } from './run-trace.js';
 import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
@@ -203,21 +205,25 @@ export class ContainerService {
       }
       if (!this.store.get(c.id)) return; // AutoRemove got there first
     }
+    const removing = tracePhase(c.id, 'remove');
     await this.core.locked(c.id, async () => {
       const cur = this.store.get(c.id);
       if (!cur) return;
       cur.state.Status = 'removing';
       this.store.update(cur);
-      await this.exits.releaseRuntime(cur);
-      await this.deps.volumes?.release?.(cur, Boolean(o.volumes));
-      await this.deps.snapshots.remove(cur.id).catch((err) => {
-        if (!(err instanceof NotFoundError)) throw err;
-      });
-      await rm(this.deps.paths.dataDir(cur.id), { recursive: true, force: true });
+      // The rootfs is unmounted before its snapshot goes; volumes and the data dir depend on neither.
+      await runTogether([() => this.exits.releaseRuntime(cur), () => this.deps.volumes?.release?.(cur, Boolean(o.volumes))]);
+      await runTogether([
+        () => this.deps.snapshots.remove(cur.id).catch((err) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        }),
+        () => rm(this.deps.paths.dataDir(cur.id), { recursive: true, force: true }),
+      ]);
       this.store.delete(cur.id);
       for (const h of this.core.hooks) h.removed?.(cur);
       this.emit(cur, 'destroy');
     });
+    removing();
     this.core.bus.emit(`removed:${c.id}`);
   }
 
