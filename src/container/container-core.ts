@@ -3,6 +3,8 @@
 import { EventEmitter } from 'node:events';
 import type { ContainerHooks, ContainerServiceDeps } from './container-deps.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
+import { seccompAgentBinary } from './seccomp-agent.js';
+import { SeccompAgentPool } from './seccomp-agent-pool.js';
 
 export class ContainerCore {
   readonly store: ContainerStore;
@@ -11,11 +13,14 @@ export class ContainerCore {
   readonly hooks: ContainerHooks[] = [];
   /** Containers whose exit is being handled, so wait() sees a consistent state. */
   readonly exiting = new Set<string>();
+  /** Spare seccomp agents for containers that get lxcfs (none when they cannot: no lxcfs, no agent). */
+  readonly seccompAgents: SeccompAgentPool;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(readonly deps: ContainerServiceDeps) {
     this.store = deps.store;
     this.bus.setMaxListeners(0);
+    this.seccompAgents = new SeccompAgentPool(deps.paths.p.execRoot, deps.lxcfsMountPoint && seccompAgentBinary() ? 2 : 0);
   }
 
   /** Serialises state changes of one container. */

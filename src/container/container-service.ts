@@ -41,12 +41,15 @@ export class ContainerService {
     this.exits = new ContainerExits(this.core, (id) => this.remove(id, { force: true, volumes: true }));
   }
 
-  init(): Promise<void> {
-    return this.exits.init();
+  async init(): Promise<void> {
+    await this.exits.init();
+    await this.core.seccompAgents.removeLeftovers();
+    this.core.seccompAgents.refill();
   }
 
   shutdown(): void {
     this.exits.shutdown();
+    this.core.seccompAgents.close();
   }
 
   create(name: string | undefined, req: CreateRequest, platform?: string): Promise<{ Id: string; Warnings: string[] }> {

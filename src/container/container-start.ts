@@ -84,7 +84,7 @@ async function makeBundle(r: StartRun): Promise<void> {
 /** Started now, to be listening by the time the spec is written; the spec decides whether it serves. */
 function startAgent(x: StartContext, r: StartRun): void {
   if (!r.lxcfs) return;
-  r.agent = startSeccompAgentEarly(x.core.deps.paths.p.execRoot, r.c.id, r.c.hostConfig);
+  r.agent = startSeccompAgentEarly(x.core.deps.paths.p.execRoot, r.c.id, r.c.hostConfig, { spares: x.core.seccompAgents });
   const agent = r.agent;
   if (agent) r.undo.push('seccomp agent', () => agent.kill());
 }
