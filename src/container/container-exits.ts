@@ -19,8 +19,8 @@ export class ContainerExits {
   private readonly oomReported = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
 
-  /** `autoRemove` removes a `--rm` container once its exit is recorded. */
-  constructor(private readonly core: ContainerCore, private readonly autoRemove: (id: string) => Promise<void>) {
+  /** `autoRemove` removes a `--rm` container once its exit is recorded (called inside its lock). */
+  constructor(private readonly core: ContainerCore, private readonly autoRemove: (c: ContainerRecord) => Promise<void>) {
     this.exits = new ExitWatcher(core.deps.paths.exitDir, (id, code) => void this.recordExit(id, code));
   }
 
@@ -91,6 +91,7 @@ export class ContainerExits {
     core.exiting.add(id);
     let recorded = false;
     let autoRemove = false;
+    let removed = false;
     try {
       await core.locked(id, async () => {
         const c = core.store.get(id);
@@ -119,6 +120,10 @@ export class ContainerExits {
         autoRemove = Boolean(c.hostConfig.AutoRemove);
         traceMoment(id, 'exit recorded');
         core.bus.emit(`exit:${id}`, code);
+        if (autoRemove) {
+          removed = await this.autoRemove(c).then(() => true, () => false);
+          return;
+        }
         const released = tracePhase(id, 'release');
         await this.releaseRuntime(c);
         released();
@@ -127,7 +132,7 @@ export class ContainerExits {
       core.exiting.delete(id);
     }
     if (!recorded) core.bus.emit(`exit:${id}`, code);
-    if (recorded ? autoRemove : core.store.get(id)?.hostConfig.AutoRemove) await this.autoRemove(id).catch(() => undefined);
+    if (removed) core.bus.emit(`removed:${id}`);
   }
 
   /** The OOM killer struck in a running container (maybe only a child): docker's `oom` event at once. */

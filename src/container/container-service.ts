@@ -3,7 +3,6 @@
 // The parts live beside it: container-create.ts, container-start.ts (the start steps and their
 // rollback), container-exits.ts (a run's end, recovery after a daemon restart), container-streams.ts.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from '../errors.js';
 import { ContainerCore, delay, isRunning } from './container-core.js';
@@ -12,8 +11,7 @@ import type { ContainerHooks, ContainerServiceDeps, CreateRequest } from './cont
 import { ContainerExits } from './container-exits.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
-import { runTogether } from './run-together.js';
-import { tracePhase } from './run-trace.js';
+import { disposeContainer } from './container-remove.js';
 import { attachOutput, attachStdin, followLogs, resize } from './container-streams.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
@@ -38,7 +36,8 @@ export class ContainerService {
     this.core = new ContainerCore(deps);
     this.store = this.core.store;
     this.hooks = this.core.hooks;
-    this.exits = new ContainerExits(this.core, (id) => this.remove(id, { force: true, volumes: true }));
+    // A --rm container goes in the lock its exit is recorded in, with its anonymous volumes.
+    this.exits = new ContainerExits(this.core, (c) => disposeContainer(this.core, (r) => this.exits.releaseRuntime(r), c, { volumes: true }));
   }
 
   async init(): Promise<void> {
@@ -208,25 +207,10 @@ export class ContainerService {
       }
       if (!this.store.get(c.id)) return; // AutoRemove got there first
     }
-    const removing = tracePhase(c.id, 'remove');
     await this.core.locked(c.id, async () => {
       const cur = this.store.get(c.id);
-      if (!cur) return;
-      cur.state.Status = 'removing';
-      this.store.update(cur);
-      // The rootfs is unmounted before its snapshot goes; volumes and the data dir depend on neither.
-      await runTogether([() => this.exits.releaseRuntime(cur), () => this.deps.volumes?.release?.(cur, Boolean(o.volumes))]);
-      await runTogether([
-        () => this.deps.snapshots.remove(cur.id).catch((err) => {
-          if (!(err instanceof NotFoundError)) throw err;
-        }),
-        () => rm(this.deps.paths.dataDir(cur.id), { recursive: true, force: true }),
-      ]);
-      this.store.delete(cur.id);
-      for (const h of this.core.hooks) h.removed?.(cur);
-      this.emit(cur, 'destroy');
+      if (cur) await disposeContainer(this.core, (r) => this.exits.releaseRuntime(r), cur, { volumes: Boolean(o.volumes) });
     });
-    removing();
     this.core.bus.emit(`removed:${c.id}`);
   }
 
