@@ -1,5 +1,6 @@
-// bench/density: N `sleep` containers (500 by default) on a berthd of the bench's own and on dockerd,
-// started in alternation (`run -d`: berth's CLI → berthd, docker's → dockerd). It prints:
+// bench/density: N `sleep` containers (500 by default, --network none) on a berthd of the bench's
+// own and on dockerd, started in alternation (`run -d`: berth's CLI → berthd, docker's → dockerd).
+// It prints:
 //  - the engine's memory per container: PSS (shared pages split among their users) and RSS of the
 //    engine's own processes before and after — berthd, conmon, seccomp agents, lxcfs; dockerd,
 //    containerd, the shims — divided by N;
@@ -17,7 +18,9 @@ import { type Command, median, ms, option, timeSync } from '../support/measure.j
 
 const count = Number(option('count', '500'));
 const rounds = Number(option('rounds', '15'));
-const SLEEP = ['run', '-d', 'busybox', 'sleep', '1000000'];
+// No network: a default bridge is a /24 on both daemons (253 addresses), and sandboxes are kernel
+// memory, not the engines'.
+const SLEEP = ['run', '-d', '--network', 'none', 'busybox', 'sleep', '1000000'];
 
 interface Proc {
   comm: string;
@@ -120,8 +123,8 @@ async function main(): Promise<void> {
       runB.push(timeSync(berthCli(['run', '-d', '--name', `dense${i}`, ...SLEEP.slice(2)])));
       if (dockerd) {
         const name = `berth-density-${process.pid}-${i}`;
+        dockerNames.push(name); // before the run: a failed one is left created
         runD.push(timeSync(dockerCli(dockerd.host, ['run', '-d', '--name', name, ...SLEEP.slice(2)])));
-        dockerNames.push(name);
       }
       if ((i + 1) % 100 === 0) console.log(`… ${i + 1} running on each`);
     }
