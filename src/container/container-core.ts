@@ -3,6 +3,8 @@
 import { EventEmitter } from 'node:events';
 import type { ContainerHooks, ContainerServiceDeps } from './container-deps.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
+import { seccompAgentBinary } from './seccomp-agent.js';
+import { SeccompAgentPool } from './seccomp-agent-pool.js';
 
 export class ContainerCore {
   readonly store: ContainerStore;
@@ -11,6 +13,8 @@ export class ContainerCore {
   readonly hooks: ContainerHooks[] = [];
   /** Containers whose exit is being handled, so wait() sees a consistent state. */
   readonly exiting = new Set<string>();
+  /** Spare seccomp agents for containers that get lxcfs (none when they cannot: no lxcfs, no agent). */
+  readonly seccompAgents: SeccompAgentPool;
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Where each container's current run began in its log, and when (see runStartOffset). */
   private readonly runStarts = new Map<string, { offset: number; at: number }>();
@@ -18,6 +22,7 @@ export class ContainerCore {
   constructor(readonly deps: ContainerServiceDeps) {
     this.store = deps.store;
     this.bus.setMaxListeners(0);
+    this.seccompAgents = new SeccompAgentPool(deps.paths.p.execRoot, deps.lxcfsMountPoint && seccompAgentBinary() ? 2 : 0);
   }
 
   /** Notes where a run's output begins in the log file. */

@@ -7,6 +7,7 @@ import { type ContainerCore, delay, isRunning } from './container-core.js';
 import type { ContainerRecord } from './container-record.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { OomWatcher } from './oom-watcher.js';
+import { traceMoment, tracePhase } from './run-trace.js';
 import { existsSync } from 'node:fs';
 
 const MONITOR_LOST = 'container monitor (conmon) exited without an exit status';
@@ -18,8 +19,8 @@ export class ContainerExits {
   private readonly oomReported = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
 
-  /** `autoRemove` removes a `--rm` container once its exit is recorded. */
-  constructor(private readonly core: ContainerCore, private readonly autoRemove: (id: string) => Promise<void>) {
+  /** `autoRemove` removes a `--rm` container once its exit is recorded (called inside its lock). */
+  constructor(private readonly core: ContainerCore, private readonly autoRemove: (c: ContainerRecord) => Promise<void>) {
     this.exits = new ExitWatcher(core.deps.paths.exitDir, (id, code) => void this.recordExit(id, code));
   }
 
@@ -78,10 +79,19 @@ export class ContainerExits {
     }
   }
 
-  /** Records the end of a run (idempotent: only a running container has one to record). */
+  /**
+   * Records the end of a run (idempotent: only a running container has one to record). Waiters
+   * (stop, wait, attach) learn of it once the network is released, as docker's do; the runtime's
+   * state, the rootfs mount and the bundle go after that, still inside the container's lock, so the
+   * next start or a removal finds them gone.
+   */
   async recordExit(id: string, code: number, error = ''): Promise<void> {
     const core = this.core;
+    traceMoment(id, `exit ${code} seen`);
     core.exiting.add(id);
+    let recorded = false;
+    let autoRemove = false;
+    let removed = false;
     try {
       await core.locked(id, async () => {
         const c = core.store.get(id);
@@ -91,13 +101,12 @@ export class ContainerExits {
         }
         // An OOM the live watcher has not reported yet (the kill that ended the container, or one
         // while the daemon was down) gets its event now, before `die`.
-        const pendingOom = await this.ooms.claim(core.deps.paths.bundle(id));
-        const oom = (await this.wasOomKilled(c)) || pendingOom || c.state.OOMKilled;
+        const [pendingOom, oomKilled] = await Promise.all([this.ooms.claim(core.deps.paths.bundle(id)), this.wasOomKilled(c)]);
+        const oom = oomKilled || pendingOom || c.state.OOMKilled;
         const reportOom = oom && !this.oomReported.has(id);
         this.ooms.unwatch(id);
         this.oomReported.delete(id);
-        await this.releaseRuntime(c);
-        await this.exits.consume(id);
+        await Promise.all([core.deps.networking?.detach(c).catch(() => undefined), this.exits.consume(id)]);
         c.state = { ...c.state, Status: 'exited', Pid: 0, ExitCode: code, Error: error, FinishedAt: new Date().toISOString(), OOMKilled: oom };
         delete c.state.ConmonPid;
         let restart = false;
@@ -106,12 +115,24 @@ export class ContainerExits {
         core.store.update(c);
         if (reportOom) core.emit(c, 'oom');
         core.emit(c, 'die', { exitCode: String(code) });
+        core.exiting.delete(id);
+        recorded = true;
+        autoRemove = Boolean(c.hostConfig.AutoRemove);
+        traceMoment(id, 'exit recorded');
+        core.bus.emit(`exit:${id}`, code);
+        if (autoRemove) {
+          removed = await this.autoRemove(c).then(() => true, () => false);
+          return;
+        }
+        const released = tracePhase(id, 'release');
+        await this.releaseRuntime(c);
+        released();
       });
     } finally {
       core.exiting.delete(id);
     }
-    core.bus.emit(`exit:${id}`, code);
-    if (core.store.get(id)?.hostConfig.AutoRemove) await this.autoRemove(id).catch(() => undefined);
+    if (!recorded) core.bus.emit(`exit:${id}`, code);
+    if (removed) core.bus.emit(`removed:${id}`);
   }
 
   /** The OOM killer struck in a running container (maybe only a child): docker's `oom` event at once. */

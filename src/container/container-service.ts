@@ -3,7 +3,6 @@
 // The parts live beside it: container-create.ts, container-start.ts (the start steps and their
 // rollback), container-exits.ts (a run's end, recovery after a daemon restart), container-streams.ts.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } from '../errors.js';
 import { ContainerCore, delay, isRunning } from './container-core.js';
 import { createContainer } from './container-create.js';
@@ -16,6 +15,7 @@ import { findLink } from './legacy-links.js';
 import { removeHostsLink } from '../network/container-etc-files.js';
 import { connectNetwork, disconnectNetwork } from './network-connect.js';
 import type { EndpointSettings } from '../network/api-types.js';
+import { disposeContainer } from './container-remove.js';
 import { listProcesses, type TopResult } from './container-top.js';
 import { validateContainerName } from './container-names.js';
 import { checkLogsReadable } from './log-driver.js';
@@ -42,15 +42,19 @@ export class ContainerService {
     this.core = new ContainerCore(deps);
     this.store = this.core.store;
     this.hooks = this.core.hooks;
-    this.exits = new ContainerExits(this.core, (id) => this.remove(id, { force: true, volumes: true }));
+    // A --rm container goes in the lock its exit is recorded in, with its anonymous volumes.
+    this.exits = new ContainerExits(this.core, (c) => disposeContainer(this.core, (r) => this.exits.releaseRuntime(r), c, { volumes: true }));
   }
 
-  init(): Promise<void> {
-    return this.exits.init();
+  async init(): Promise<void> {
+    await this.exits.init();
+    await this.core.seccompAgents.removeLeftovers();
+    this.core.seccompAgents.refill();
   }
 
   shutdown(): void {
     this.exits.shutdown();
+    this.core.seccompAgents.close();
   }
 
   create(name: string | undefined, req: CreateRequest, platform?: string): Promise<{ Id: string; Warnings: string[] }> {
@@ -222,18 +226,7 @@ export class ContainerService {
     }
     await this.core.locked(c.id, async () => {
       const cur = this.store.get(c.id);
-      if (!cur) return;
-      cur.state.Status = 'removing';
-      this.store.update(cur);
-      await this.exits.releaseRuntime(cur);
-      await this.deps.volumes?.release?.(cur, Boolean(o.volumes));
-      await this.deps.snapshots.remove(cur.id).catch((err) => {
-        if (!(err instanceof NotFoundError)) throw err;
-      });
-      await rm(this.deps.paths.dataDir(cur.id), { recursive: true, force: true });
-      this.store.delete(cur.id);
-      for (const h of this.core.hooks) h.removed?.(cur);
-      this.emit(cur, 'destroy');
+      if (cur) await disposeContainer(this.core, (r) => this.exits.releaseRuntime(r), cur, { volumes: Boolean(o.volumes) });
     });
     this.core.bus.emit(`removed:${c.id}`);
   }

@@ -1,6 +1,7 @@
-// Starting a container, as named steps: a fresh bundle, then seccomp agent, rootfs mount, volumes, network,
-// user-namespace ownership, spec, runtime create + start, record, hooks. Each step that makes
-// something pushes its undo; a failure unwinds them all and records the failure as docker does.
+// Starting a container, as named steps: a fresh bundle, then seccomp agent, rootfs mount + volumes and
+// network side by side (none needs another's result), user-namespace ownership, spec, runtime create +
+// start, record, hooks. Each step that makes something pushes its undo; a failure unwinds them all
+// (once every step under way has settled) and records the failure as docker does.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError, ConflictError, InvalidArgumentError, errorMessage } from '../errors.js';
@@ -18,6 +19,8 @@ import { endpointsConfigOf } from './endpoints-config.js';
 import { linkEnv, linkedChildren } from './legacy-links.js';
 import { chownToRemappedRoot } from './remapped-files.js';
 import { type EarlySeccompAgent, generateWithSeccompAgent, startSeccompAgentEarly } from './seccomp-agent.js';
+import { runTogether } from './run-together.js';
+import { tracePhase } from './run-trace.js';
 import { UndoStack } from './undo-stack.js';
 import { logSize } from './log-file.js';
 
@@ -35,7 +38,9 @@ interface StartRun {
   agent?: EarlySeccompAgent;
   /** The log file's limit in bytes (0: none), from the logging driver's options. */
   logMaxSize?: number;
-  mounts: SpecMount[];
+  /** Volumes and binds, then the /etc files (kept apart: the steps making them run side by side). */
+  volumeMounts: SpecMount[];
+  etcMounts: SpecMount[];
   netns?: { path?: string; userns?: string } | 'host';
   /** Legacy links' variables, before Config.Env (which may override them), as docker's. */
   linkEnv: string[];
@@ -52,10 +57,9 @@ export interface StartContext {
 export async function startContainer(x: StartContext, c: ContainerRecord): Promise<void> {
   const { deps } = x.core;
   const lxcfs = deps.lxcfsMountPoint && c.hostConfig.Lxcfs !== false ? deps.lxcfsMountPoint : undefined;
-  const run: StartRun = { c, bundle: deps.paths.bundle(c.id), rootfs: deps.paths.rootfs(c.id), lxcfs, undo: new UndoStack(), mounts: [], linkEnv: [] };
-  const trace = process.env.BERTH_TRACE ? (label: string, t0 = performance.now()) => () => console.error(`trace ${label} ${(performance.now() - t0).toFixed(1)}ms`) : () => () => undefined;
+  const run: StartRun = { c, bundle: deps.paths.bundle(c.id), rootfs: deps.paths.rootfs(c.id), lxcfs, undo: new UndoStack(), volumeMounts: [], etcMounts: [], linkEnv: [] };
   const step = async (label: string, fn: (run: StartRun) => Promise<void> | void): Promise<void> => {
-    const done = trace(label);
+    const done = tracePhase(c.id, label);
     await fn(run);
     done();
   };
@@ -66,10 +70,17 @@ export async function startContainer(x: StartContext, c: ContainerRecord): Promi
       r.logMaxSize = logSizeLimit(r.c.hostConfig.LogConfig);
     });
     await step('seccomp agent', (r) => startAgent(x, r));
-    await step('mount', (r) => mountRootfs(x, r));
-    await step('volumes', (r) => mountVolumes(x, r));
-    await step('links', (r) => resolveLinks(x, r));
-    await step('network', (r) => attachNetwork(x, r));
+    await runTogether([
+      async () => {
+        await step('mount', (r) => mountRootfs(x, r));
+        await step('volumes', (r) => mountVolumes(x, r));
+      },
+      async () => {
+        await step('links', (r) => resolveLinks(x, r));
+        await step('network', (r) => attachNetwork(x, r));
+      },
+      () => x.exits.forgetPrevious(c.id),
+    ]);
     await step('userns', (r) => chownEtcFiles(x, r));
     await step('spec', (r) => writeSpec(x, r));
     await step('runtime', (r) => createAndStart(x, r));
@@ -88,7 +99,7 @@ async function makeBundle(r: StartRun): Promise<void> {
 /** Started now, to be listening by the time the spec is written; the spec decides whether it serves. */
 function startAgent(x: StartContext, r: StartRun): void {
   if (!r.lxcfs) return;
-  r.agent = startSeccompAgentEarly(x.core.deps.paths.p.execRoot, r.c.id, r.c.hostConfig);
+  r.agent = startSeccompAgentEarly(x.core.deps.paths.p.execRoot, r.c.id, r.c.hostConfig, { spares: x.core.seccompAgents });
   const agent = r.agent;
   if (agent) r.undo.push('seccomp agent', () => agent.kill());
 }
@@ -103,7 +114,7 @@ async function mountVolumes(x: StartContext, r: StartRun): Promise<void> {
   const { volumes } = x.core.deps;
   if (!volumes) return;
   const v = await volumes.mountsFor(r.c, r.rootfs);
-  r.mounts.push(...v.mounts);
+  r.volumeMounts.push(...v.mounts);
   r.c.mounts = v.inspect;
   await checkBindPropagation(v.mounts);
 }
@@ -124,10 +135,10 @@ async function attachNetwork(x: StartContext, r: StartRun): Promise<void> {
     const n = await networking.attach(r.c, paths.dataDir(r.c.id));
     r.undo.push('network', () => networking.detach(r.c));
     r.netns = n.netns;
-    r.mounts.push(...n.mounts);
+    r.etcMounts.push(...n.mounts);
     if (n.settings) r.c.networkSettings = n.settings;
   } else {
-    r.mounts.push(
+    r.etcMounts.push(
       ...(await writeUnattachedEtcFiles(paths.dataDir(r.c.id), {
         hostname: String(r.c.config.Hostname ?? r.c.id.slice(0, 12)),
         ...(r.c.config.Domainname ? { domainname: String(r.c.config.Domainname) } : {}),
@@ -153,7 +164,7 @@ async function writeSpec(x: StartContext, r: StartRun): Promise<void> {
     rootfs: r.rootfs,
     config: r.linkEnv.length > 0 ? { ...c.config, Env: [...r.linkEnv, ...(c.config.Env ?? [])] } : c.config,
     hostConfig: c.hostConfig as Parameters<typeof generateSpec>[0]['hostConfig'],
-    mounts: r.mounts,
+    mounts: [...r.volumeMounts, ...r.etcMounts],
     ...(r.netns ? { netns: r.netns } : {}),
     cgroupsPath: `${deps.cgroupParent}/${c.id}`,
     ...(deps.userns ? { userns: deps.userns.idMap } : {}),
@@ -168,11 +179,11 @@ async function writeSpec(x: StartContext, r: StartRun): Promise<void> {
 async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
   const { runtime, paths } = x.core.deps;
   const c = r.c;
-  await x.exits.forgetPrevious(c.id);
   const logMax = r.logMaxSize ?? 0;
   const runOffset = await logSize(c.logPath);
   // Registered before create: a create that fails half-way can leave the runtime's state behind.
   r.undo.push('runtime', () => runtime.delete(c.id, true));
+  const created = tracePhase(c.id, 'runtime create');
   const task = await runtime.create({
     id: c.id,
     bundle: r.bundle,
@@ -185,7 +196,10 @@ async function createAndStart(x: StartContext, r: StartRun): Promise<void> {
     stdinOnce: Boolean(c.config.StdinOnce) && !c.config.Tty,
     tty: Boolean(c.config.Tty),
   });
+  created();
+  const started = tracePhase(c.id, 'runtime start');
   await runtime.start(c.id);
+  started();
   x.core.runStarted(c.id, runOffset);
   c.state = {
     ...c.state,

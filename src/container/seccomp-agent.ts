@@ -72,28 +72,35 @@ export async function startSeccompAgent(socketPath: string, o: { binary?: string
     child.unref();
   }
   const pid = child.pid!;
+  const { agent, pidFileText } = adoptSeccompAgent(pid, socketPath, socketPath);
   // For stopSeccompAgent after a berthd restart, when this child object is long gone.
-  await writeFile(pidFile(socketPath), `${pid}\n`);
+  await writeFile(agentPidFile(socketPath), pidFileText);
+  return agent;
+}
+
+/** The file beside an agent's socket naming its pid (and, for a moved spare, the path it was started with). */
+export const agentPidFile = (socketPath: string): string => socketPath.replace(/\.sock$/, '.pid');
+
+/**
+ * The agent `pid`, started on `startedAt` (its command line names that path), now listening at
+ * socketPath (a spare's socket is moved there), and the text of its pid file.
+ */
+export function adoptSeccompAgent(pid: number, socketPath: string, startedAt: string): { agent: SeccompAgent; pidFileText: string } {
   return {
-    pid,
-    socketPath,
-    kill(): void {
-      killAgent(pid, socketPath);
-    },
+    agent: { pid, socketPath, kill: () => killAgent(pid, socketPath, startedAt) },
+    pidFileText: startedAt === socketPath ? `${pid}\n` : `${pid}\n${startedAt}\n`,
   };
 }
 
-const pidFile = (socketPath: string): string => socketPath.replace(/\.sock$/, '.pid');
-
-/** SIGKILL to the agent of socketPath if pid still is it, and its files removed. */
-function killAgent(pid: number, socketPath: string): void {
+/** SIGKILL to the agent at socketPath if pid still is it (started on `startedAt`), and its files removed. */
+function killAgent(pid: number, socketPath: string, startedAt = socketPath): void {
   try {
-    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(socketPath)) process.kill(pid, 'SIGKILL');
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(startedAt)) process.kill(pid, 'SIGKILL');
   } catch {
     // gone already
   }
   rmSync(socketPath, { force: true });
-  rmSync(pidFile(socketPath), { force: true });
+  rmSync(agentPidFile(socketPath), { force: true });
 }
 
 /**
@@ -102,9 +109,14 @@ function killAgent(pid: number, socketPath: string): void {
  * executable), where it would wait for a connection that never comes.
  */
 export async function stopSeccompAgent(execRoot: string, containerId: string): Promise<void> {
-  const socketPath = seccompAgentSocket(execRoot, containerId);
-  const pid = Number.parseInt(await readFile(pidFile(socketPath), 'utf8').catch(() => ''), 10);
-  if (Number.isInteger(pid) && pid > 0) killAgent(pid, socketPath);
+  await stopAgentAt(seccompAgentSocket(execRoot, containerId));
+}
+
+/** Ends the agent whose pid file sits beside socketPath (see agentPidFile), and removes both files. */
+export async function stopAgentAt(socketPath: string): Promise<void> {
+  const [pidText, startedAt] = (await readFile(agentPidFile(socketPath), 'utf8').catch(() => '')).split('\n');
+  const pid = Number.parseInt(pidText ?? '', 10);
+  if (Number.isInteger(pid) && pid > 0) killAgent(pid, socketPath, startedAt || socketPath);
   else await rm(socketPath, { force: true }).catch(() => undefined);
 }
 
@@ -125,13 +137,15 @@ export function startSeccompAgentEarly(
   execRoot: string,
   containerId: string,
   hostConfig: { Privileged?: boolean; SecurityOpt?: string[] | null },
-  log: (message: string) => void = (m) => console.error(`berthd: ${m}`),
+  o: { spares?: { take(socketPath: string): Promise<SeccompAgent | undefined> }; log?: (message: string) => void } = {},
 ): EarlySeccompAgent | undefined {
+  const log = o.log ?? ((m: string) => console.error(`berthd: ${m}`));
   if (seccompAgentBinary() === undefined || hostConfig.Privileged === true) return undefined;
-  const profileGiven = (hostConfig.SecurityOpt ?? []).some((o) => /^seccomp[=:]/.test(o) && !/^seccomp[=:](builtin)?$/.test(o));
+  const profileGiven = (hostConfig.SecurityOpt ?? []).some((opt) => /^seccomp[=:]/.test(opt) && !/^seccomp[=:](builtin)?$/.test(opt));
   if (profileGiven) return undefined;
   const socketPath = seccompAgentSocket(execRoot, containerId);
-  const started = startSeccompAgent(socketPath).catch((err: Error) => {
+  const spare = o.spares ? o.spares.take(socketPath).catch(() => undefined) : Promise.resolve(undefined);
+  const started = spare.then((a) => a ?? startSeccompAgent(socketPath)).catch((err: Error) => {
     log(`${err.message}; the container's sysinfo and sched_getaffinity show the host`);
     return undefined;
   });

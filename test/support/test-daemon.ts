@@ -215,7 +215,7 @@ export async function cleanupRoot(dir: string, tag: string, bridge: string): Pro
     for (const id of readdirSync(runcRoot)) await quiet('runc', ['--root', runcRoot, 'delete', '--force', id]);
   }
   for (const line of (await quiet('ps', ['-eo', 'pid,args'])).split('\n')) {
-    if (line.includes(dir) && /conmon|socat|berthd|lxcfs/.test(line)) {
+    if (line.includes(dir) && /conmon|socat|berthd|lxcfs|berth-seccomp-agent/.test(line)) {
       const pid = Number(line.trim().split(/\s+/)[0]);
       if (pid && pid !== process.pid) {
         try {

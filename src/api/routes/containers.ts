@@ -25,7 +25,8 @@ export function containerRoutes(r: Router, engine: Engine): void {
   r.add('GET', '/containers/json', (ctx) => {
     const filters = FilterArgs.parse(ctx.query.get('filters'));
     const list = listContainers(cs, engine.images, { all: boolParam(ctx.query, 'all'), limit: intParam(ctx.query, 'limit') ?? -1, filters });
-    sendJson(ctx.res!, 200, list.map((c) => summarizeContainer(c, cs.isRunning(c) ? (engine.networks.portsOf(c.id) as unknown as Array<Record<string, unknown>>) : [])));
+    const ports = engine.networks.portsByContainer() as unknown as Map<string, Array<Record<string, unknown>>>;
+    sendJson(ctx.res!, 200, list.map((c) => summarizeContainer(c, cs.isRunning(c) ? (ports.get(c.id) ?? []) : [])));
   });
 
   r.add('GET', '/containers/:id/json', (ctx) => {

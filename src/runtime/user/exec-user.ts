@@ -118,8 +118,8 @@ export function resolveExecUserFrom(
 
 /** Resolves a user spec against the /etc/passwd and /etc/group inside `rootfs`. */
 export async function resolveExecUser(rootfs: string, userSpec: string, groupAdd: readonly string[] = []): Promise<ExecUser> {
-  const passwdText = await readFileInRoot(rootfs, '/etc/passwd');
-  const groupText = await readFileInRoot(rootfs, '/etc/group');
+  // Together: each read is a handful of file-system round trips on every container start.
+  const [passwdText, groupText] = await Promise.all([readFileInRoot(rootfs, '/etc/passwd'), readFileInRoot(rootfs, '/etc/group')]);
   return resolveExecUserFrom(
     userSpec,
     passwdText === undefined ? undefined : parsePasswd(passwdText),

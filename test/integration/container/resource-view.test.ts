@@ -17,14 +17,18 @@ const skip = !existsSync('/usr/bin/lxcfs') ? 'lxcfs is not installed' : seccompA
 /** `free`'s total memory (KiB) and `nproc` from one shell in the container. */
 const PROBE = "free | awk '/^Mem:/ {print $2}'; nproc";
 
-/** Pids of this daemon's seccomp agents (their command line names the socket under its root). */
+/**
+ * Pids of the live seccomp agents serving this daemon's containers: each has a pid file beside its
+ * socket, named for the container; the daemon's spares (`spare-*`, started ahead) are not counted.
+ */
 function agentPids(root: string): number[] {
+  const dir = join(root, 'run', 'seccomp');
   const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+    if (!f.endsWith('.pid') || f.startsWith('spare-')) continue;
     try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.includes('berth-seccomp-agent') && cmd.includes(root)) pids.push(Number(entry));
+      const pid = Number(readFileSync(join(dir, f), 'utf8').split('\n')[0]);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('berth-seccomp-agent')) pids.push(pid);
     } catch {
       // gone meanwhile
     }
