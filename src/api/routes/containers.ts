@@ -18,7 +18,9 @@ export function containerRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/containers/create', async (ctx) => {
     const body = await readJson<CreateRequest>(ctx.req, false);
     const name = ctx.query.get('name') || undefined;
-    const result = await cs.create(name, body!, ctx.query.get('platform') ?? undefined);
+    // berth's extension: `?pod=NAME` makes a member of that pod (docs/pods.md).
+    const pod = ctx.query.get('pod');
+    const result = pod ? await engine.pods.createContainer(pod, name, body!) : await cs.create(name, body!, ctx.query.get('platform') ?? undefined);
     sendJson(ctx.res!, 201, result);
   });
 
