@@ -29,7 +29,7 @@ export interface PodCreateBody {
   Labels?: Record<string, string>;
   Hostname?: string;
   /** Default ['net', 'ipc']; podman's names; uts follows net here. */
-  Share?: PodNamespace[];
+  Share?: string[];
   /** docker's shape: "80/tcp" → bindings; the ports are the pod's (its infra container publishes them). */
   PortBindings?: Record<string, PodPortBinding[] | null>;
   /** bridge (default), host, none or a network's name (docker's NetworkMode, for the infra container). */
