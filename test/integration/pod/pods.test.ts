@@ -55,14 +55,15 @@ describe('pods', () => {
     const labels = JSON.parse(ok(await d.docker(['inspect', '-f', '{{json .Config.Labels}}', 'server']))) as Record<string, string>;
     assert.equal(labels['io.berth.pod'], 'talk');
     const ls = ok(await d.berth(['pod', 'ls', '--format', '{{.Name}} {{.Status}} {{.NumberOfContainers}}']));
-    assert.match(ls, /^talk Running 2$/m);
+    assert.match(ls, /^talk Running 2$/m); // the infra container and server
     const inspect = JSON.parse(ok(await d.berth(['pod', 'inspect', 'talk']))) as Array<{ Id: string; State: string; Containers: Array<{ Name: string }> }>;
     assert.equal(inspect[0]!.Id, id);
     assert.ok(inspect[0]!.Containers.some((c) => c.Name === 'server'));
     const top = ok(await d.berth(['pod', 'top', 'talk']));
     assert.match(top, /nc -l -p 7000/);
-    const logs = ok(await d.berth(['pod', 'logs', '--names', 'talk']));
-    assert.equal(logs, '');
+    ok(await d.berth(['run', '-d', '--pod', 'talk', '--name', 'echoer', 'busybox', 'echo', 'logged-line']));
+    await eventually(async () => assert.match(ok(await d.berth(['pod', 'logs', '--names', 'talk'])), /^echoer logged-line$/m));
+    assert.match(ok(await d.berth(['pod', 'logs', '-c', 'echoer', 'talk'])), /^[0-9a-f]{12} logged-line$/m);
   });
 
   it("a pod's published port reaches its container; a member cannot publish its own", async () => {
