@@ -2,12 +2,12 @@
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { SERVER_HEADERS, sendJson, sendNoContent } from '../http/responses.js';
-import { boolParam, intParam, readJson, timeParam } from '../http/request-body.js';
+import { boolParam, intParam, readJson } from '../http/request-body.js';
+import { logParams } from '../http/log-params.js';
 import { pumpOutput, streamMediaType } from '../http/hijack.js';
 import { formatLogTime } from '../../container/log-file.js';
 import { FilterArgs } from '../../filters/mod.js';
 import type { PodCreateRequest } from '../../pod/pod-options.js';
-import { InvalidArgumentError } from '../../errors.js';
 
 const BASE = '/berth/v1/pods';
 
@@ -71,19 +71,9 @@ export function podRoutes(r: Router, engine: Engine): void {
 
   r.add('GET', `${BASE}/:name/logs`, async (ctx) => {
     const q = ctx.query;
-    const stdout = boolParam(q, 'stdout');
-    const stderr = boolParam(q, 'stderr');
-    if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
-    const tailRaw = q.get('tail');
-    const tail = tailRaw && tailRaw !== 'all' ? Number(tailRaw) : undefined;
-    const since = timeParam(q, 'since');
-    const until = timeParam(q, 'until');
     const abort = new AbortController();
     const entries = pods.logs(ctx.params.name!, {
-      stdout, stderr, follow: boolParam(q, 'follow'),
-      ...(tail !== undefined && Number.isFinite(tail) ? { tail } : {}),
-      ...(since !== undefined ? { sinceNano: since } : {}),
-      ...(until !== undefined ? { untilNano: until } : {}),
+      ...logParams(q),
       containers: q.getAll('container'),
       names: boolParam(q, 'names'),
       signal: abort.signal,

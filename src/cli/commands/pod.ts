@@ -16,6 +16,7 @@ import { compileFormat, renderList, resolveFormat } from '../format/list-format.
 import { DEFAULT_POD_TABLE, POD_HEADERS, PodRow } from '../format/pod-context.js';
 import { alignColumns } from '../format/tabwriter.js';
 import { parsePublish } from '../container-options/port-spec.js';
+import { LOG_RANGE_FLAGS } from './logs.js';
 
 export const podCreateCommand: CommandDefinition = {
   name: 'pod create',
@@ -221,10 +222,7 @@ export const podLogsCommand: CommandDefinition = {
     list('container', 'c', 'Only the logs of this container of the pod'),
     bool('follow', 'f', 'Follow log output'),
     bool('names', undefined, 'Prefix lines with container names instead of IDs'),
-    str('since', undefined, 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
-    str('tail', 'n', 'Number of lines to show from the end of the logs', 'all'),
-    bool('timestamps', 't', 'Show timestamps'),
-    str('until', undefined, 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
+    ...LOG_RANGE_FLAGS,
   ],
   args: { min: 1, max: 1 },
   async run(ctx, cmd) {
