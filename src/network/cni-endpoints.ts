@@ -1,7 +1,7 @@
 // A sandbox's endpoints made and unmade by the CNI bridge plugin (ADD: veth, address, routes;
 // DEL: the interface and its host-local lease), with the endpoint rows that record them.
 import { access } from 'node:fs/promises';
-import { ConflictError, InvalidArgumentError, errorMessage } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidArgumentError, errorMessage } from '../errors.js';
 import type { EndpointSettings } from './api-types.js';
 import { bridgeCniConfig, ipamOnlyCniConfig } from './cni-config.js';
 import type { CniPlugins, CniResult } from './cni-exec.js';
@@ -144,7 +144,8 @@ function checkRequestedIp6(n: NetworkRow, requested: string | null, active: Endp
     throw new InvalidArgumentError(`Invalid address ${requested}: It does not belong to any of this network's subnets`);
   }
   const ip6 = formatIPv6(addr);
-  if (active.some((e) => e.networkId === n.id && e.ip6 === ip6)) throw new ConflictError('Address already in use');
+  // docker answers 403 here (its IPv4 path too; berth's IPv4 path keeps its 409).
+  if (active.some((e) => e.networkId === n.id && e.ip6 === ip6)) throw new ForbiddenError('Address already in use');
   return ip6;
 }
 
