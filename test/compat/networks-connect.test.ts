@@ -130,6 +130,23 @@ describe('network connect and disconnect', () => {
   });
 });
 
+describe('ps --filter network=', () => {
+  it('sees networks connected to and disconnected from a running container', async () => {
+    const net = await createNetwork('psf');
+    const id = await create('psf');
+    await t.ok('POST', `/containers/${id}/start`);
+    const listed = async (): Promise<boolean> => {
+      const r = await t.ok('GET', '/containers/json', { filters: { network: [net.name], label: [t.label] } });
+      return (r.body as { Id: string }[]).some((c) => c.Id === id);
+    };
+    assert.equal(await listed(), false);
+    await t.ok('POST', `/networks/${net.name}/connect`, { body: { Container: id } });
+    assert.equal(await listed(), true);
+    await t.ok('POST', `/networks/${net.name}/disconnect`, { body: { Container: id } });
+    assert.equal(await listed(), false);
+  });
+});
+
 describe('network names and inspect', () => {
   it('accepts a name with spaces and finds it by that name', async () => {
     const r = await t.api('POST', '/networks/create', { body: { Name: `${t.run} with spaces`, Labels: { 'berth.compat': t.run } } });
