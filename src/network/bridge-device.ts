@@ -56,16 +56,18 @@ async function ipBatch(cmds: string[]): Promise<void> {
 }
 
 /** Subnets the host already routes or has addresses in (to pick non-clashing ones). */
-export async function hostSubnets(): Promise<string[]> {
+export async function hostSubnets(family: 4 | 6 = 4): Promise<string[]> {
   const out: string[] = [];
-  const { stdout } = await execFileP('ip', ['-j', '-4', 'route', 'show', 'table', 'all']);
+  const { stdout } = await execFileP('ip', ['-j', `-${family}`, 'route', 'show', 'table', 'all']);
   for (const r of JSON.parse(stdout) as { dst: string; type?: string }[]) {
     if (r.dst === 'default' || (r.type && r.type !== 'unicast')) continue;
-    out.push(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
+    // Link-local routes exist on every interface; they never clash with a network's subnet.
+    if (family === 6 && r.dst.startsWith('fe80:')) continue;
+    out.push(r.dst.includes('/') ? r.dst : `${r.dst}/${family === 4 ? 32 : 128}`);
   }
-  const addrs = await execFileP('ip', ['-j', '-4', 'addr', 'show']);
+  const addrs = await execFileP('ip', ['-j', `-${family}`, 'addr', 'show']);
   for (const l of JSON.parse(addrs.stdout) as { addr_info?: { local: string; prefixlen: number }[] }[]) {
-    for (const a of l.addr_info ?? []) out.push(`${a.local}/${a.prefixlen}`);
+    for (const a of l.addr_info ?? []) if (!a.local.startsWith('fe80:')) out.push(`${a.local}/${a.prefixlen}`);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { EndpointSettings, NetworkCreateRequest, NetworkResource, NetworkSettingsApi, PortApi } from './api-types.js';
-import { bridgeExists, deleteBridge, ensureBridge } from './bridge-device.js';
+import { bridgeExists, deleteBridge, ensureBridge, hostSubnets } from './bridge-device.js';
 import { CniEndpoints, nextIfname } from './cni-endpoints.js';
 import { CniPlugins } from './cni-exec.js';
 import { checkConnect, checkDisconnect, notConnectedError } from './connect-rules.js';
@@ -146,7 +146,9 @@ export class NetworkService {
     const cfg = ipv4Config(req.IPAM?.Config);
     const cfg6 = ipv6Config(req.IPAM?.Config);
     if (req.EnableIPv6 && !cfg6) throw new NotFoundError(NO_IPV6_POOL);
-    const v6 = cfg6 ? subnet6Choice(cfg6, this.store.networks().flatMap((n) => (n.subnet6 ? [n.subnet6] : []))) : undefined;
+    const v6 = cfg6
+      ? subnet6Choice(cfg6, [...this.store.networks().flatMap((n) => (n.subnet6 ? [n.subnet6] : [])), ...(await hostSubnets(6))])
+      : undefined;
     const { subnet, gateway, ipRange } = await this.subnets.forRequest(cfg);
     const id = newId();
     const bridge = req.Options?.[BRIDGE_NAME_OPT] || bridgeNameFor(this.bridgePrefix, id);

@@ -90,11 +90,14 @@ export function ipv6Config(configs: IPAMConfigApi[] | null | undefined): IPAMCon
 /** docker's answer to EnableIPv6 without a v6 subnet (dockerd has no default IPv6 pool unless configured). */
 export const NO_IPV6_POOL = 'could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network';
 
-/** A requested IPv6 subnet with its gateway (`::1` of the subnet unless given) and ip-range, checked. */
+/**
+ * A requested IPv6 subnet with its gateway (`::1` of the subnet unless given) and ip-range, checked
+ * against `others` (other networks' v6 subnets and the host's, `addr/len`).
+ */
 export function subnet6Choice(cfg: IPAMConfigApi, others: string[]): { subnet: string; gateway: string; ipRange: string | null } {
   const subnet = parseCidr6(cfg.Subnet!);
   if (subnet.prefix > 126) throw new InvalidArgumentError(`subnet ${cfg.Subnet} is too small`);
-  if (others.some((o) => cidr6Overlaps(parseCidr6(o), subnet))) throw new ForbiddenError('Pool overlaps with other one on this address space');
+  if (others.some((o) => cidr6Overlaps(parseCidr6(o, true), subnet))) throw new ForbiddenError('Pool overlaps with other one on this address space');
   let gateway = subnet.base + 1n;
   if (cfg.Gateway) {
     gateway = parseIPv6(cfg.Gateway);
