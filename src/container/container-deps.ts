@@ -16,16 +16,21 @@ export interface NetworkRef {
   name: string;
 }
 
+export interface NetworkChange extends NetworkRef {
+  settings?: Record<string, unknown>;
+}
+
 /** What the network service does for a container (optional until networking is wired). */
 export interface ContainerNetworking {
   attach(c: ContainerRecord, filesDir: string): Promise<{ netns?: { path?: string; userns?: string } | 'host'; mounts: SpecMount[]; settings?: Record<string, unknown> }>;
   detach(c: ContainerRecord): Promise<void>;
   /** The network an ID, name or prefix names (NotFoundError when none). */
   network(ref: string): NetworkRef;
-  /** Joins a network: at once when the container runs, else only checked (made at its next start). */
-  connect(c: ContainerRecord, network: string, cfg: EndpointSettings | null, running: boolean): Promise<NetworkRef>;
+  /** Joins a network: at once when the container runs, else only checked (made at its next start).
+   *  For a running container, also its NetworkSettings after the change (`ps --filter network=` reads them). */
+  connect(c: ContainerRecord, network: string, cfg: EndpointSettings | null, running: boolean): Promise<NetworkChange>;
   /** Leaves a network: at once when the container runs, else only checked. */
-  disconnect(c: ContainerRecord, network: string, running: boolean, force: boolean): Promise<NetworkRef>;
+  disconnect(c: ContainerRecord, network: string, running: boolean, force: boolean): Promise<NetworkChange>;
 }
 
 /** What the volume service does for a container (optional until volumes are wired). */

@@ -31,6 +31,7 @@ export async function connectNetwork(core: ContainerCore, idOrName: string, netw
   await core.locked(id, async () => {
     const c = core.store.resolve(id);
     const n = await networking.connect(c, network, cfg, isRunning(c));
+    if (n.settings) c.networkSettings = n.settings;
     const eps = { ...endpointsConfigOf(c) };
     const key = keyOfNetwork(eps, n.id, idOfKey(networking));
     if (key) delete eps[key];
@@ -50,7 +51,8 @@ export async function disconnectNetwork(core: ContainerCore, idOrName: string, n
     const n = networking.network(network);
     const key = keyOfNetwork(eps, n.id, idOfKey(networking));
     if (!running && !key) throw new ForbiddenError(`container ${c.id} is not connected to network ${n.name}`);
-    await networking.disconnect(c, network, running, force);
+    const changed = await networking.disconnect(c, network, running, force);
+    if (changed.settings) c.networkSettings = changed.settings;
     if (key) delete eps[key];
     setEndpointsConfig(c, eps);
     core.store.update(c);

@@ -10,6 +10,10 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
     const u = networks.usernsOf(netnsPath);
     return u ? { userns: u } : {};
   };
+  const settingsOf = (id: string): { settings?: Record<string, unknown> } => {
+    const s = networks.networkSettings(id);
+    return s ? { settings: s as unknown as Record<string, unknown> } : {};
+  };
   return {
     async attach(c, filesDir) {
       let mode = String(c.hostConfig.NetworkMode ?? 'bridge');
@@ -44,13 +48,15 @@ export function networkingFor(networks: NetworkService, containers: () => Contai
     },
     async connect(c, network, cfg, running) {
       const n = running ? networks.find(network) : networks.checkConnect(network, String(c.hostConfig.NetworkMode ?? 'bridge'), cfg);
-      if (running) await networks.connect(n.id, c.id, cfg);
-      return { id: n.id, name: n.name };
+      if (!running) return { id: n.id, name: n.name };
+      await networks.connect(n.id, c.id, cfg);
+      return { id: n.id, name: n.name, ...settingsOf(c.id) };
     },
     async disconnect(c, network, running, force) {
       const n = running ? networks.find(network) : networks.checkDisconnect(network, String(c.hostConfig.NetworkMode ?? 'bridge'));
-      if (running) await networks.disconnect(n.id, c.id, force);
-      return { id: n.id, name: n.name };
+      if (!running) return { id: n.id, name: n.name };
+      await networks.disconnect(n.id, c.id, force);
+      return { id: n.id, name: n.name, ...settingsOf(c.id) };
     },
   };
 }

@@ -2,6 +2,7 @@
 // CNI ADD), so its gateway address exists for the DNS server and the firewall rules from the start.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { writeFile } from 'node:fs/promises';
 
 const execFileP = promisify(execFile);
 
@@ -9,6 +10,8 @@ export interface BridgeSpec {
   name: string;
   /** Gateway address with prefix length, e.g. 10.231.1.1/24. */
   address: string;
+  /** The IPv6 gateway address with prefix length, on dual-stack networks. */
+  address6?: string;
   mtu?: number;
 }
 
@@ -28,9 +31,14 @@ export async function ensureBridge(spec: BridgeSpec): Promise<void> {
   }
   const { stdout } = await execFileP('ip', ['-j', 'addr', 'show', 'dev', spec.name]);
   const info = JSON.parse(stdout) as { addr_info?: { family: string; local: string; prefixlen: number }[] }[];
-  const has = (info[0]?.addr_info ?? []).some((a) => `${a.local}/${a.prefixlen}` === spec.address);
+  const has = (addr: string): boolean => (info[0]?.addr_info ?? []).some((a) => `${a.local}/${a.prefixlen}` === addr);
   const cmds: string[] = [];
-  if (!has) cmds.push(`addr add ${spec.address} dev ${spec.name}`);
+  if (!has(spec.address)) cmds.push(`addr add ${spec.address} dev ${spec.name}`);
+  if (spec.address6) {
+    // A fresh bridge may have IPv6 off (a host default); nodad: the gateway answers at once, as docker's.
+    await writeFile(`/proc/sys/net/ipv6/conf/${spec.name}/disable_ipv6`, '0').catch(() => undefined);
+    if (!has(spec.address6)) cmds.push(`addr add ${spec.address6} dev ${spec.name} nodad`);
+  }
   if (spec.mtu) cmds.push(`link set dev ${spec.name} mtu ${spec.mtu}`);
   cmds.push(`link set dev ${spec.name} up`);
   await ipBatch(cmds);
@@ -48,16 +56,18 @@ async function ipBatch(cmds: string[]): Promise<void> {
 }
 
 /** Subnets the host already routes or has addresses in (to pick non-clashing ones). */
-export async function hostSubnets(): Promise<string[]> {
+export async function hostSubnets(family: 4 | 6 = 4): Promise<string[]> {
   const out: string[] = [];
-  const { stdout } = await execFileP('ip', ['-j', '-4', 'route', 'show', 'table', 'all']);
+  const { stdout } = await execFileP('ip', ['-j', `-${family}`, 'route', 'show', 'table', 'all']);
   for (const r of JSON.parse(stdout) as { dst: string; type?: string }[]) {
     if (r.dst === 'default' || (r.type && r.type !== 'unicast')) continue;
-    out.push(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
+    // Link-local routes exist on every interface; they never clash with a network's subnet.
+    if (family === 6 && r.dst.startsWith('fe80:')) continue;
+    out.push(r.dst.includes('/') ? r.dst : `${r.dst}/${family === 4 ? 32 : 128}`);
   }
-  const addrs = await execFileP('ip', ['-j', '-4', 'addr', 'show']);
+  const addrs = await execFileP('ip', ['-j', `-${family}`, 'addr', 'show']);
   for (const l of JSON.parse(addrs.stdout) as { addr_info?: { local: string; prefixlen: number }[] }[]) {
-    for (const a of l.addr_info ?? []) out.push(`${a.local}/${a.prefixlen}`);
+    for (const a of l.addr_info ?? []) if (!a.local.startsWith('fe80:')) out.push(`${a.local}/${a.prefixlen}`);
   }
   return out;
 }

@@ -1,13 +1,14 @@
 // A sandbox's endpoints made and unmade by the CNI bridge plugin (ADD: veth, address, routes;
 // DEL: the interface and its host-local lease), with the endpoint rows that record them.
 import { access } from 'node:fs/promises';
-import { ConflictError, InvalidArgumentError, errorMessage } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidArgumentError, errorMessage } from '../errors.js';
 import type { EndpointSettings } from './api-types.js';
 import { bridgeCniConfig, ipamOnlyCniConfig } from './cni-config.js';
 import type { CniPlugins, CniResult } from './cni-exec.js';
 import { listLeases, removeLease } from './host-local-leases.js';
 import { cidrContains, parseCidr, parseIPv4 } from './ipv4.js';
-import { newId, type NetworkRecords } from './network-records.js';
+import { cidr6Contains, formatIPv6, parseCidr6, parseIPv6 } from './ipv6.js';
+import { newId, usesIPv6, type NetworkRecords } from './network-records.js';
 import type { EndpointRow, NetworkRow, SandboxRow } from './network-store.js';
 
 const MAC_RE = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
@@ -16,7 +17,7 @@ const MAC_RE = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
 export function blankEndpoint(sandboxId: string, networkId: string): EndpointRow {
   return {
     id: newId(), sandboxId, networkId, ifname: null, ip: null, prefixLen: null, gateway: null, mac: null,
-    aliases: [], requestedIp: null, links: [], state: 'active',
+    aliases: [], requestedIp: null, links: [], state: 'active', ip6: null, prefixLen6: null, gateway6: null, requestedIp6: null,
   };
 }
 
@@ -53,6 +54,7 @@ export class CniEndpoints {
         throw new ConflictError(`Address already in use`);
       }
     }
+    const requestedIp6 = usesIPv6(n) ? checkRequestedIp6(n, cfg?.IPAMConfig?.IPv6Address || null, this.records.activeEndpoints()) : null;
     const mac = cfg?.MacAddress || null;
     if (mac && !MAC_RE.test(mac)) throw new InvalidArgumentError(`invalid MAC address: ${mac}`);
     const ep: EndpointRow = {
@@ -60,6 +62,7 @@ export class CniEndpoints {
       ifname,
       aliases: aliasesOf(n, cfg),
       requestedIp,
+      requestedIp6,
       links: cfg?.Links ?? [],
     };
     store.insertEndpoint(ep);
@@ -71,21 +74,27 @@ export class CniEndpoints {
         netns: s.netnsPath!,
         ifname,
         config: bridgeCniConfig(n, primary, this.ipamDir),
-        args: requestedIp || mac ? { IgnoreUnknown: '1', ...(requestedIp ? { IP: requestedIp } : {}), ...(mac ? { MAC: mac } : {}) } : undefined,
+        args: cniArgs([requestedIp, requestedIp6].filter((a) => a !== null), mac),
       });
     } catch (err) {
-      if (requestedIp && /already|requested IP/i.test(errorMessage(err))) {
+      if ((requestedIp || requestedIp6) && /already|requested IP/i.test(errorMessage(err))) {
         throw new ConflictError(`Address already in use`);
       }
       throw err;
     }
-    const ipInfo = result.ips?.[0];
     const iface = result.interfaces?.find((i) => i.sandbox && i.name === ifname);
-    if (ipInfo) {
-      const [ip, prefix] = ipInfo.address.split('/');
-      ep.ip = ip!;
-      ep.prefixLen = Number(prefix);
-      ep.gateway = ipInfo.gateway ?? n.gateway;
+    for (const ipInfo of result.ips ?? []) {
+      const [ip, prefix] = ipInfo.address.split('/') as [string, string];
+      if (ip.includes(':')) {
+        if (ep.ip6) continue;
+        ep.ip6 = ip;
+        ep.prefixLen6 = Number(prefix);
+        ep.gateway6 = ipInfo.gateway ?? n.gateway6;
+      } else if (!ep.ip) {
+        ep.ip = ip;
+        ep.prefixLen = Number(prefix);
+        ep.gateway = ipInfo.gateway ?? n.gateway;
+      }
     }
     ep.mac = iface?.mac ?? null;
     store.updateEndpoint(ep);
@@ -118,6 +127,26 @@ export class CniEndpoints {
       await removeLease(this.ipamDir, lease);
     }
   }
+}
+
+/** host-local's CNI_ARGS: `IP` (one address per family, comma-separated) and the bridge plugin's `MAC`. */
+function cniArgs(ips: string[], mac: string | null): Record<string, string> | undefined {
+  if (ips.length === 0 && !mac) return undefined;
+  return { IgnoreUnknown: '1', ...(ips.length > 0 ? { IP: ips.join(',') } : {}), ...(mac ? { MAC: mac } : {}) };
+}
+
+/** An `IPv6Address` asked for on a dual-stack network, with docker's refusals; canonical form. */
+function checkRequestedIp6(n: NetworkRow, requested: string | null, active: EndpointRow[]): string | null {
+  if (!requested) return null;
+  if (n.isDefault) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
+  const addr = parseIPv6(requested);
+  if (!cidr6Contains(parseCidr6(n.subnet6!), addr)) {
+    throw new InvalidArgumentError(`Invalid address ${requested}: It does not belong to any of this network's subnets`);
+  }
+  const ip6 = formatIPv6(addr);
+  // docker answers 403 here (its IPv4 path too; berth's IPv4 path keeps its 409).
+  if (active.some((e) => e.networkId === n.id && e.ip6 === ip6)) throw new ForbiddenError('Address already in use');
+  return ip6;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -230,6 +230,7 @@ export class ContainerAttachment {
       hostname: c.hostname,
       ...(c.domainname ? { domainname: c.domainname } : {}),
       ...(first?.ip ? { address: first.ip } : {}),
+      ...(first?.ip6 ? { address6: first.ip6 } : {}),
       extraHosts,
       links,
       ...(userNet?.gateway ? { embeddedServer: userNet.gateway } : {}),

@@ -39,6 +39,8 @@ export interface EtcFilesRequest {
   domainname?: string;
   /** The container's address on its first network (its own line in /etc/hosts). */
   address?: string;
+  /** Its IPv6 address there, on a dual-stack network (a second line with the same names). */
+  address6?: string;
   extraHosts?: HostsEntry[];
   /** Legacy --link entries (default bridge). */
   links?: HostsEntry[];
@@ -81,8 +83,9 @@ export function renderEtcFiles(r: EtcFilesRequest, host: HostEtc): EtcFilesConte
   if (r.layout === 'build-step') hosts = renderBuildStepHostsFile(r.hostname, extra);
   else if (onHost && extra.length === 0) hosts = host.hosts;
   else {
-    const self = r.address && !onHost ? { ip: r.address, names: selfNames(r.hostname, r.domainname) } : undefined;
-    hosts = renderHostsFile({ ...(self ? { self } : {}), extra, links: r.links ?? [] });
+    const names = selfNames(r.hostname, r.domainname);
+    const self = onHost ? [] : [r.address, r.address6].flatMap((ip) => (ip ? [{ ip, names }] : []));
+    hosts = renderHostsFile({ self, extra, links: r.links ?? [] });
   }
   const resolvConf = containerResolvConf({
     host: parseResolvConf(host.resolvConf),

@@ -3,7 +3,7 @@
 // reverse (an address to `<container>.<network>`).
 import type { EndpointRow, NetworkRow, NetworkStore, SandboxRow } from './network-store.js';
 
-/** network ID → name → addresses. */
+/** network ID → name → addresses (IPv4 and IPv6 ones). */
 export type NameIndex = Map<string, Map<string, string[]>>;
 
 /** A container's names on one network (its endpoint's): name, aliases, short ID. */
@@ -19,6 +19,7 @@ export function buildNameIndex(sandboxes: SandboxRow[], endpoints: EndpointRow[]
   for (const e of endpoints) {
     const s = attached.get(e.sandboxId);
     if (!s || !e.ip || e.state !== 'active') continue;
+    const addrs = e.ip6 ? [e.ip, e.ip6] : [e.ip];
     const n = networkOf(e.networkId);
     if (!n) continue;
     let names = idx.get(n.id);
@@ -26,7 +27,7 @@ export function buildNameIndex(sandboxes: SandboxRow[], endpoints: EndpointRow[]
     for (const base of dnsNamesOf(s, e)) {
       for (const name of [base.toLowerCase(), `${base}.${n.name}`.toLowerCase()]) {
         const list = names.get(name) ?? [];
-        if (!list.includes(e.ip)) list.push(e.ip);
+        for (const a of addrs) if (!list.includes(a)) list.push(a);
         names.set(name, list);
       }
     }
@@ -37,7 +38,7 @@ export function buildNameIndex(sandboxes: SandboxRow[], endpoints: EndpointRow[]
 /** `<container>.<network>` for an address of `n`'s endpoints (`endpoints` are the network's). */
 export function reverseName(n: NetworkRow, ip: string, endpoints: EndpointRow[], sandboxOf: (id: string) => SandboxRow | undefined): string | undefined {
   for (const e of endpoints) {
-    if (e.ip !== ip || e.state !== 'active') continue;
+    if ((e.ip !== ip && e.ip6 !== ip) || e.state !== 'active') continue;
     const s = sandboxOf(e.sandboxId);
     if (s?.state === 'attached' && s.containerName) return `${s.containerName}.${n.name}`;
   }

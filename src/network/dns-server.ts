@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Question } from 'dns-packet';
+import { ip6FromArpa } from './ipv6.js';
 
 export interface Upstream {
   host: string;
@@ -139,10 +140,12 @@ export class DnsServer {
     }
     const ips = this.o.records.lookup(name);
     if (!ips) return undefined;
-    if (q.type === 'A') {
-      return { answers: ips.map((ip) => ({ type: 'A' as const, name: q.name, ttl: TTL, data: ip })), rcode: 0 };
+    if (q.type === 'A' || q.type === 'AAAA') {
+      const family = q.type === 'A' ? 4 : 6;
+      const type = q.type;
+      return { answers: ips.filter((ip) => net.isIP(ip) === family).map((ip) => ({ type, name: q.name, ttl: TTL, data: ip })), rcode: 0 };
     }
-    // The name is ours but has no record of this type (IPv4-only networks): an empty NOERROR answer.
+    // The name is ours but has no record of this type: an empty NOERROR answer.
     return { answers: [], rcode: 0 };
   }
 
@@ -165,10 +168,10 @@ function reply(query: DecodedPacket, answers: Answer[], rcode: number): Buffer {
   return dnsPacket.encode({ type: 'response', id: query.id, flags, questions: query.questions, answers });
 }
 
-/** `4.3.2.1.in-addr.arpa` → `1.2.3.4`. */
+/** `4.3.2.1.in-addr.arpa` → `1.2.3.4`; a nibble-form `….ip6.arpa` → its IPv6 address. */
 function ptrToIp(name: string): string | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/.exec(name);
-  return m ? `${m[4]}.${m[3]}.${m[2]}.${m[1]}` : undefined;
+  return m ? `${m[4]}.${m[3]}.${m[2]}.${m[1]}` : ip6FromArpa(name);
 }
 
 function askUdp(up: Upstream, msg: Buffer, timeoutMs: number): Promise<Buffer> {

@@ -3,6 +3,9 @@
 // network list and loaded with one `iptables-restore --noflush` (declaring a chain flushes it), so a
 // change is one exec and atomic, and rules of removed networks cannot linger.
 //
+// IPv6: the same rules for dual-stack networks, loaded by ip6tables into chains of the same names
+// (berth's DNS server listens on the IPv4 gateway only, so there is no v6 INPUT rule).
+//
 // Per network, once, not per container: the CNI bridge plugin's per-container `ipMasq` costs two
 // dozen iptables calls per ADD/DEL; one MASQUERADE rule for the subnet does the same work.
 import { execFile } from 'node:child_process';
@@ -21,6 +24,18 @@ export interface FirewallNetwork {
   icc: boolean;
   /** berthd's DNS server listens on the gateway address. */
   dns: boolean;
+  /** A dual-stack network's IPv6 subnet. */
+  subnet6?: string;
+}
+
+export type IpFamily = 4 | 6;
+
+const TOOLS = { 4: { cmd: 'iptables', restore: 'iptables-restore' }, 6: { cmd: 'ip6tables', restore: 'ip6tables-restore' } } as const;
+
+/** The networks as the rules of one family see them: for IPv6, the dual-stack ones by their v6 subnet. */
+export function networksOfFamily(networks: FirewallNetwork[], family: IpFamily): FirewallNetwork[] {
+  if (family === 4) return networks;
+  return networks.flatMap((n) => (n.subnet6 ? [{ ...n, subnet: n.subnet6, dns: false }] : []));
 }
 
 export interface ChainNames {
@@ -85,53 +100,91 @@ const JUMPS = (c: ChainNames): [table: string, chain: string, target: string][] 
   ['nat', 'POSTROUTING', c.postrouting],
 ];
 
-/** Loads the rules and makes sure the built-in chains jump to berth's chains first. */
+/**
+ * Loads the rules of both families and makes sure the built-in chains jump to berth's chains first.
+ * Without a dual-stack network the IPv6 chains are not made (and are removed if a last one went).
+ */
 export async function applyRules(prefix: string, networks: FirewallNetwork[]): Promise<void> {
-  await iptablesRestore(renderRules(prefix, networks));
-  for (const [table, chain, target] of JUMPS(chainNames(prefix))) {
-    try {
-      await execFileP('iptables', ['-w', '-t', table, '-C', chain, '-j', target]);
-    } catch {
-      await execFileP('iptables', ['-w', '-t', table, '-I', chain, '1', '-j', target]);
-    }
-  }
-  if (networks.some((n) => !n.internal)) await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
+  await applyFamily(prefix, networks, 4);
+  const v6 = networksOfFamily(networks, 6);
+  if (v6.length > 0) await applyFamily(prefix, networks, 6);
+  else if (await chainExists(6, 'filter', chainNames(prefix).forward)) await removeFamily(prefix, 6);
 }
 
-/** Removes berth's chains and the jumps to them (daemon teardown, tests). Idempotent. */
+async function applyFamily(prefix: string, networks: FirewallNetwork[], family: IpFamily): Promise<void> {
+  const own = networksOfFamily(networks, family);
+  await restore(family, renderRules(prefix, own));
+  for (const [table, chain, target] of JUMPS(chainNames(prefix))) {
+    if (!(await chainJumps(family, table, chain, target))) {
+      await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-I', chain, '1', '-j', target]);
+    }
+  }
+  if (own.some((n) => !n.internal)) {
+    await writeFile(family === 4 ? '/proc/sys/net/ipv4/ip_forward' : '/proc/sys/net/ipv6/conf/all/forwarding', '1');
+  }
+}
+
+/** Removes berth's chains and the jumps to them, both families (daemon teardown, tests). Idempotent. */
 export async function removeRules(prefix: string): Promise<void> {
+  await removeFamily(prefix, 4);
+  await removeFamily(prefix, 6);
+}
+
+async function removeFamily(prefix: string, family: IpFamily): Promise<void> {
+  const cmd = TOOLS[family].cmd;
   for (const [table, chain, target] of JUMPS(chainNames(prefix))) {
     for (;;) {
       try {
-        await execFileP('iptables', ['-w', '-t', table, '-D', chain, '-j', target]);
+        await execFileP(cmd, ['-w', '-t', table, '-D', chain, '-j', target]);
       } catch {
         break;
       }
     }
-    await execFileP('iptables', ['-w', '-t', table, '-F', target]).catch(() => undefined);
-    await execFileP('iptables', ['-w', '-t', table, '-X', target]).catch(() => undefined);
+    await execFileP(cmd, ['-w', '-t', table, '-F', target]).catch(() => undefined);
+    await execFileP(cmd, ['-w', '-t', table, '-X', target]).catch(() => undefined);
   }
 }
 
-/** Every rule line of berth's chains (diagnostics and leak checks). */
+/** Every rule line of berth's chains, IPv4's then IPv6's (diagnostics and leak checks). */
 export async function listRules(prefix: string): Promise<string[]> {
   const c = chainNames(prefix);
   const out: string[] = [];
-  for (const [table, chain] of [['filter', c.forward], ['filter', c.input], ['nat', c.postrouting]] as const) {
-    try {
-      const { stdout } = await execFileP('iptables', ['-w', '-t', table, '-S', chain]);
-      out.push(...stdout.split('\n').filter((l) => l.startsWith('-A ')));
-    } catch {
-      // chain absent
+  for (const family of [4, 6] as const) {
+    for (const [table, chain] of [['filter', c.forward], ['filter', c.input], ['nat', c.postrouting]] as const) {
+      try {
+        const { stdout } = await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-S', chain]);
+        out.push(...stdout.split('\n').filter((l) => l.startsWith('-A ')));
+      } catch {
+        // chain absent
+      }
     }
   }
   return out;
 }
 
-function iptablesRestore(text: string): Promise<void> {
+async function chainJumps(family: IpFamily, table: string, chain: string, target: string): Promise<boolean> {
+  try {
+    await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-C', chain, '-j', target]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function chainExists(family: IpFamily, table: string, chain: string): Promise<boolean> {
+  try {
+    await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-S', chain]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function restore(family: IpFamily, text: string): Promise<void> {
+  const tool = TOOLS[family].restore;
   return new Promise((resolve, reject) => {
-    const child = execFile('iptables-restore', ['-w', '--noflush'], (err, _out, stderr) => {
-      if (err) reject(new Error(`iptables-restore failed: ${stderr.trim() || err.message}`));
+    const child = execFile(tool, ['-w', '--noflush'], (err, _out, stderr) => {
+      if (err) reject(new Error(`${tool} failed: ${stderr.trim() || err.message}`));
       else resolve();
     });
     child.stdin?.end(text);

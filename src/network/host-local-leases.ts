@@ -1,6 +1,7 @@
 // The host-local IPAM plugin's leases on disk: `<dataDir>/<network id>/<ip>` holding the owner
 // (the sandbox ID given to CNI) and the interface name, one a line.
 import { readFile, readdir, rm } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 
 export interface Lease {
@@ -16,7 +17,7 @@ export async function listLeases(ipamDir: string): Promise<Lease[]> {
   for (const net of nets) {
     const files = await readdir(join(ipamDir, net)).catch(() => [] as string[]);
     for (const f of files) {
-      if (!/^\d+\.\d+\.\d+\.\d+$/.test(f)) continue;
+      if (isIP(f) === 0) continue;
       const text = await readFile(join(ipamDir, net, f), 'utf8').catch(() => '');
       const [owner = '', ifname = 'eth0'] = text.split(/\r?\n/);
       out.push({ network: net, ip: f, owner: owner.trim(), ifname: ifname.trim() });

@@ -34,8 +34,8 @@ export function parseExtraHosts(values: string[], hostGatewayIp: string | undefi
 }
 
 export interface HostsFileOptions {
-  /** The container's own address and names (hostname, and on the default bridge nothing else). */
-  self?: HostsEntry;
+  /** The container's own addresses (IPv4, then IPv6 on dual-stack networks) and names. */
+  self?: HostsEntry[];
   extra: HostsEntry[];
   /** Legacy --link entries. */
   links?: HostsEntry[];
@@ -43,7 +43,7 @@ export interface HostsFileOptions {
 
 export function renderHostsFile(o: HostsFileOptions): string {
   const entries = [...DEFAULT_ENTRIES, ...o.extra, ...(o.links ?? [])];
-  if (o.self) entries.push(o.self);
+  entries.push(...(o.self ?? []));
   return renderEntries(entries);
 }
 

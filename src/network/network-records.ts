@@ -13,6 +13,7 @@ export const MTU_OPT = 'com.docker.network.driver.mtu';
 const HOST_BINDING_OPT = 'com.docker.network.bridge.host_binding_ipv4';
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const PREDEFINED = ['bridge', 'host', 'none'];
+const NO_IPV6 = { subnet6: null, gateway6: null, ipRange6: null } as const;
 
 /** docker's 64-hex-digit IDs (networks, sandboxes, endpoints). */
 export const newId = (): string => randomBytes(32).toString('hex');
@@ -30,7 +31,7 @@ export function hasDns(n: NetworkRow): boolean {
 
 export function builtinNetworkRow(name: string, driver: string): NetworkRow {
   return {
-    id: newId(), name, driver, bridge: null, subnet: null, gateway: null, ipRange: null, internal: false,
+    id: newId(), name, driver, bridge: null, subnet: null, gateway: null, ipRange: null, ...NO_IPV6, internal: false,
     attachable: false, enableIPv6: false, options: {}, labels: {}, ipamOptions: null, auxAddresses: null,
     created: ZERO_TIME, builtin: true, isDefault: false,
   };
@@ -45,6 +46,7 @@ export function defaultBridgeRow(bridge: string, subnet: string, gateway: string
     subnet,
     gateway,
     ipRange: null,
+    ...NO_IPV6,
     internal: false,
     attachable: false,
     enableIPv6: false,
@@ -76,7 +78,6 @@ export function checkCreateRequest(req: NetworkCreateRequest, existing: NetworkR
   }
   const driver = req.Driver || 'bridge';
   if (driver !== 'bridge') throw new NotFoundError(`plugin "${driver}" not found`);
-  if (req.EnableIPv6) throw new InvalidArgumentError('IPv6 networks are not supported by berth yet');
   if (req.ConfigOnly || req.ConfigFrom?.Network) throw new InvalidArgumentError('config-only networks are not supported');
   if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') throw new NotFoundError(`plugin "${req.IPAM.Driver}" not found`);
 }
@@ -85,7 +86,8 @@ export function checkCreateRequest(req: NetworkCreateRequest, existing: NetworkR
 export function userNetworkRow(req: NetworkCreateRequest, id: string, bridge: string, ipam: UserNetworkIpam): NetworkRow {
   return {
     id, name: req.Name, driver: 'bridge', bridge, subnet: ipam.subnet, gateway: ipam.gateway, ipRange: ipam.ipRange,
-    internal: req.Internal === true, attachable: req.Attachable === true, enableIPv6: false, options: { ...(req.Options ?? {}) },
+    subnet6: ipam.v6?.subnet ?? null, gateway6: ipam.v6?.gateway ?? null, ipRange6: ipam.v6?.ipRange ?? null,
+    internal: req.Internal === true, attachable: req.Attachable === true, enableIPv6: req.EnableIPv6 === true, options: { ...(req.Options ?? {}) },
     labels: { ...(req.Labels ?? {}) }, ipamOptions: req.IPAM?.Options ?? null, auxAddresses: ipam.auxAddresses ?? null,
     created: new Date().toISOString(), builtin: false, isDefault: false,
   };
@@ -96,6 +98,12 @@ export interface UserNetworkIpam {
   gateway: string;
   ipRange: string | null;
   auxAddresses?: Record<string, string>;
+  v6?: { subnet: string; gateway: string; ipRange: string | null };
+}
+
+/** A network whose containers get IPv6 addresses (docker keeps a v6 subnet of a network without EnableIPv6 unused). */
+export function usesIPv6(n: NetworkRow): boolean {
+  return n.enableIPv6 && n.subnet6 !== null;
 }
 
 /** `<prefix>-<id…>`, at most 15 characters (an interface name's limit). */

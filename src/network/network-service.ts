@@ -5,9 +5,9 @@
 // container /etc files, the docker-format view and the list filters.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, ForbiddenError, InvalidArgumentError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { EndpointSettings, NetworkCreateRequest, NetworkResource, NetworkSettingsApi, PortApi } from './api-types.js';
-import { bridgeExists, deleteBridge, ensureBridge } from './bridge-device.js';
+import { bridgeExists, deleteBridge, ensureBridge, hostSubnets } from './bridge-device.js';
 import { CniEndpoints, nextIfname } from './cni-endpoints.js';
 import { CniPlugins } from './cni-exec.js';
 import { checkConnect, checkDisconnect, notConnectedError } from './connect-rules.js';
@@ -17,19 +17,20 @@ import { DnsNameIndex } from './dns-name-index.js';
 import { applyRules, listRules, removeRules } from './firewall-rules.js';
 import { listLeases, removeNetworkLeases } from './host-local-leases.js';
 import { formatCidr, formatIPv4, parseCidr } from './ipv4.js';
+import { parseCidr6 } from './ipv6.js';
 import { listNetns, prepareNetnsDir, usernsFileOf, type NetnsOwner } from './netns.js';
 import { NetworkDns } from './network-dns.js';
 import { filterNetworkList, filterPrunable } from './network-filters.js';
 import { FilterArgs } from '../filters/mod.js';
 import {
   BRIDGE_NAME_OPT, ICC_OPT, MASQ_OPT, NetworkRecords, bridgeNameFor, builtinNetworkRow, checkCreateRequest, defaultBridgeRow,
-  hasDns, mtuOf, newId, userNetworkRow,
+  hasDns, mtuOf, newId, userNetworkRow, usesIPv6,
 } from './network-records.js';
 import { NetworkStore, type NetworkRow, type SandboxRow } from './network-store.js';
 import { networkResourceView, portsView } from './network-view.js';
 import { PortPublisher } from './port-publisher.js';
 import { SandboxPool } from './sandbox-pool.js';
-import { SubnetAllocator, ipv4Config } from './subnet-allocator.js';
+import { NO_IPV6_POOL, SubnetAllocator, ipv4Config, ipv6Config, subnet6Choice } from './subnet-allocator.js';
 import type { Allocations, NetworkServiceOptions } from './network-service-options.js';
 
 export type { AttachRequest, AttachResult, ContainerFiles } from './container-attachment.js';
@@ -143,6 +144,11 @@ export class NetworkService {
   async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
     checkCreateRequest(req, this.store.networks());
     const cfg = ipv4Config(req.IPAM?.Config);
+    const cfg6 = ipv6Config(req.IPAM?.Config);
+    if (req.EnableIPv6 && !cfg6) throw new NotFoundError(NO_IPV6_POOL);
+    const v6 = cfg6
+      ? subnet6Choice(cfg6, [...this.store.networks().flatMap((n) => (n.subnet6 ? [n.subnet6] : [])), ...(await hostSubnets(6))])
+      : undefined;
     const { subnet, gateway, ipRange } = await this.subnets.forRequest(cfg);
     const id = newId();
     const bridge = req.Options?.[BRIDGE_NAME_OPT] || bridgeNameFor(this.bridgePrefix, id);
@@ -152,6 +158,7 @@ export class NetworkService {
     }
     const row = userNetworkRow(req, id, bridge, {
       subnet: formatCidr(subnet), gateway: formatIPv4(gateway), ipRange, ...(cfg.AuxiliaryAddresses ? { auxAddresses: cfg.AuxiliaryAddresses } : {}),
+      ...(v6 ? { v6 } : {}),
     });
     this.store.insertNetwork(row);
     try {
@@ -240,8 +247,10 @@ export class NetworkService {
       throw err;
     });
     this.names.invalidate();
-    if (ep.ip && s.filesDir) {
-      await addHostsAddress(s.filesDir, ep.ip, { ...(firstIp ? { namesOf: firstIp } : {}), names: [s.hostname ?? s.containerName ?? ''] });
+    if (s.filesDir) {
+      for (const ip of [ep.ip, ep.ip6]) {
+        if (ip) await addHostsAddress(s.filesDir, ip, { ...(firstIp ? { namesOf: firstIp } : {}), names: [s.hostname ?? s.containerName ?? ''] });
+      }
     }
     this.o.events?.emit('network', 'connect', n.id, { container: s.containerId!, name: n.name, type: n.driver });
   }
@@ -254,7 +263,7 @@ export class NetworkService {
     const ep = this.store.endpointsOfSandbox(s.id).find((e) => e.networkId === n.id);
     if (!ep) throw notConnectedError(containerId, n);
     await this.dropEndpoint(s, n.id);
-    if (ep.ip && s.filesDir) await removeHostsAddress(s.filesDir, ep.ip);
+    if (s.filesDir) for (const ip of [ep.ip, ep.ip6]) if (ip) await removeHostsAddress(s.filesDir, ip);
     this.o.events?.emit('network', 'disconnect', n.id, { container: s.containerId!, name: n.name, type: n.driver });
   }
 
@@ -326,7 +335,10 @@ export class NetworkService {
   }
 
   private async bringUpBridge(n: NetworkRow): Promise<void> {
-    await ensureBridge({ name: n.bridge!, address: `${n.gateway}/${parseCidr(n.subnet!).prefix}`, mtu: mtuOf(n) });
+    await ensureBridge({
+      name: n.bridge!, address: `${n.gateway}/${parseCidr(n.subnet!).prefix}`, mtu: mtuOf(n),
+      ...(usesIPv6(n) ? { address6: `${n.gateway6}/${parseCidr6(n.subnet6!).prefix}` } : {}),
+    });
   }
 
   private async syncRules(): Promise<void> {
@@ -339,6 +351,7 @@ export class NetworkService {
       masquerade: n.options[MASQ_OPT] !== 'false',
       icc: n.options[ICC_OPT] !== 'false',
       dns: hasDns(n),
+      ...(usesIPv6(n) ? { subnet6: n.subnet6! } : {}),
     })));
   }
 }

@@ -13,6 +13,10 @@ export interface NetworkRow {
   subnet: string | null;
   gateway: string | null;
   ipRange: string | null;
+  /** The IPv6 subnet and gateway (docker records a v6 subnet even without EnableIPv6; only then is it used). */
+  subnet6: string | null;
+  gateway6: string | null;
+  ipRange6: string | null;
   internal: boolean;
   attachable: boolean;
   enableIPv6: boolean;
@@ -65,9 +69,13 @@ export interface EndpointRow {
   ip: string | null;
   prefixLen: number | null;
   gateway: string | null;
+  ip6: string | null;
+  prefixLen6: number | null;
+  gateway6: string | null;
   mac: string | null;
   aliases: string[];
   requestedIp: string | null;
+  requestedIp6: string | null;
   links: string[];
   state: 'active' | 'releasing';
 }
@@ -94,6 +102,13 @@ CREATE INDEX IF NOT EXISTS network_endpoints_by_sandbox ON network_endpoints(san
 CREATE INDEX IF NOT EXISTS network_endpoints_by_network ON network_endpoints(network_id);
 `;
 
+/** Columns added after the first schema (IPv6), added to an older database's tables. */
+const ADDED_COLUMNS: [table: string, column: string][] = [
+  ['networks', 'subnet6 TEXT'], ['networks', 'gateway6 TEXT'], ['networks', 'ip_range6 TEXT'],
+  ['network_endpoints', 'ip6 TEXT'], ['network_endpoints', 'prefix_len6 INTEGER'], ['network_endpoints', 'gateway6 TEXT'],
+  ['network_endpoints', 'requested_ip6 TEXT'],
+];
+
 const bool = (v: unknown): boolean => v === 1 || v === true;
 const json = <T>(v: unknown, dflt: T): T => (typeof v === 'string' && v !== '' ? (JSON.parse(v) as T) : dflt);
 
@@ -107,6 +122,9 @@ function toNetwork(r: any): NetworkRow {
     subnet: r.subnet,
     gateway: r.gateway,
     ipRange: r.ip_range,
+    subnet6: r.subnet6 ?? null,
+    gateway6: r.gateway6 ?? null,
+    ipRange6: r.ip_range6 ?? null,
     internal: bool(r.internal),
     attachable: bool(r.attachable),
     enableIPv6: bool(r.enable_ipv6),
@@ -147,9 +165,13 @@ function toEndpoint(r: any): EndpointRow {
     ip: r.ip,
     prefixLen: r.prefix_len,
     gateway: r.gateway,
+    ip6: r.ip6 ?? null,
+    prefixLen6: r.prefix_len6 ?? null,
+    gateway6: r.gateway6 ?? null,
     mac: r.mac,
     aliases: json(r.aliases, []),
     requestedIp: r.requested_ip,
+    requestedIp6: r.requested_ip6 ?? null,
     links: json(r.links, []),
     state: r.state,
   };
@@ -159,6 +181,10 @@ function toEndpoint(r: any): EndpointRow {
 export class NetworkStore {
   constructor(readonly db: Db) {
     db.exec(SCHEMA);
+    for (const [table, column] of ADDED_COLUMNS) {
+      const cols = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!cols.some((c) => c.name === column.split(' ')[0])) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
+    }
   }
 
   transaction<T>(fn: () => T): T {
@@ -170,14 +196,14 @@ export class NetworkStore {
     this.db
       .prepare(
         `INSERT INTO networks (id, name, driver, bridge, subnet, gateway, ip_range, internal, attachable, enable_ipv6,
-          options, labels, ipam_options, aux_addresses, created, builtin, is_default)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          options, labels, ipam_options, aux_addresses, created, builtin, is_default, subnet6, gateway6, ip_range6)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       )
       .run(
         n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.ipRange, n.internal ? 1 : 0, n.attachable ? 1 : 0,
         n.enableIPv6 ? 1 : 0, JSON.stringify(n.options), JSON.stringify(n.labels),
         n.ipamOptions ? JSON.stringify(n.ipamOptions) : null, n.auxAddresses ? JSON.stringify(n.auxAddresses) : null,
-        n.created, n.builtin ? 1 : 0, n.isDefault ? 1 : 0,
+        n.created, n.builtin ? 1 : 0, n.isDefault ? 1 : 0, n.subnet6, n.gateway6, n.ipRange6,
       );
   }
 
@@ -270,18 +296,24 @@ export class NetworkStore {
     this.db
       .prepare(
         `INSERT INTO network_endpoints (id, sandbox_id, network_id, ifname, ip, prefix_len, gateway, mac, aliases,
-          requested_ip, links, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          requested_ip, links, state, ip6, prefix_len6, gateway6, requested_ip6) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       )
       .run(
         e.id, e.sandboxId, e.networkId, e.ifname, e.ip, e.prefixLen, e.gateway, e.mac, JSON.stringify(e.aliases),
-        e.requestedIp, JSON.stringify(e.links), e.state,
+        e.requestedIp, JSON.stringify(e.links), e.state, e.ip6, e.prefixLen6, e.gateway6, e.requestedIp6,
       );
   }
 
   updateEndpoint(e: EndpointRow): void {
     this.db
-      .prepare(`UPDATE network_endpoints SET ip=?, prefix_len=?, gateway=?, mac=?, aliases=?, links=?, state=? WHERE id=?`)
-      .run(e.ip, e.prefixLen, e.gateway, e.mac, JSON.stringify(e.aliases), JSON.stringify(e.links), e.state, e.id);
+      .prepare(
+        `UPDATE network_endpoints SET ip=?, prefix_len=?, gateway=?, mac=?, aliases=?, links=?, state=?, ip6=?, prefix_len6=?,
+          gateway6=? WHERE id=?`,
+      )
+      .run(
+        e.ip, e.prefixLen, e.gateway, e.mac, JSON.stringify(e.aliases), JSON.stringify(e.links), e.state, e.ip6, e.prefixLen6,
+        e.gateway6, e.id,
+      );
   }
 
   deleteEndpoint(id: string): void {

@@ -1,7 +1,8 @@
 // berth's network records in docker's shapes: a network as `network inspect`/`ls` show it, a
 // container's NetworkSettings, and its ports as `ps` lists them. Pure: callers pass the rows.
-import type { EndpointSettings, NetworkResource, NetworkSettingsApi, PortApi, PortMap } from './api-types.js';
+import type { EndpointSettings, IPAMConfigApi, NetworkResource, NetworkSettingsApi, PortApi, PortMap } from './api-types.js';
 import { dnsNamesOf } from './dns-name-index.js';
+import { formatIPv6, parseCidr6 } from './ipv6.js';
 import type { EndpointRow, NetworkRow, SandboxRow } from './network-store.js';
 import { parsePortKey } from './port-requests.js';
 
@@ -22,12 +23,17 @@ export function networkResourceView(n: NetworkRow, members?: NetworkMember[]): N
       EndpointID: e.id,
       MacAddress: e.mac ?? '',
       IPv4Address: e.ip ? `${e.ip}/${e.prefixLen}` : '',
-      IPv6Address: '',
+      IPv6Address: e.ip6 ? `${e.ip6}/${e.prefixLen6}` : '',
     };
   }
-  const config = n.subnet
+  const config: IPAMConfigApi[] = n.subnet
     ? [{ Subnet: n.subnet, ...(n.ipRange ? { IPRange: n.ipRange } : {}), Gateway: n.gateway!, ...(n.auxAddresses ? { AuxiliaryAddresses: n.auxAddresses } : {}) }]
     : [];
+  // docker shows a v6 subnet's gateway only when it was asked for (not the subnet's ::1).
+  if (n.subnet6) {
+    const implicit = n.gateway6 === formatIPv6(parseCidr6(n.subnet6).base + 1n);
+    config.push({ Subnet: n.subnet6, ...(n.ipRange6 ? { IPRange: n.ipRange6 } : {}), ...(n.gateway6 && !implicit ? { Gateway: n.gateway6 } : {}) });
+  }
   return {
     Name: n.name,
     Id: n.id,
@@ -60,7 +66,9 @@ export function networkSettingsView(s: SandboxRow, endpoints: [EndpointRow, Netw
     if (n.isDefault) top = e;
     const userBridge = !n.isDefault && n.driver === 'bridge';
     networks[n.name] = {
-      IPAMConfig: e.requestedIp ? { IPv4Address: e.requestedIp } : null,
+      IPAMConfig: e.requestedIp || e.requestedIp6
+        ? { ...(e.requestedIp ? { IPv4Address: e.requestedIp } : {}), ...(e.requestedIp6 ? { IPv6Address: e.requestedIp6 } : {}) }
+        : null,
       Links: e.links.length > 0 ? e.links : null,
       Aliases: userBridge ? e.aliases : null,
       MacAddress: e.mac ?? '',
@@ -70,9 +78,9 @@ export function networkSettingsView(s: SandboxRow, endpoints: [EndpointRow, Netw
       Gateway: e.gateway ?? '',
       IPAddress: e.ip ?? '',
       IPPrefixLen: e.prefixLen ?? 0,
-      IPv6Gateway: '',
-      GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: e.gateway6 ?? '',
+      GlobalIPv6Address: e.ip6 ?? '',
+      GlobalIPv6PrefixLen: e.prefixLen6 ?? 0,
       DNSNames: userBridge ? dnsNamesOf(s, e) : null,
     };
   }
@@ -96,11 +104,11 @@ export function networkSettingsView(s: SandboxRow, endpoints: [EndpointRow, Netw
     SecondaryIPv6Addresses: null,
     EndpointID: top?.id ?? '',
     Gateway: top?.gateway ?? '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
+    GlobalIPv6Address: top?.ip6 ?? '',
+    GlobalIPv6PrefixLen: top?.prefixLen6 ?? 0,
     IPAddress: top?.ip ?? '',
     IPPrefixLen: top?.prefixLen ?? 0,
-    IPv6Gateway: '',
+    IPv6Gateway: top?.gateway6 ?? '',
     MacAddress: top?.mac ?? '',
     Networks: networks,
   };

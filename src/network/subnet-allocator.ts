@@ -5,6 +5,7 @@ import { ForbiddenError, InvalidArgumentError } from '../errors.js';
 import type { IPAMConfigApi } from './api-types.js';
 import { hostSubnets } from './bridge-device.js';
 import { cidrContains, cidrOverlaps, cidrSize, formatCidr, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
+import { cidr6Contains, cidr6Overlaps, formatCidr6, formatIPv6, parseCidr6, parseIPv6 } from './ipv6.js';
 import type { NetworkStore } from './network-store.js';
 
 export interface AddressPool {
@@ -77,6 +78,38 @@ export function ipv4Config(configs: IPAMConfigApi[] | null | undefined): IPAMCon
   const v4 = (configs ?? []).filter((c) => !c.Subnet || !c.Subnet.includes(':'));
   if (v4.length > 1) throw new InvalidArgumentError('berth networks support one IPv4 subnet');
   return v4[0] ?? {};
+}
+
+/** The IPv6 config of a create request, if any (one v6 subnet per network). */
+export function ipv6Config(configs: IPAMConfigApi[] | null | undefined): IPAMConfigApi | undefined {
+  const v6 = (configs ?? []).filter((c) => c.Subnet?.includes(':'));
+  if (v6.length > 1) throw new InvalidArgumentError('berth networks support one IPv6 subnet');
+  return v6[0];
+}
+
+/** docker's answer to EnableIPv6 without a v6 subnet (dockerd has no default IPv6 pool unless configured). */
+export const NO_IPV6_POOL = 'could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network';
+
+/**
+ * A requested IPv6 subnet with its gateway (`::1` of the subnet unless given) and ip-range, checked
+ * against `others` (other networks' v6 subnets and the host's, `addr/len`).
+ */
+export function subnet6Choice(cfg: IPAMConfigApi, others: string[]): { subnet: string; gateway: string; ipRange: string | null } {
+  const subnet = parseCidr6(cfg.Subnet!);
+  if (subnet.prefix > 126) throw new InvalidArgumentError(`subnet ${cfg.Subnet} is too small`);
+  if (others.some((o) => cidr6Overlaps(parseCidr6(o, true), subnet))) throw new ForbiddenError('Pool overlaps with other one on this address space');
+  let gateway = subnet.base + 1n;
+  if (cfg.Gateway) {
+    gateway = parseIPv6(cfg.Gateway);
+    if (!cidr6Contains(subnet, gateway)) throw new InvalidArgumentError(`no matching subnet for gateway ${cfg.Gateway}`);
+  }
+  let ipRange: string | null = null;
+  if (cfg.IPRange) {
+    const r = parseCidr6(cfg.IPRange);
+    if (!cidr6Contains(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgumentError(`no matching subnet for range ${cfg.IPRange}`);
+    ipRange = formatCidr6(r);
+  }
+  return { subnet: formatCidr6(subnet), gateway: formatIPv6(gateway), ipRange };
 }
 
 export class SubnetAllocator {

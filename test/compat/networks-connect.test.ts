@@ -130,6 +130,43 @@ describe('network connect and disconnect', () => {
   });
 });
 
+describe('ps --filter network=', () => {
+  it('sees networks connected to and disconnected from a running container', async () => {
+    const net = await createNetwork('psf');
+    const id = await create('psf');
+    await t.ok('POST', `/containers/${id}/start`);
+    const listed = async (): Promise<boolean> => {
+      const r = await t.ok('GET', '/containers/json', { filters: { network: [net.name], label: [t.label] } });
+      return (r.body as { Id: string }[]).some((c) => c.Id === id);
+    };
+    assert.equal(await listed(), false);
+    await t.ok('POST', `/networks/${net.name}/connect`, { body: { Container: id } });
+    assert.equal(await listed(), true);
+    await t.ok('POST', `/networks/${net.name}/disconnect`, { body: { Container: id } });
+    assert.equal(await listed(), false);
+  });
+});
+
+describe('aliases for API < 1.44 clients', () => {
+  it('lists the short ID among a user network\'s aliases, none on the default bridge', async () => {
+    const net = await createNetwork('alias');
+    const onNet = await create('alias-user', { HostConfig: { NetworkMode: net.name } });
+    const onBridge = await create('alias-bridge');
+    await t.ok('POST', `/containers/${onNet}/start`);
+    await t.ok('POST', `/containers/${onBridge}/start`);
+    process.env.DOCKER_API_VERSION = '1.41';
+    try {
+      const user = await t.docker(['inspect', '--format', `{{json (index .NetworkSettings.Networks "${net.name}").Aliases}}`, onNet]);
+      assert.equal(user.code, 0, user.stderr);
+      assert.ok((JSON.parse(user.stdout) as string[]).includes(onNet.slice(0, 12)), user.stdout);
+      const bridge = await t.docker(['inspect', '--format', '{{json .NetworkSettings.Networks.bridge.Aliases}}', onBridge]);
+      assert.equal(bridge.stdout.trim(), 'null');
+    } finally {
+      delete process.env.DOCKER_API_VERSION;
+    }
+  });
+});
+
 describe('network names and inspect', () => {
   it('accepts a name with spaces and finds it by that name', async () => {
     const r = await t.api('POST', '/networks/create', { body: { Name: `${t.run} with spaces`, Labels: { 'berth.compat': t.run } } });

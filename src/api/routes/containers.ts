@@ -8,6 +8,8 @@ import { logParams } from '../http/log-params.js';
 import { formatLogTime } from '../../container/log-file.js';
 import { inspectContainer, summarizeContainer } from '../../container/container-view.js';
 import { listContainers } from '../../container/list-containers.js';
+import { withShortIdAliases } from '../../container/short-id-alias.js';
+import { compareVersions } from '../../engine-api-version.js';
 import { pruneContainers } from '../../container/prune-containers.js';
 import { FilterArgs } from '../../filters/mod.js';
 import type { CreateRequest } from '../../container/container-service.js';
@@ -36,7 +38,8 @@ export function containerRoutes(r: Router, engine: Engine): void {
     const c = cs.resolve(ctx.params.id!);
     const live = cs.isRunning(c) ? engine.networks.networkSettings(c.id) : undefined;
     if (live) c.networkSettings = live as unknown as Record<string, unknown>;
-    sendJson(ctx.res!, 200, inspectContainer(c, { execIds: [...engine.execs.idsOf(c.id), ...engine.health.probeExecIds(c.id)] }));
+    const view = inspectContainer(c, { execIds: [...engine.execs.idsOf(c.id), ...engine.health.probeExecIds(c.id)] });
+    sendJson(ctx.res!, 200, compareVersions(ctx.version, '1.44') < 0 ? withShortIdAliases(view) : view);
   });
 
   r.add('POST', '/containers/:id/start', async (ctx) => {
