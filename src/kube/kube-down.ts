@@ -1,0 +1,51 @@
+// `kube down FILE`: removes what `kube play FILE` made, found by the object label each container
+// and volume carries (`Deployment/web`…), and the kube network once nothing is left on it.
+import type { ApiClient } from '../client/api-client.js';
+import { listContainers, removeContainer } from '../client/containers.js';
+import { inspectNetwork, removeNetwork } from '../client/networks.js';
+import { listVolumes, removeVolume } from '../client/volumes.js';
+import { ApiError } from '../client/api-error.js';
+import { KUBE_NETWORK, KUBE_NETWORK_LABEL, KUBE_OBJECT_LABEL, KUBE_POD_LABEL, objectKey } from './kube-labels.js';
+import type { KubeDocument } from './kube-yaml.js';
+
+export interface DownResult {
+  pods: string[];
+  containers: string[];
+  volumes: string[];
+}
+
+export async function kubeDown(client: ApiClient, docs: readonly KubeDocument[]): Promise<DownResult> {
+  const result: DownResult = { pods: [], containers: [], volumes: [] };
+  for (const doc of docs) {
+    const filters = { label: [`${KUBE_OBJECT_LABEL}=${objectKey(doc.kind, doc.name)}`] };
+    const containers = await listContainers(client, { all: true, filters });
+    // Joined containers first, the namespace holder (the pod's first container) last.
+    const holds = (c: (typeof containers)[number]): number => (c.NetworkSettings?.Networks?.[KUBE_NETWORK] ? 1 : 0);
+    containers.sort((a, b) => holds(a) - holds(b));
+    for (const c of containers) {
+      await removeContainer(client, c.Id, { force: true }).catch(ignoreMissing);
+      result.containers.push((c.Names?.[0] ?? c.Id).replace(/^\//, ''));
+      const pod = c.Labels?.[KUBE_POD_LABEL];
+      if (pod && !result.pods.includes(pod)) result.pods.push(pod);
+    }
+    for (const v of await listVolumes(client, filters)) {
+      await removeVolume(client, v.Name, true).catch(ignoreMissing);
+      result.volumes.push(v.Name);
+    }
+  }
+  await removeNetworkIfUnused(client);
+  return result;
+}
+
+async function removeNetworkIfUnused(client: ApiClient): Promise<void> {
+  const net = await inspectNetwork(client, KUBE_NETWORK).catch(ignoreMissing);
+  if (!net || net.Labels?.[KUBE_NETWORK_LABEL] !== 'true') return;
+  if (Object.keys((net as { Containers?: Record<string, unknown> }).Containers ?? {}).length > 0) return;
+  const users = await listContainers(client, { all: true, filters: { network: [KUBE_NETWORK] } });
+  if (users.length === 0) await removeNetwork(client, KUBE_NETWORK).catch(ignoreMissing);
+}
+
+function ignoreMissing(e: unknown): undefined {
+  if (e instanceof ApiError && e.statusCode === 404) return undefined;
+  throw e;
+}
