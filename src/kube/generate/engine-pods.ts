@@ -73,3 +73,23 @@ function orMissing(e: unknown): undefined {
   if (e instanceof ApiError && e.statusCode === 404) return undefined;
   throw e;
 }
+
+/** `kube generate -p PROJECT`: the compose project's running containers, one pod per service. */
+export async function projectSources(client: ApiClient, project: string): Promise<EngineSources> {
+  const list = await listContainers(client, { all: true, filters: { label: [`com.docker.compose.project=${project}`, 'com.docker.compose.oneoff=False'] } });
+  if (list.length === 0) throw new NotFoundError(`no containers found for project ${JSON.stringify(project)}`);
+  const byService = new Map<string, string[]>();
+  for (const c of list.sort((a, b) => a.Created - b.Created)) {
+    const s = c.Labels?.['com.docker.compose.service'] ?? '';
+    byService.set(s, [...(byService.get(s) ?? []), c.Id]);
+  }
+  const pods: GenPod[] = [];
+  for (const [service, ids] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
+    const c = await inspectContainer(client, ids[0]!);
+    const g = await genContainer(client, c);
+    const pod = podOf(dnsName(service), [c], [{ ...g, name: dnsName(service), mounts: g.mounts.map((m) => (m.kind === 'claim' ? { ...m, claim: dnsName(m.claim) } : m)) }]);
+    for (const k of Object.keys(pod.annotations)) if (k.startsWith('com.docker.compose.')) delete pod.annotations[k];
+    pods.push({ ...pod, replicas: ids.length });
+  }
+  return { pods, claims: [] };
+}
