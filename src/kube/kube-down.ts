@@ -16,9 +16,10 @@ export interface DownResult {
 
 export async function kubeDown(client: ApiClient, docs: readonly KubeDocument[]): Promise<DownResult> {
   const result: DownResult = { pods: [], containers: [], volumes: [] };
+  const filtersOf = (doc: KubeDocument) => ({ label: [`${KUBE_OBJECT_LABEL}=${objectKey(doc.kind, doc.name)}`] });
+  // Every container first: a claim's volume cannot go while a pod of a later document uses it.
   for (const doc of docs) {
-    const filters = { label: [`${KUBE_OBJECT_LABEL}=${objectKey(doc.kind, doc.name)}`] };
-    const containers = await listContainers(client, { all: true, filters });
+    const containers = await listContainers(client, { all: true, filters: filtersOf(doc) });
     // Joined containers first, the namespace holder (the pod's first container) last.
     const holds = (c: (typeof containers)[number]): number => (c.NetworkSettings?.Networks?.[KUBE_NETWORK] ? 1 : 0);
     containers.sort((a, b) => holds(a) - holds(b));
@@ -28,7 +29,9 @@ export async function kubeDown(client: ApiClient, docs: readonly KubeDocument[])
       const pod = c.Labels?.[KUBE_POD_LABEL];
       if (pod && !result.pods.includes(pod)) result.pods.push(pod);
     }
-    for (const v of await listVolumes(client, filters)) {
+  }
+  for (const doc of docs) {
+    for (const v of await listVolumes(client, filtersOf(doc))) {
       await removeVolume(client, v.Name, true).catch(ignoreMissing);
       result.volumes.push(v.Name);
     }
