@@ -22,6 +22,7 @@ import { systemDfRoutes } from './routes/system-df.js';
 import { swarmRoutes } from './routes/swarm.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { websocketRoutes } from './routes/websockets.js';
+import { podRoutes } from './routes/pods.js';
 
 export function buildRouter(engine: Engine): Router {
   const router = new Router();
@@ -39,6 +40,7 @@ export function buildRouter(engine: Engine): Router {
   swarmRoutes(router);
   distributionRoutes(router, engine);
   websocketRoutes(router, engine);
+  podRoutes(router, engine);
   return router;
 }
 

@@ -7,8 +7,9 @@ import type { ContainerCreateRequest, ContainerInspect, ContainerSummary } from 
 
 const enc = encodeURIComponent;
 
-export async function createContainer(c: ApiClient, body: ContainerCreateRequest, opts: { name?: string; platform?: string } = {}): Promise<{ Id: string; Warnings?: string[] | null }> {
-  return c.json('POST', '/containers/create', { query: { name: opts.name, platform: opts.platform }, body });
+/** `pod`: berth's extension, the container joins that pod (docs/pods.md). */
+export async function createContainer(c: ApiClient, body: ContainerCreateRequest, opts: { name?: string; platform?: string; pod?: string } = {}): Promise<{ Id: string; Warnings?: string[] | null }> {
+  return c.json('POST', '/containers/create', { query: { name: opts.name, platform: opts.platform, pod: opts.pod }, body });
 }
 
 export async function startContainer(c: ApiClient, id: string, detachKeys?: string): Promise<void> {

@@ -31,6 +31,7 @@ import { resolveUsernsRemap, type UsernsRemap } from '../runtime/user/userns-rem
 import { prepareRemappedRoot } from './remapped-root.js';
 import { BuildService } from '../build/build-service.js';
 import { buildNetworkingFor, buildPullFor } from './build-wiring.js';
+import { PodService } from '../pod/pod-service.js';
 
 export interface Engine {
   config: DaemonConfig;
@@ -50,6 +51,8 @@ export interface Engine {
   volumes: VolumeService;
   registryHosts: RegistryHosts;
   networks: NetworkService;
+  /** Pods: infra containers and their members (docs/pods.md). */
+  pods: PodService;
   /** The Dockerfile builder; its cache tables live in `db`. */
   builds: BuildService;
   /** --userns-remap in force (config.dataRoot is then the remapped store, as docker's root dir is). */
@@ -133,6 +136,8 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
   const health = new HealthMonitor(containers, logLine);
   restarts.prepareRecovery();
   await containers.init();
+  const pods = new PodService({ db, containers, images, hasInit: initPath !== undefined });
+  pods.init();
   await networks.reconcile(containers.store.list().filter((c) => containers!.isRunning(c)).map((c) => c.id));
   const execs = new ExecService(containers, runtime, paths);
   await restarts.startOnDaemonStart();
@@ -163,6 +168,7 @@ export async function createEngine(settings: DaemonConfig): Promise<Engine> {
     volumes,
     registryHosts,
     networks,
+    pods,
     builds,
     ...(userns ? { userns } : {}),
     startedAt: new Date(),

@@ -10,4 +10,7 @@ export const ACCEPTED_FILTERS = {
   networkList: ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'],
   networkPrune: ['label', 'label!', 'until'],
   pluginList: ['capability', 'enabled'],
+  // berth's pods (podman's `pod ps` and `pod prune` keys)
+  podList: ['ctr-ids', 'ctr-names', 'ctr-number', 'ctr-status', 'id', 'label', 'label!', 'name', 'network', 'status', 'until'],
+  podPrune: ['label', 'label!', 'until'],
 } as const satisfies Record<string, readonly string[]>;

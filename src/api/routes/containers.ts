@@ -2,8 +2,9 @@
 import type { Engine } from '../../daemon/engine.js';
 import type { Router } from '../http/router.js';
 import { SERVER_HEADERS, sendEmpty, sendJson, sendNoContent } from '../http/responses.js';
-import { boolParam, intParam, readJson, timeParam } from '../http/request-body.js';
+import { boolParam, intParam, readJson } from '../http/request-body.js';
 import { hijack, pumpOutput, sendStreamError, streamMediaType } from '../http/hijack.js';
+import { logParams } from '../http/log-params.js';
 import { formatLogTime } from '../../container/log-file.js';
 import { inspectContainer, summarizeContainer } from '../../container/container-view.js';
 import { listContainers } from '../../container/list-containers.js';
@@ -18,7 +19,9 @@ export function containerRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/containers/create', async (ctx) => {
     const body = await readJson<CreateRequest>(ctx.req, false);
     const name = ctx.query.get('name') || undefined;
-    const result = await cs.create(name, body!, ctx.query.get('platform') ?? undefined);
+    // berth's extension: `?pod=NAME` makes a member of that pod (docs/pods.md).
+    const pod = ctx.query.get('pod');
+    const result = pod ? await engine.pods.createContainer(pod, name, body!) : await cs.create(name, body!, ctx.query.get('platform') ?? undefined);
     sendJson(ctx.res!, 201, result);
   });
 
@@ -141,23 +144,11 @@ export function containerRoutes(r: Router, engine: Engine): void {
   r.add('GET', '/containers/:id/logs', async (ctx) => {
     const c = cs.resolve(ctx.params.id!);
     const q = ctx.query;
-    const stdout = boolParam(q, 'stdout');
-    const stderr = boolParam(q, 'stderr');
-    if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
-    const tailRaw = q.get('tail');
-    const tail = tailRaw && tailRaw !== 'all' ? Number(tailRaw) : undefined;
-    const since = timeParam(q, 'since');
-    const until = timeParam(q, 'until');
+    const params = logParams(q);
     const tty = Boolean(c.config.Tty);
     const res = ctx.res!;
     const abort = new AbortController();
-    const entries = cs.logs(c.id, {
-      stdout, stderr, follow: boolParam(q, 'follow'),
-      ...(tail !== undefined && Number.isFinite(tail) ? { tail } : {}),
-      ...(since !== undefined ? { sinceNano: since } : {}),
-      ...(until !== undefined ? { untilNano: until } : {}),
-      signal: abort.signal,
-    });
+    const entries = cs.logs(c.id, { ...params, signal: abort.signal });
     res.writeHead(200, { ...SERVER_HEADERS, 'Content-Type': streamMediaType(ctx.version, !tty) });
     res.flushHeaders();
     res.on('close', () => abort.abort());

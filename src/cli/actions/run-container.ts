@@ -48,7 +48,7 @@ export async function createFromPlan(ctx: CommandContext, client: ApiClient, pla
   const cidfile = plan.body.HostConfig?.ContainerIDFile;
   if (cidfile && existsSync(cidfile)) throw new Error(`container ID file found, make sure the other container isn't running or delete ${cidfile}`);
   if (plan.pull === 'always') await pull();
-  const opts = { ...(plan.name ? { name: plan.name } : {}), ...(plan.platform ? { platform: plan.platform } : {}) };
+  const opts = { ...(plan.name ? { name: plan.name } : {}), ...(plan.platform ? { platform: plan.platform } : {}), ...(plan.pod ? { pod: plan.pod } : {}) };
   let created;
   try {
     created = await createContainer(client, plan.body, opts);

@@ -3,6 +3,14 @@ import { demuxStream } from '../../client/stream-demux.js';
 import type { CommandDefinition } from '../command.js';
 import { bool, str } from '../flags/flag-spec.js';
 
+/** since, tail, timestamps, until: shared with `pod logs`. */
+export const LOG_RANGE_FLAGS = [
+  str('since', undefined, 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
+  str('tail', 'n', 'Number of lines to show from the end of the logs', 'all'),
+  bool('timestamps', 't', 'Show timestamps'),
+  str('until', undefined, 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
+];
+
 export const logsCommand: CommandDefinition = {
   name: 'logs',
   usage: '[OPTIONS] CONTAINER',
@@ -10,10 +18,7 @@ export const logsCommand: CommandDefinition = {
   flags: [
     bool('details', undefined, 'Show extra details provided to logs'),
     bool('follow', 'f', 'Follow log output'),
-    str('since', undefined, 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
-    str('tail', 'n', 'Number of lines to show from the end of the logs', 'all'),
-    bool('timestamps', 't', 'Show timestamps'),
-    str('until', undefined, 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'),
+    ...LOG_RANGE_FLAGS,
   ],
   args: { min: 1, max: 1 },
   async run(ctx, cmd) {

@@ -87,6 +87,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   str('pid', undefined, 'PID namespace to use'),
   int('pids-limit', undefined, 'Tune container pids limit (set -1 for unlimited)'),
   str('platform', undefined, 'Set platform if server is multi-platform capable'),
+  str('pod', undefined, 'Run container in an existing pod (berth)'),
   bool('privileged', undefined, 'Give extended privileges to this container'),
   list('publish', 'p', "Publish a container's port(s) to the host"),
   bool('publish-all', 'P', 'Publish all exposed ports to random ports'),

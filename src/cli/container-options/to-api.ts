@@ -15,6 +15,8 @@ export interface OptionsIO {
 export interface CreatePlan {
   name?: string;
   platform?: string;
+  /** berth's --pod: the container joins that pod. */
+  pod?: string;
   pull: 'always' | 'missing' | 'never';
   body: ContainerCreateRequest;
 }
@@ -314,6 +316,7 @@ export function buildCreatePlan(flags: FlagValues, set: ReadonlySet<string>, arg
   const plan: CreatePlan = { pull: pull as CreatePlan['pull'], body };
   if (f<string>('name')) plan.name = f<string>('name');
   if (f<string>('platform')) plan.platform = f<string>('platform');
+  if (f<string>('pod')) plan.pod = f<string>('pod');
   return plan;
 }
 
