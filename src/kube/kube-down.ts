@@ -5,7 +5,8 @@ import { listContainers, removeContainer } from '../client/containers.js';
 import { inspectNetwork, removeNetwork } from '../client/networks.js';
 import { listVolumes, removeVolume } from '../client/volumes.js';
 import { ApiError } from '../client/api-error.js';
-import { KUBE_NETWORK, KUBE_NETWORK_LABEL, KUBE_OBJECT_LABEL, KUBE_POD_LABEL, objectKey } from './kube-labels.js';
+import { listPods, removePod } from '../client/pods.js';
+import { KUBE_NETWORK, KUBE_NETWORK_LABEL, KUBE_OBJECT_LABEL, objectKey } from './kube-labels.js';
 import type { KubeDocument } from './kube-yaml.js';
 
 export interface DownResult {
@@ -19,15 +20,14 @@ export async function kubeDown(client: ApiClient, docs: readonly KubeDocument[])
   const filtersOf = (doc: KubeDocument) => ({ label: [`${KUBE_OBJECT_LABEL}=${objectKey(doc.kind, doc.name)}`] });
   // Every container first: a claim's volume cannot go while a pod of a later document uses it.
   for (const doc of docs) {
-    const containers = await listContainers(client, { all: true, filters: filtersOf(doc) });
-    // Joined containers first, the namespace holder (the pod's first container) last.
-    const holds = (c: (typeof containers)[number]): number => (c.NetworkSettings?.Networks?.[KUBE_NETWORK] ? 1 : 0);
-    containers.sort((a, b) => holds(a) - holds(b));
-    for (const c of containers) {
+    // A pod goes whole (infra container, members, record); a container outside any pod alone.
+    for (const p of await listPods(client, filtersOf(doc))) {
+      await removePod(client, p.Name, { force: true }).catch(ignoreMissing);
+      result.pods.push(p.Name);
+    }
+    for (const c of await listContainers(client, { all: true, filters: filtersOf(doc) })) {
       await removeContainer(client, c.Id, { force: true }).catch(ignoreMissing);
       result.containers.push((c.Names?.[0] ?? c.Id).replace(/^\//, ''));
-      const pod = c.Labels?.[KUBE_POD_LABEL];
-      if (pod && !result.pods.includes(pod)) result.pods.push(pod);
     }
   }
   for (const doc of docs) {

@@ -1,7 +1,7 @@
-// `kube play`: the checked plan → volumes, the kube network and each pod's containers through the
-// Engine API. A pod is its first app container (holding the network namespace, the published
-// ports and the DNS names: pod name, hostname, the Services selecting it) and the others joining
-// it (`container:` network mode); init containers run first, one after another, each to success.
+// `kube play`: the checked plan → volumes, the kube network and each pod through the Engine API
+// and berth's pods API: the pod (its infra container holds the network namespace, the published
+// ports and the DNS names: pod name, hostname, the Services selecting it), then its containers
+// joining it; init containers run first, one after another, each to success.
 import type { ApiClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import { beginWait, createContainer, startContainer } from '../client/containers.js';
@@ -12,7 +12,8 @@ import type { PortBinding } from '../client/types.js';
 import { singleFileTar } from '../compose/engine/single-file-tar.js';
 import { InvalidArgumentError } from '../errors.js';
 import { KUBE_NETWORK, KUBE_NETWORK_LABEL, KUBE_OBJECT_LABEL, KUBE_POD_LABEL } from './kube-labels.js';
-import { emptyDirVolume, podContainer, podHostPorts, targetPortOf, type PodContainer } from './pod-container-config.js';
+import { emptyDirVolume, podContainer, podCreateBody, podHostPorts, targetPortOf, type PodContainer } from './pod-container-config.js';
+import { createPod } from '../client/pods.js';
 import type { PlayPlan, PodPlan } from './play-plan.js';
 import type { KubeObject } from './kube-yaml.js';
 
@@ -48,18 +49,17 @@ export async function playPlan(client: ApiClient, plan: PlayPlan, o: PlayOptions
       if (v.persistentVolumeClaim) await ensureVolume(client, (v.persistentVolumeClaim as KubeObject).claimName as string, { [KUBE_OBJECT_LABEL]: pod.object });
       if (v.emptyDir && (v.emptyDir as KubeObject).medium !== 'Memory') await ensureVolume(client, emptyDirVolume(pod.name, v.name as string), { [KUBE_OBJECT_LABEL]: pod.object, [KUBE_POD_LABEL]: pod.name });
     }
+    await createPod(client, podCreateBody(pod, publishedPorts(plan, pod), podAliases(plan, pod)));
     played.push(await playPod(client, pod, containers, o.start));
   }
   return played;
 }
 
-/** The pod's containers, init containers first; the first app container holds the namespace. */
+/** The pod's containers: its init containers, then its app containers. */
 function podContainers(plan: PlayPlan, pod: PodPlan): { init: PodContainer[]; app: PodContainer[] } {
   const init = ((pod.spec.initContainers ?? []) as KubeObject[]).map((c, i) => podContainer(plan, pod, c, i, { init: true }));
-  const apps = (pod.spec.containers ?? []) as KubeObject[];
-  const holder = podContainer(plan, pod, apps[0]!, 0, { init: false, publish: publishedPorts(plan, pod), aliases: podAliases(plan, pod) });
-  const rest = apps.slice(1).map((c, i) => podContainer(plan, pod, c, i + 1, { init: false, holder: holder.name }));
-  return { init, app: [holder, ...rest] };
+  const app = ((pod.spec.containers ?? []) as KubeObject[]).map((c, i) => podContainer(plan, pod, c, i, { init: false }));
+  return { init, app };
 }
 
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
@@ -116,7 +116,7 @@ async function ensureVolume(client: ApiClient, name: string, labels: Record<stri
 async function playPod(client: ApiClient, pod: PodPlan, containers: { init: PodContainer[]; app: PodContainer[] }, start: boolean): Promise<PlayedPod> {
   const names: string[] = [];
   const make = async (c: PodContainer): Promise<string> => {
-    const { Id } = await createContainer(client, c.body, { name: c.name });
+    const { Id } = await createContainer(client, c.body, { name: c.name, pod: pod.name });
     for (const f of c.files) {
       await client.call('PUT', `/containers/${encodeURIComponent(Id)}/archive`, {
         query: { path: '/' }, body: singleFileTar(f.path.replace(/^\/+/, ''), f.content, f.mode, 0, 0), headers: { 'Content-Type': 'application/x-tar' },

@@ -1,7 +1,9 @@
-// One container of a played pod → the Engine API's create body: image, command/args, env (with
-// ConfigMap/Secret references resolved), ports, mounts, probes as health checks, resources,
+// A played pod → berth's pod create body (network, hostname, published ports, DNS names), and
+// each of its containers → the Engine API's create body: image, command/args, env (with
+// ConfigMap/Secret references resolved), mounts, probes as health checks, resources,
 // securityContext and restartPolicy. ConfigMap and Secret volumes become files copied in after
 // create (`files`), since the daemon may be on another machine. Pure: no client.
+import type { PodCreateBody } from '../client/pods.js';
 import type { ContainerCreateRequest, HealthConfig, HostConfig, MountSpec, PortBinding } from '../client/types.js';
 import { containerName, KUBE_CONTAINER_LABEL, KUBE_INIT_LABEL, KUBE_NETWORK, KUBE_OBJECT_LABEL, KUBE_POD_LABEL } from './kube-labels.js';
 import { parseQuantity } from './kube-quantity.js';
@@ -24,12 +26,7 @@ export interface PodContainer {
 }
 
 export interface PodRole {
-  /** The container holding the pod's network namespace; absent for the holder itself and init containers. */
-  holder?: string;
   init: boolean;
-  /** Host ports for the holder: `80/tcp` → bindings (the pod's containers' hostPorts and its Services'). */
-  publish?: Record<string, PortBinding[]>;
-  aliases?: string[];
 }
 
 const NS = 1e9;
@@ -62,21 +59,8 @@ export function podContainer(plan: PlayPlan, pod: PodPlan, c: KubeObject, index:
   const host: HostConfig = { RestartPolicy: role.init ? { Name: 'no' } : restartPolicyOf(pod) };
   const ports = (c.ports ?? []) as KubeObject[];
   if (ports.length) config.ExposedPorts = Object.fromEntries(ports.map((p) => [`${p.containerPort}/${(String(p.protocol ?? 'TCP')).toLowerCase()}`, {}]));
-  if (role.holder) {
-    host.NetworkMode = `container:${role.holder}`;
-    // A container joining another's network namespace shares its ports; docker refuses both.
-    delete config.ExposedPorts;
-  } else if (spec.hostNetwork === true) {
-    host.NetworkMode = 'host';
-  } else {
-    host.NetworkMode = KUBE_NETWORK;
-    config.Hostname = (spec.hostname as string | undefined) ?? pod.name;
-    if (role.publish && Object.keys(role.publish).length) {
-      host.PortBindings = role.publish;
-      config.ExposedPorts = { ...config.ExposedPorts, ...Object.fromEntries(Object.keys(role.publish).map((k) => [k, {}])) };
-    }
-    config.NetworkingConfig = { EndpointsConfig: { [KUBE_NETWORK]: { Aliases: [...new Set(role.aliases ?? [])] } } };
-  }
+  // The pod's infra container holds network, hostname and published ports (docs/pods.md); the
+  // container joins it through `?pod=` on create and so names no network of its own.
   if (spec.hostIPC === true) host.IpcMode = 'host';
   if (spec.hostPID === true) host.PidMode = 'host';
   const { mounts, files } = mountsOf(plan, pod, c);
@@ -263,7 +247,25 @@ export function targetPortOf(pod: PodPlan, target: number | string): number | un
   return named?.containerPort as number | undefined;
 }
 
-/** hostPort entries of the pod's containers, as the holder's bindings. */
+/** The pod itself: on the kube network (or the host's), its hostname, ports and DNS names. */
+export function podCreateBody(pod: PodPlan, publish: Record<string, PortBinding[]>, aliases: readonly string[]): PodCreateBody {
+  // Kubernetes' pods share network and IPC; hostIPC puts the containers in the host's instead.
+  const share = pod.spec.hostIPC === true ? ['net'] : ['net', 'ipc'];
+  const hostNetwork = pod.spec.hostNetwork === true;
+  return {
+    Name: pod.name,
+    Labels: { ...pod.labels, [KUBE_OBJECT_LABEL]: pod.object, [KUBE_POD_LABEL]: pod.name },
+    Hostname: (pod.spec.hostname as string | undefined) ?? pod.name,
+    Share: share,
+    NetworkMode: hostNetwork ? 'host' : KUBE_NETWORK,
+    ...(hostNetwork ? {} : {
+      PortBindings: publish,
+      NetworkingConfig: { EndpointsConfig: { [KUBE_NETWORK]: { Aliases: [...new Set(aliases)] } } },
+    }),
+  };
+}
+
+/** hostPort entries of the pod's containers, as the pod's bindings. */
 export function podHostPorts(pod: PodPlan): Record<string, PortBinding[]> {
   const out: Record<string, PortBinding[]> = {};
   ((pod.spec.containers ?? []) as KubeObject[]).forEach((c, i) => {

@@ -7,13 +7,11 @@ import { inspectImage } from '../../client/images.js';
 import { inspectVolume } from '../../client/volumes.js';
 import type { ContainerInspect } from '../../client/types.js';
 import { NotFoundError } from '../../errors.js';
+import { POD_INFRA_LABEL as INFRA_LABEL, POD_LABEL } from '../../client/pods.js';
 import { KUBE_POD_LABEL } from '../kube-labels.js';
 import { inspectedContainer } from './container-pods.js';
 import { dnsName, type GenContainer, type GenPod } from './generate-model.js';
 
-/** The label berth's pods put on their member containers (docs/pods.md). */
-const POD_LABEL = 'io.berth.pod';
-const INFRA_LABEL = 'io.berth.pod.infra';
 
 export interface EngineSources {
   pods: GenPod[];

@@ -34,8 +34,10 @@ spec:
       initContainers:
       - name: prepare
         image: busybox
-        command: [sh, -c, 'echo "$(GREETING) $(cat /etc/site/motd.txt) $(hostname)" > /www/index.html']
-        env: [{name: GREETING, valueFrom: {configMapKeyRef: {name: site, key: GREETING}}}]
+        command: [sh, -c, 'echo "$(GREETING) $(cat /etc/site/motd.txt) $(POD)" > /www/index.html']
+        env:
+        - {name: GREETING, valueFrom: {configMapKeyRef: {name: site, key: GREETING}}}
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
         volumeMounts: [{name: www, mountPath: /www}, {name: conf, mountPath: /etc/site}]
       containers:
       - name: httpd
@@ -116,12 +118,12 @@ describe('berth kube play: hand-written YAML', () => {
   it('plays: replicas as pods, init containers first, ConfigMap as files and env, the Service on a host port', async () => {
     const play = await d.berth(['kube', 'play', file()], { timeoutMs: 120_000 });
     assert.equal(play.code, 0, play.stderr);
-    const ps = await d.docker(['ps', '-a', '--format', '{{.Names}} {{.State}}', '--filter', 'label=io.berth.kube.object=Deployment/web']);
+    const ps = await d.docker(['ps', '-a', '--format', '{{.Names}} {{.State}}', '--filter', 'label=io.berth.kube.object=Deployment/web', '--filter', 'label=io.berth.kube.container']);
     assert.deepEqual(ps.stdout.trim().split('\n').sort(), [
       'web-pod-0-httpd running', 'web-pod-0-prepare exited', 'web-pod-0-sidecar running',
       'web-pod-1-httpd running', 'web-pod-1-prepare exited', 'web-pod-1-sidecar running',
     ]);
-    // The init container ran before the app: its page (env + ConfigMap file + pod hostname) is served.
+    // The init container ran before the app: its page (env + ConfigMap file + pod name) is served.
     const page = await d.docker(['exec', 'web-pod-1-httpd', 'cat', '/www/index.html']);
     assert.equal(page.stdout, 'hello from the configmap web-pod-1\n');
     const env = await d.docker(['exec', 'web-pod-0-httpd', 'sh', '-c', 'echo "$SITE_GREETING"; cat /etc/site/motd.txt']);
@@ -150,12 +152,12 @@ describe('berth kube play: hand-written YAML', () => {
     assert.match(saved.stdout, /^hello from the configmap web-pod-\d\n$/);
   });
 
-  it('--replace plays again over what is there; --start=false creates without starting', async () => {
+  it('--replace plays again over what is there; --start=false creates the containers without starting them', async () => {
     const again = await d.berth(['kube', 'play', file()]);
     assert.notEqual(again.code, 0, 'a second play without --replace conflicts on names');
     const replaced = await d.berth(['kube', 'play', '--replace', '--start=false', file()], { timeoutMs: 120_000 });
     assert.equal(replaced.code, 0, replaced.stderr);
-    const states = await d.docker(['ps', '-a', '--format', '{{.State}}', '--filter', 'label=io.berth.kube.object=Deployment/web']);
+    const states = await d.docker(['ps', '-a', '--format', '{{.State}}', '--filter', 'label=io.berth.kube.object=Deployment/web', '--filter', 'label=io.berth.kube.container']);
     assert.deepEqual([...new Set(states.stdout.trim().split('\n'))], ['created']);
   });
 

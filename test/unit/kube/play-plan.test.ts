@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readKubeDocuments } from '../../../src/kube/kube-yaml.js';
 import { planPlay } from '../../../src/kube/play-plan.js';
-import { podContainer } from '../../../src/kube/pod-container-config.js';
+import { podContainer, podCreateBody, podHostPorts } from '../../../src/kube/pod-container-config.js';
 import type { KubeObject } from '../../../src/kube/kube-yaml.js';
 
 const plan = (text: string) => planPlay(readKubeDocuments(text, 'app.yaml'));
@@ -91,7 +91,7 @@ spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: http
     const p = plan(text);
     const pod = p.pods[0]!;
     const containers = pod.spec.containers as KubeObject[];
-    const app = podContainer(p, pod, containers[0]!, 0, { init: false, aliases: ['web'] });
+    const app = podContainer(p, pod, containers[0]!, 0, { init: false });
     assert.equal(app.name, 'web-pod-0-app');
     const b = app.body;
     assert.deepEqual(b.Env, ['GREETING=hello', 'app.conf=port=80\n', 'PASSWORD=pass', 'POD=web-pod-0']);
@@ -104,15 +104,29 @@ spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: http
     assert.deepEqual(b.Healthcheck, { Test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/healthz'], Interval: 3e9, Timeout: 1e9, Retries: 2 });
     assert.equal(b.HostConfig?.HealthOnFailure, 'restart');
     assert.deepEqual(b.HostConfig?.RestartPolicy, { Name: 'always' });
-    assert.equal(b.HostConfig?.NetworkMode, 'berth-kube');
-    assert.deepEqual(b.NetworkingConfig, { EndpointsConfig: { 'berth-kube': { Aliases: ['web'] } } });
-    const side = podContainer(p, pod, containers[1]!, 1, { init: false, holder: app.name });
-    assert.equal(side.body.HostConfig?.NetworkMode, 'container:web-pod-0-app');
+    // The pod's infra container holds the network: a member names none.
+    assert.equal(b.HostConfig?.NetworkMode, undefined);
+    assert.equal(b.NetworkingConfig, undefined);
+    const side = podContainer(p, pod, containers[1]!, 1, { init: false });
     assert.deepEqual(side.body.Healthcheck?.Test, ['CMD', 'nc', '-z', '127.0.0.1', '80']);
     assert.equal(side.body.Hostname, undefined);
     const init = podContainer(p, pod, (pod.spec.initContainers as KubeObject[])[0]!, 0, { init: true });
     assert.deepEqual(init.body.HostConfig?.RestartPolicy, { Name: 'no' });
     assert.equal(init.body.Labels?.['io.berth.kube.init-container'], 'true');
+  });
+  it('the pod: kube network, hostname, DNS names, published ports', () => {
+    const p = plan(text);
+    const pod = p.pods[1]!;
+    assert.deepEqual(podCreateBody(pod, { '80/tcp': [{ HostIp: '', HostPort: '30080' }] }, ['web-pod-1', 'web', 'web']), {
+      Name: 'web-pod-1',
+      Labels: { app: 'web', 'io.berth.kube.object': 'Deployment/web', 'io.berth.kube.pod': 'web-pod-1' },
+      Hostname: 'web-pod-1',
+      Share: ['net', 'ipc'],
+      NetworkMode: 'berth-kube',
+      PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '30080' }] },
+      NetworkingConfig: { EndpointsConfig: { 'berth-kube': { Aliases: ['web-pod-1', 'web'] } } },
+    });
+    assert.deepEqual(podHostPorts(pod), {});
   });
   it('a Job needs restartPolicy Never or OnFailure', () => {
     assert.throws(() => plan('apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: busybox}]\n'), /document 1 \(Job j\): spec\.template\.spec\.restartPolicy: a Job's pods must have restartPolicy Never or OnFailure/);
