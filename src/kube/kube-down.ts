@@ -4,7 +4,7 @@ import type { ApiClient } from '../client/api-client.js';
 import { listContainers, removeContainer } from '../client/containers.js';
 import { inspectNetwork, removeNetwork } from '../client/networks.js';
 import { listVolumes, removeVolume } from '../client/volumes.js';
-import { ApiError } from '../client/api-error.js';
+import { ifFound } from './if-found.js';
 import { listPods, removePod } from '../client/pods.js';
 import { KUBE_NETWORK, KUBE_NETWORK_LABEL, KUBE_OBJECT_LABEL, objectKey } from './kube-labels.js';
 import type { KubeDocument } from './kube-yaml.js';
@@ -22,17 +22,17 @@ export async function kubeDown(client: ApiClient, docs: readonly KubeDocument[])
   for (const doc of docs) {
     // A pod goes whole (infra container, members, record); a container outside any pod alone.
     for (const p of await listPods(client, filtersOf(doc))) {
-      await removePod(client, p.Name, { force: true }).catch(ignoreMissing);
+      await ifFound(removePod(client, p.Name, { force: true }));
       result.pods.push(p.Name);
     }
     for (const c of await listContainers(client, { all: true, filters: filtersOf(doc) })) {
-      await removeContainer(client, c.Id, { force: true }).catch(ignoreMissing);
+      await ifFound(removeContainer(client, c.Id, { force: true }));
       result.containers.push((c.Names?.[0] ?? c.Id).replace(/^\//, ''));
     }
   }
   for (const doc of docs) {
     for (const v of await listVolumes(client, filtersOf(doc))) {
-      await removeVolume(client, v.Name, true).catch(ignoreMissing);
+      await ifFound(removeVolume(client, v.Name, true));
       result.volumes.push(v.Name);
     }
   }
@@ -41,14 +41,10 @@ export async function kubeDown(client: ApiClient, docs: readonly KubeDocument[])
 }
 
 async function removeNetworkIfUnused(client: ApiClient): Promise<void> {
-  const net = await inspectNetwork(client, KUBE_NETWORK).catch(ignoreMissing);
+  const net = await ifFound(inspectNetwork(client, KUBE_NETWORK));
   if (!net || net.Labels?.[KUBE_NETWORK_LABEL] !== 'true') return;
   if (Object.keys((net as { Containers?: Record<string, unknown> }).Containers ?? {}).length > 0) return;
   const users = await listContainers(client, { all: true, filters: { network: [KUBE_NETWORK] } });
-  if (users.length === 0) await removeNetwork(client, KUBE_NETWORK).catch(ignoreMissing);
+  if (users.length === 0) await ifFound(removeNetwork(client, KUBE_NETWORK));
 }
 
-function ignoreMissing(e: unknown): undefined {
-  if (e instanceof ApiError && e.statusCode === 404) return undefined;
-  throw e;
-}

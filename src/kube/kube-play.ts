@@ -3,7 +3,6 @@
 // ports and the DNS names: pod name, hostname, the Services selecting it), then its containers
 // joining it; init containers run first, one after another, each to success.
 import type { ApiClient } from '../client/api-client.js';
-import { ApiError } from '../client/api-error.js';
 import { beginWait, createContainer, startContainer } from '../client/containers.js';
 import { inspectImage } from '../client/images.js';
 import { createNetwork, inspectNetwork } from '../client/networks.js';
@@ -11,6 +10,7 @@ import { createVolume, inspectVolume } from '../client/volumes.js';
 import type { PortBinding } from '../client/types.js';
 import { singleFileTar } from '../compose/engine/single-file-tar.js';
 import { InvalidArgumentError } from '../errors.js';
+import { ifFound } from './if-found.js';
 import { KUBE_NETWORK, KUBE_NETWORK_LABEL, KUBE_OBJECT_LABEL, KUBE_POD_LABEL } from './kube-labels.js';
 import { emptyDirVolume, podContainer, podCreateBody, podHostPorts, targetPortOf, type PodContainer } from './pod-container-config.js';
 import { createPod } from '../client/pods.js';
@@ -94,23 +94,21 @@ async function ensureImages(client: ApiClient, containers: readonly PodContainer
     if (seen.has(c.image)) continue;
     seen.add(c.image);
     if (o.build && (await o.images.build(c.image))) continue;
-    const present = await inspectImage(client, c.image).then(() => true, (e: unknown) => (e instanceof ApiError && e.statusCode === 404 ? false : Promise.reject(e)));
+    const present = (await ifFound(inspectImage(client, c.image))) !== undefined;
     if (c.pullPolicy === 'Always' || (!present && c.pullPolicy === 'IfNotPresent')) await o.images.pull(c.image);
     else if (!present) throw new InvalidArgumentError(`image ${c.image} is not present and its imagePullPolicy is Never`);
   }
 }
 
 async function ensureNetwork(client: ApiClient): Promise<void> {
-  const exists = await inspectNetwork(client, KUBE_NETWORK).then(() => true, (e: unknown) => (e instanceof ApiError && e.statusCode === 404 ? false : Promise.reject(e)));
-  if (!exists) await createNetwork(client, {
+  if (!(await ifFound(inspectNetwork(client, KUBE_NETWORK)))) await createNetwork(client, {
     Name: KUBE_NETWORK, Driver: 'bridge', IPAM: { Driver: 'default', Config: [], Options: {} }, Internal: false, Attachable: false, Ingress: false, ConfigOnly: false, Options: {},
     Labels: { [KUBE_NETWORK_LABEL]: 'true' },
   });
 }
 
 async function ensureVolume(client: ApiClient, name: string, labels: Record<string, string>): Promise<void> {
-  const exists = await inspectVolume(client, name).then(() => true, (e: unknown) => (e instanceof ApiError && e.statusCode === 404 ? false : Promise.reject(e)));
-  if (!exists) await createVolume(client, { Name: name, Driver: 'local', Labels: labels });
+  if (!(await ifFound(inspectVolume(client, name)))) await createVolume(client, { Name: name, Driver: 'local', Labels: labels });
 }
 
 async function playPod(client: ApiClient, pod: PodPlan, containers: { init: PodContainer[]; app: PodContainer[] }, start: boolean): Promise<PlayedPod> {

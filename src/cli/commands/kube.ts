@@ -30,7 +30,7 @@ export const kubeGenerateCommand: CommandDefinition = {
     if (type !== 'pod' && type !== 'deployment') throw new UsageError(`invalid type ${JSON.stringify(type)}: pod or deployment`);
     const files = (f['compose-file'] as string[] | undefined) ?? [];
     const project = f['project-name'] as string | undefined;
-    const { kubeObjects } = await import('../../kube/generate/kube-objects.js');
+    const { claimObject, kubeObjects } = await import('../../kube/generate/kube-objects.js');
     const { kubeYaml } = await import('../../kube/kube-output.js');
     let objects;
     if (files.length) {
@@ -48,7 +48,7 @@ export const kubeGenerateCommand: CommandDefinition = {
       const src = project ? await projectSources(client, project) : await engineSources(client, cmd.args);
       objects = kubeObjects(src.pods, [], { type, service: f.service === true, headlessServices: project !== undefined });
       const claimed = new Set(objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => (o.metadata as { name: string }).name));
-      for (const c of src.claims) if (!claimed.has(c)) objects.unshift({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: c }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+      for (const c of src.claims) if (!claimed.has(c)) objects.unshift(claimObject(c));
     }
     const text = kubeYaml(objects);
     if (typeof f.filename === 'string' && f.filename !== '') await writeFile(f.filename, text);

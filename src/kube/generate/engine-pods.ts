@@ -1,7 +1,7 @@
 // `kube generate NAME…` on the engine: each name is a container (a pod of its own), a pod (the
 // containers labelled with it, its infra container left out) or a volume (a claim).
 import type { ApiClient } from '../../client/api-client.js';
-import { ApiError } from '../../client/api-error.js';
+import { ifFound } from '../if-found.js';
 import { inspectContainer, listContainers } from '../../client/containers.js';
 import { inspectImage } from '../../client/images.js';
 import { inspectVolume } from '../../client/volumes.js';
@@ -22,7 +22,7 @@ export interface EngineSources {
 export async function engineSources(client: ApiClient, names: readonly string[]): Promise<EngineSources> {
   const out: EngineSources = { pods: [], claims: [] };
   for (const name of names) {
-    const c = await inspectContainer(client, name).catch(orMissing);
+    const c = await ifFound(inspectContainer(client, name));
     if (c) {
       out.pods.push(podOf(dnsName((c.Name ?? name).replace(/^\//, '')), [c], [await genContainer(client, c)]));
       continue;
@@ -33,7 +33,7 @@ export async function engineSources(client: ApiClient, names: readonly string[])
       out.pods.push(podOf(dnsName(name), inspected, await Promise.all(inspected.map((m) => genContainer(client, m)))));
       continue;
     }
-    const v = await inspectVolume(client, name).catch(orMissing);
+    const v = await ifFound(inspectVolume(client, name));
     if (v) {
       out.claims.push(dnsName(v.Name));
       continue;
@@ -67,10 +67,6 @@ function podOf(name: string, inspected: readonly ContainerInspect[], containers:
   return { name, containers, ...(restart ? { restart } : {}), annotations: labels, replicas: 1 };
 }
 
-function orMissing(e: unknown): undefined {
-  if (e instanceof ApiError && e.statusCode === 404) return undefined;
-  throw e;
-}
 
 /** `kube generate -p PROJECT`: the compose project's running containers, one pod per service. */
 export async function projectSources(client: ApiClient, project: string): Promise<EngineSources> {

@@ -18,9 +18,7 @@ export function kubeObjects(pods: readonly GenPod[], data: readonly GenData[], o
   const out: KubeObject[] = [];
   const claims = new Set<string>();
   for (const p of pods) for (const c of p.containers) for (const m of c.mounts) if (m.kind === 'claim') claims.add(m.claim);
-  for (const claim of claims) {
-    out.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claim }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
-  }
+  for (const claim of claims) out.push(claimObject(claim));
   for (const d of data) {
     out.push(d.kind === 'ConfigMap' ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: d.name }, data: d.data } : { apiVersion: 'v1', kind: 'Secret', metadata: { name: d.name }, type: 'Opaque', stringData: d.data });
   }
@@ -47,6 +45,11 @@ export function kubeObjects(pods: readonly GenPod[], data: readonly GenData[], o
     }
   }
   return out;
+}
+
+/** A claim for a named volume: a volume has no size, so the request is Kubernetes' usual small one. */
+export function claimObject(name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
 }
 
 function uniquePorts<T extends { target: number; protocol: string }>(ports: readonly T[]): T[] {
