@@ -105,6 +105,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['dashboard'], 'other', "Print a one-time login URL for berthd's web dashboard", async () => (await import('./commands/dashboard.js')).dashboardCommand),
   entry(['search'], 'common', 'Search a registry for images', async () => (await import('./commands/search.js')).searchCommand),
   entry(['compose'], 'management', 'Define and run multi-container applications', async () => (await import('./compose/compose-command.js')).composeCommand),
+  entry(['kube generate'], 'other', 'Generate Kubernetes YAML from containers, pods, volumes or a compose project', async () => (await import('./commands/kube.js')).kubeGenerateCommand),
+  entry(['kube play'], 'other', 'Create containers, pods and volumes from Kubernetes YAML', async () => (await import('./commands/kube.js')).kubePlayCommand),
+  entry(['kube down'], 'other', 'Remove the containers, pods and volumes that kube play made from this YAML', async () => (await import('./commands/kube.js')).kubeDownCommand),
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 
@@ -116,6 +119,7 @@ export const MANAGEMENT: Readonly<Record<string, string>> = {
   compose: 'Define and run multi-container applications',
   completion: 'Generate the autocompletion script for the specified shell',
   image: 'Manage images',
+  kube: 'Play and generate Kubernetes YAML',
   manifest: 'Manage image manifests and manifest lists',
   network: 'Manage networks',
   pod: 'Manage pods',

@@ -52,7 +52,9 @@ const ALLOWED: Record<string, string[]> = {
   client: ['errors', 'oci', 'engine-api-version'],
   launcher: [], // loads the CLI by URL, imports none of it
   compose: ['errors', 'oci', 'engine-api-version', 'client', 'filters'],
-  cli: ['errors', 'detach-keys', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose'],
+  /** `berth kube`: client-side like compose, and it reads compose projects. */
+  kube: ['errors', 'oci', 'engine-api-version', 'client', 'filters', 'compose'],
+  cli: ['errors', 'detach-keys', 'oci', 'engine-api-version', 'client', 'registry/client', 'registry/server', 'build/context', 'build/dockerfile', 'fsutil', 'filters', 'compose', 'kube'],
 };
 
 /** Leaves every area may use (they import nothing of berth's). */
