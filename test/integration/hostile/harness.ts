@@ -2,7 +2,7 @@
 // place the corpus aims its escapes at), raw API calls with streamed bodies, and the checks after
 // each case: nothing written outside, disk use bounded, the daemon still serving.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -76,11 +76,13 @@ export function diskUse(d: TestDaemon): number {
   return Number(execFileSync('du', ['-sxk', d.dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-/** Files named `escape-*` anywhere under the daemon dir or host places a climbing name reaches. */
+/** Files named `escape-*` outside every snapshot: under the daemon dir or host places a climbing name reaches. */
 export function escapes(env: HostileEnv): string[] {
-  const found = execFileSync('find', [env.daemon.dir, '/tmp', '-xdev', '-maxdepth', '12', '-name', 'escape-*'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  // Other processes' files come and go under /tmp: find's complaints about them are not ours.
+  const found = spawnSync('find', [env.daemon.dir, '/tmp', '-xdev', '-maxdepth', '12', '-name', 'escape-*'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   for (const top of ['/', '/etc']) for (const n of readdirSync(top)) if (n.startsWith('escape-')) found.push(join(top, n));
-  return found;
+  // Inside a snapshot's own tree is inside a target (cp makes absolute names relative, as docker does).
+  return [...new Set(found)].filter((p) => !/\/snapshots\/\d+\/fs\//.test(p));
 }
 
 /** After a case: the canary untouched, no escape anywhere, disk bounded, `_ping` and a `run` answer. */
