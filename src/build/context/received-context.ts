@@ -146,7 +146,9 @@ export class ReceivedContext {
 
   /** Writes what is still only in memory into the directory (once; later calls wait for it). */
   materialize(): Promise<void> {
-    this.materializing ??= this.writeOut();
+    this.materializing ??= this.writeOut().catch((err: unknown) => {
+      throw archiveEntryError(err);
+    });
     return this.materializing;
   }
 
