@@ -1,5 +1,5 @@
 // The bytes of a context tar as POST /build sends them, read straight off the request: gzip
-// recognised by its magic and inflated, other compressions refused, and the tar padded to a
+// recognised by its magic and inflated (capped against bombs), other compressions refused, and the tar padded to a
 // whole archive at the end: the docker CLI sends a tar without the end-of-archive blocks (and
 // without padding after the last file) when it adds a Dockerfile from outside the context, which
 // Go's reader takes as the end; zero blocks after a proper end are ignored. No stream stages in
@@ -7,6 +7,7 @@
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../errors.js';
+import { limitExpansion } from '../registry/client/expansion-limit.js';
 
 const BLOCK = 512;
 
@@ -18,7 +19,7 @@ export async function* contextChunks(body: AsyncIterable<Buffer>): AsyncGenerato
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
   let source: AsyncIterable<Buffer> = rest;
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
+    const gunzip = limitExpansion(createGunzip());
     Readable.from((async function* () {
       yield head;
       yield* rest;

@@ -6,6 +6,7 @@ import { lstat, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
+import { archiveEntryError } from '../fsutil/archive-errno.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
 import { exportRootfs } from '../snapshot/export-rootfs.js';
 import type { ContainerRecord } from './container-record.js';
@@ -108,7 +109,14 @@ export class ContainerFiles {
   /** Unpacks a tar into the directory at `path` (PUT /archive). */
   async put(idOrName: string, path: string, body: Readable, o: ExtractOptions): Promise<void> {
     const c = this.containers.store.resolve(idOrName);
-    const root = await this.open(c, true);
+    // CVE-2018-15664: a running container could swap a checked directory for a symlink to the host
+    // between our check and our write; frozen, it cannot. Its record does not show the pause.
+    const freeze = c.state.Status === 'running';
+    if (freeze) await this.containers.deps.runtime.pause(c.id);
+    const root = await this.open(c, true).catch(async (err: unknown) => {
+      if (freeze) await this.containers.deps.runtime.resume(c.id).catch(() => undefined);
+      throw err;
+    });
     try {
       const host = await resolveInRoot(root.path, absolutePath(path));
       const st = await stat(host).catch(() => undefined);
@@ -116,11 +124,15 @@ export class ContainerFiles {
       if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
       const dir = inRootPath(root.path, host);
       await this.checkWritable(c, dir);
-      await extractArchive(root.path, dir, body, { ...o, ...(this.containers.deps.snapshots.idMap ? { idMap: this.containers.deps.snapshots.idMap } : {}) });
+      await extractArchive(root.path, dir, body, { ...o, ...(this.containers.deps.snapshots.idMap ? { idMap: this.containers.deps.snapshots.idMap } : {}) })
+        .catch((err: unknown) => {
+          throw archiveEntryError(err);
+        });
       this.containers.emit(c, 'extract-to-dir');
     } finally {
       body.resume();
       await root.release();
+      if (freeze) await this.containers.deps.runtime.resume(c.id).catch(() => undefined);
     }
   }
 

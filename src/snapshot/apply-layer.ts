@@ -301,6 +301,10 @@ class LayerWriter {
   }
 }
 
+function shortName(name: string): string {
+  return name.length > 100 ? `${name.slice(0, 48)}…${name.slice(-48)}` : name;
+}
+
 function writeAll(fd: number, chunk: Uint8Array): void {
   for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off, chunk.length - off);
 }
@@ -348,6 +352,8 @@ export async function applyLayer(tar: Readable, dir: string, opts: ApplyLayerOpt
   } catch (err) {
     tar.unpipe(ahead);
     tar.destroy();
+    // A 64 KiB name would otherwise come back whole, in an untyped error (a 500).
+    if (isErrno(err, 'ENAMETOOLONG')) throw new UnsafeLayerError(`${JSON.stringify(shortName(current?.name ?? ''))}: file name too long`);
     throw err;
   } finally {
     if (fd !== undefined) closeSync(fd);

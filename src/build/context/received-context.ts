@@ -4,6 +4,7 @@
 // context outgrows the memory budget (from then on entries go straight to disk).
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { isErrno } from '../../errors.js';
+import { archiveEntryError } from '../../fsutil/archive-errno.js';
 import { resolveInRoot } from '../../fsutil/resolve-in-root.js';
 import type { Header } from 'tar-stream';
 import type { Digest } from '../../oci/digest.js';
@@ -121,7 +122,7 @@ export class ReceivedContext {
     } catch (err) {
       await ctx.settleDigests().catch(() => undefined);
       await ctx.writer?.abandon();
-      throw err;
+      throw archiveEntryError(err);
     }
     return ctx;
   }
@@ -145,7 +146,9 @@ export class ReceivedContext {
 
   /** Writes what is still only in memory into the directory (once; later calls wait for it). */
   materialize(): Promise<void> {
-    this.materializing ??= this.writeOut();
+    this.materializing ??= this.writeOut().catch((err: unknown) => {
+      throw archiveEntryError(err);
+    });
     return this.materializing;
   }
 

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { BerthError, InvalidArgumentError, errorMessage } from '../../errors.js';
 import type { LayerCompression } from '../../oci/media-types.js';
+import { limitExpansion } from './expansion-limit.js';
 
 class ZstdDecompress extends Transform {
   private readonly z: Decompress;
@@ -45,12 +46,13 @@ function gunzip(): Transform {
   return z;
 }
 
+/** The decompressor for `c`, its output capped against bombs (`expansion-limit.ts`). */
 export function createDecompressor(c: LayerCompression): Transform {
   switch (c) {
     case 'gzip':
-      return gunzip();
+      return limitExpansion(gunzip());
     case 'zstd':
-      return new ZstdDecompress();
+      return limitExpansion(new ZstdDecompress());
     default:
       return new PassThrough({ highWaterMark: 1 << 20 });
   }
