@@ -137,7 +137,7 @@ describe('berth compose: events, cp, top, port, images, ls, wait, push, ps --fil
     assert.match(after, /^[0-9a-f]{64}$/);
     assert.notEqual(after, before);
     // The old volume was mounted by name into the recreated container, so, as with docker, it is no
-    // longer that container's anonymous volume and outlives it (down -v removes it by label).
+    // longer that container's anonymous volume and outlives it (compose v2 leaves it too).
   });
 
   it('push sends the service images to a registry', async (t) => {
