@@ -15,6 +15,11 @@ export interface ContainerPlan {
   /** Set for `run` containers. */
   oneoffSlug?: string;
   /** `run -e`, `--entrypoint`, a command…: overrides of the service's settings. */
+  /**
+   * Anonymous volumes of the container this one replaces, by target: kept unless `up -V`, as
+   * compose does (a service's volume without a source, or an image VOLUME, gets the old one).
+   */
+  inheritedVolumes?: Readonly<Record<string, string>>;
   overrides?: { command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; tty?: boolean; stdinOpen?: boolean; user?: string; workingDir?: string; noPorts?: boolean; notByServiceName?: boolean; labels?: Record<string, string> };
 }
 
@@ -54,7 +59,7 @@ export function containerCreateBody(project: ComposeProject, service: ServiceCon
   const limits = service.deploy?.resources?.limits;
   const hc = service.healthcheck;
   const hostConfig: HostConfig = {
-    Mounts: [...volumeMounts(project, service), ...secretMounts(project, service).binds],
+    Mounts: [...volumeMounts(project, service, plan.inheritedVolumes ?? {}), ...secretMounts(project, service).binds],
     PortBindings: portBindings(ports),
     RestartPolicy: restartPolicy(service.restart),
     NetworkMode: service.network_mode ?? (networkNames[0] ? project.networks[networkNames[0]]!.name : 'none'),
@@ -137,10 +142,11 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
   return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
 }
 
-function volumeMounts(project: ComposeProject, service: ServiceConfig): MountSpec[] {
-  return service.volumes.map((v): MountSpec => {
+function volumeMounts(project: ComposeProject, service: ServiceConfig, inherited: Readonly<Record<string, string>>): MountSpec[] {
+  const declared = service.volumes.map((v): MountSpec => {
     const m: MountSpec = { Type: v.type, Target: v.target, ...(v.read_only ? { ReadOnly: true } : {}) };
     if (v.type === 'volume' && v.source) m.Source = project.volumes[v.source]?.name ?? v.source;
+    else if (v.type === 'volume' && inherited[v.target]) m.Source = inherited[v.target];
     else if (v.source) m.Source = v.source;
     if (v.bind) m.BindOptions = { ...(v.bind.propagation ? { Propagation: v.bind.propagation } : {}), ...(v.bind.create_host_path === false ? {} : { CreateMountpoint: true }) };
     if (v.volume) m.VolumeOptions = { ...(v.volume.nocopy ? { NoCopy: true } : {}), ...(v.volume.subpath ? { Subpath: v.volume.subpath } : {}) };
@@ -148,6 +154,11 @@ function volumeMounts(project: ComposeProject, service: ServiceConfig): MountSpe
     if (v.image?.subpath) m.ImageOptions = { Subpath: v.image.subpath };
     return m;
   });
+  // The rest were the image's VOLUMEs: the same volume again at the same place.
+  const targets = new Set(service.volumes.map((v) => v.target));
+  const imageVolumes = Object.entries(inherited).filter(([target]) => !targets.has(target))
+    .map(([target, name]): MountSpec => ({ Type: 'volume', Source: name, Target: target }));
+  return [...declared, ...imageVolumes];
 }
 
 function portBindings(ports: readonly ServicePort[]): Record<string, PortBinding[]> {

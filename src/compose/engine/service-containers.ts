@@ -66,7 +66,8 @@ export async function recreateContainer(s: ComposeSession, service: ServiceConfi
   await renameContainer(s.client, old.Id, `${old.Id.slice(0, 12)}_${name}`);
   let id: string;
   try {
-    id = await createServiceContainer(s, service, name, { number }, null);
+    const inheritedVolumes = o.renewAnonVolumes ? {} : anonymousVolumes(old);
+    id = await createServiceContainer(s, service, name, { number, inheritedVolumes }, null);
   } catch (err) {
     await renameContainer(s.client, old.Id, name).catch(() => undefined);
     throw err;
@@ -74,4 +75,16 @@ export async function recreateContainer(s: ComposeSession, service: ServiceConfi
   await removeContainer(s.client, old.Id, { force: true, volumes: o.renewAnonVolumes ?? false });
   s.progress.event({ id: eventId, status: 'done', text: 'Recreated' });
   return id;
+}
+
+/**
+ * The old container's anonymous volumes by target (docker names those with 64 hex digits; named
+ * ones are the service's own and come from its configuration again).
+ */
+export function anonymousVolumes(old: ContainerSummary): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of old.Mounts ?? []) {
+    if (m.Type === 'volume' && m.Name && m.Destination && /^[0-9a-f]{64}$/.test(m.Name)) out[m.Destination] = m.Name;
+  }
+  return out;
 }
