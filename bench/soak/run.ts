@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { startTestDaemon } from '../../test/support/test-daemon.js';
 import { sampleDaemon, type Sample } from '../load/run.js';
 
-const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] || 5);
+const minutesAt = process.argv.indexOf('--minutes');
+const minutes = minutesAt < 0 ? 5 : Number(process.argv[minutesAt + 1]);
 
 async function main(): Promise<void> {
   const d = await startTestDaemon();
