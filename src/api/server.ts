@@ -19,6 +19,7 @@ import { volumeRoutes } from './routes/volumes.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { networkRoutes } from './routes/networks.js';
 import { systemDfRoutes } from './routes/system-df.js';
+import { systemCheckRoutes } from './routes/system-check.js';
 import { swarmRoutes } from './routes/swarm.js';
 import { distributionRoutes } from './routes/distribution.js';
 import { websocketRoutes } from './routes/websockets.js';
@@ -37,6 +38,7 @@ export function buildRouter(engine: Engine): Router {
   containerFileRoutes(router, engine);
   networkRoutes(router, engine);
   systemDfRoutes(router, engine);
+  systemCheckRoutes(router, engine);
   swarmRoutes(router);
   distributionRoutes(router, engine);
   websocketRoutes(router, engine);

@@ -94,6 +94,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['network rm', 'network remove'], 'other', 'Remove one or more networks', async () => (await import('./commands/network.js')).networkRmCommand),
   entry(['system df'], 'other', 'Show berth disk usage', async () => (await import('./commands/system.js')).systemDfCommand),
   entry(['system prune'], 'other', 'Remove unused data', async () => (await import('./commands/system.js')).systemPruneCommand),
+  entry(['system check'], 'other', 'Find (and with --repair remove) what a crash left that nothing owns', async () => (await import('./commands/system-check.js')).systemCheckCommand),
   entry(['completion bash'], 'other', 'Generate the autocompletion script for bash', async () => (await import('./commands/completion.js')).completionBashCommand),
   entry(['completion fish'], 'other', 'Generate the autocompletion script for fish', async () => (await import('./commands/completion.js')).completionFishCommand),
   entry(['completion zsh'], 'other', 'Generate the autocompletion script for zsh', async () => (await import('./commands/completion.js')).completionZshCommand),

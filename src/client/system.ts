@@ -70,3 +70,17 @@ export async function diskUsage(c: ApiClient): Promise<DiskUsage> {
 export async function pruneBuildCache(c: ApiClient, o: { all?: boolean; filters?: Filters; keepStorage?: number } = {}): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
   return c.json('POST', '/build/prune', { query: { all: o.all || undefined, filters: encodeFilters(o.filters), 'keep-storage': o.keepStorage || undefined } });
 }
+
+/** One orphan `berth system check` found (src/system/check-finding.ts on the daemon's side). */
+export interface CheckFinding {
+  kind: string;
+  id: string;
+  reason: string;
+  repaired?: boolean;
+  error?: string;
+}
+
+/** berth's own `POST /berth/v1/system/check`: orphans a crash left, removed with `repair`. */
+export async function systemCheck(c: ApiClient, repair: boolean): Promise<{ repair: boolean; findings: CheckFinding[] }> {
+  return c.json('POST', '/berth/v1/system/check', { query: { repair: repair ? '1' : undefined } });
+}

@@ -171,7 +171,8 @@ export class ContainerExits {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process lives (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

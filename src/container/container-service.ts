@@ -7,7 +7,7 @@ import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } 
 import { ContainerCore, delay, isRunning } from './container-core.js';
 import { createContainer } from './container-create.js';
 import type { ContainerHooks, ContainerServiceDeps, CreateRequest } from './container-deps.js';
-import { ContainerExits } from './container-exits.js';
+import { ContainerExits, processAlive } from './container-exits.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
 import { type AttachRequest, type AttachSession, attach, followLogs, resize } from './container-streams.js';
@@ -55,6 +55,16 @@ export class ContainerService {
   shutdown(): void {
     this.exits.shutdown();
     this.core.seccompAgents.close();
+  }
+
+  /** Records whose run is over though they say running: their conmon is gone and no exit was recorded. */
+  lostRuns(): ContainerRecord[] {
+    return this.store.list().filter((c) => isRunning(c) && !(c.state.ConmonPid && processAlive(c.state.ConmonPid)));
+  }
+
+  /** Gives each lost run its exit (as after a daemon restart): state, runtime, mounts and network released. */
+  recoverLostRuns(): Promise<void> {
+    return this.exits.recover();
   }
 
   create(name: string | undefined, req: CreateRequest, platform?: string): Promise<{ Id: string; Warnings: string[] }> {

@@ -44,6 +44,16 @@ export interface ContentIngester {
 export interface ContentManager {
   delete(digest: Digest): Promise<void>;
   list(): AsyncIterable<BlobInfo>;
+  /** Writes not (yet) committed: in progress, or left by a crash. */
+  ingests(): AsyncIterable<IngestInfo>;
+  /** Drops an ingest by the name `ingests()` gave (`berth system check --repair`). */
+  removeIngest(name: string): Promise<void>;
+}
+
+export interface IngestInfo {
+  name: string;
+  size: number;
+  updated: Date;
 }
 
 export type ContentStore = ContentProvider & ContentIngester & ContentManager;

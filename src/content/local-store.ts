@@ -8,7 +8,7 @@ import { type Digest, Digester, digestAlgorithm, digestHex, digestOf, isDigest }
 import { DigestMismatchError, InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
 import { fsyncDir } from '../fsutil/atomic-write.js';
 import { verifyIngest } from './verify-ingest.js';
-import type { BlobInfo, BlobWriter, ContentStore, IngestOptions } from './content-store.js';
+import type { BlobInfo, BlobWriter, ContentStore, IngestInfo, IngestOptions } from './content-store.js';
 
 export class LocalContentStore implements ContentStore {
   readonly blobsDir: string;
@@ -135,6 +135,18 @@ export class LocalContentStore implements ContentStore {
         if (st) yield { digest, size: st.size };
       }
     }
+  }
+
+  async *ingests(): AsyncIterable<IngestInfo> {
+    for (const name of await readdir(this.ingestDir).catch(() => [] as string[])) {
+      const st = await stat(join(this.ingestDir, name)).catch(() => undefined);
+      if (st) yield { name, size: st.size, updated: st.mtime };
+    }
+  }
+
+  async removeIngest(name: string): Promise<void> {
+    if (name.includes('/') || name === '..' || name === '.') throw new InvalidArgumentError(`invalid ingest name ${JSON.stringify(name)}`);
+    await rm(join(this.ingestDir, name), { force: true, recursive: true });
   }
 
   /** Removes ingest files untouched for `maxAgeMs` (left by crashes or abandoned uploads). */

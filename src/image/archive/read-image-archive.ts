@@ -75,6 +75,22 @@ interface Unpacked {
   files: Set<string>;
 }
 
+/**
+ * Waits until the tar reader takes more input or has closed. Whichever comes first takes the other
+ * listener off: one left per pause piled up `close` listeners on a large archive (issue #18).
+ */
+function drainedOrClosed(extract: { once(e: 'drain' | 'close', l: () => void): unknown; off(e: 'drain' | 'close', l: () => void): unknown }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      extract.off('drain', done);
+      extract.off('close', done);
+      resolve();
+    };
+    extract.once('drain', done);
+    extract.once('close', done);
+  });
+}
+
 /** Writes the archive's regular files into `root`; links are recorded, never created. */
 async function unpack(src: Readable, root: string): Promise<Unpacked> {
   const links = new Map<string, { target: string; symbolic: boolean }>();
@@ -143,10 +159,7 @@ async function unpack(src: Readable, root: string): Promise<Unpacked> {
   });
   try {
     for await (const chunk of src) {
-      if (!extract.write(chunk as Buffer)) await new Promise<void>((resolve) => {
-        extract.once('drain', resolve);
-        extract.once('close', resolve);
-      });
+      if (!extract.write(chunk as Buffer)) await drainedOrClosed(extract);
       if (extract.destroyed) break;
     }
     extract.end(undefined);

@@ -214,3 +214,23 @@ test('writeImageArchive refuses a layer whose content does not match its diffID'
   img.layers[0]!.open = () => Readable.from([Buffer.alloc(base.length, 1)]);
   await assert.rejects(save([img]), DigestMismatchError);
 });
+
+test('readImageArchive fed in many chunks (the reader pausing the feed each time) leaves no listeners behind (no MaxListenersExceededWarning on [Extract])', async (t) => {
+  const { dir } = tempDir(t, 'berth-archive-');
+  // A layer far above the reader's buffer, given in small chunks: the reader pauses the feed many times.
+  const big = tarBytes([{ name: 'data/blob', type: 'file', mode: 0o644, data: Buffer.alloc(4 << 20, 7) }]);
+  const archive = await save([toSave(['big:latest'], [big])]);
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(`${w.name}: ${w.message}`);
+  };
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const chunks: Buffer[] = [];
+  for (let off = 0; off < archive.length; off += 65536) chunks.push(archive.subarray(off, off + 65536));
+  const r = await readImageArchive(Readable.from(chunks), join(dir, 'x'));
+  await r.cleanup();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(r.images.length, 1);
+  assert.deepEqual(warnings.filter((w) => w.includes('MaxListenersExceeded')), []);
+});
