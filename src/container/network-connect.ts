@@ -34,6 +34,8 @@ export async function connectNetwork(core: ContainerCore, idOrName: string, netw
     if (n.settings) c.networkSettings = n.settings;
     const eps = { ...endpointsConfigOf(c) };
     const key = keyOfNetwork(eps, n.id, idOfKey(networking));
+    // A stopped container connected again keeps its first endpoint config, as dockerd does.
+    if (key && !isRunning(c)) return;
     if (key) delete eps[key];
     eps[n.name] = cfg ?? {};
     setEndpointsConfig(c, eps);
