@@ -30,7 +30,8 @@ export class ClassicMessages {
         s.text.push(' ---> Using cache\n');
         break;
       case 'output':
-        s.text.push(ev.data.toString('utf8'));
+        // The classic builder colours a step's stderr red, each write on its own.
+        s.text.push(ev.stream === 'stderr' ? `\x1b[91m${ev.data.toString('utf8')}\x1b[0m` : ev.data.toString('utf8'));
         break;
       case 'done':
         if (ev.imageId) s.text.push(` ---> ${shortId(ev.imageId)}\n`);

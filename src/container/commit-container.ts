@@ -86,6 +86,7 @@ export async function commitContainer(cs: ContainerService, idOrName: string, o:
       ],
       ...(o.comment ? { comment: o.comment } : {}),
       container: c.id,
+      container_config: { ...pick(c.config), Hostname: c.config.Hostname ?? '', Image: c.config.Image ?? '' },
     };
     const rec = await images.commitImage({ config: imageConfig, layers: [...image.layers, layer], tags: ref ? [ref] : [], parent: image.id });
     cs.emit(c, 'commit', { comment: o.comment ?? '', imageID: rec.id, ...(ref ? { imageRef: `${o.repo}:${o.tag || 'latest'}` } : {}) });

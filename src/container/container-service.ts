@@ -227,7 +227,10 @@ export class ContainerService {
     }
     if (c.state.Status === 'running' || c.state.Status === 'paused' || c.state.Status === 'restarting') {
       if (!o.force) {
-        throw new ConflictError(`cannot remove container "${c.name}": container is ${c.state.Status}: stop the container before removing or force remove`);
+        // dockerd 20.10's wording, which clients (docker-py's tests among them) match on.
+        const procedure = 'stop the container before attempting removal or force remove';
+        const how = c.state.Status === 'paused' ? `Unpause and then ${procedure}` : `S${procedure.slice(1)}`;
+        throw new ConflictError(`You cannot remove a ${c.state.Status} container ${c.id}. ${how}`);
       }
       c.manuallyStopped = true;
       this.store.update(c);

@@ -1,7 +1,7 @@
 // Docker's JSON views of a container: inspect (ContainerInspectResponse) and ps (ContainerSummary).
 import type { ContainerRecord } from './container-record.js';
 import { logDriverOf } from './log-driver.js';
-import { configuredNetworks, endpointsConfigOf } from './endpoints-config.js';
+import { configuredNetworks, endpointsConfigOf, withRequestedSettings } from './endpoints-config.js';
 
 const isRunningStatus = (c: ContainerRecord): boolean => c.state.Status === 'running' || c.state.Status === 'paused';
 
@@ -48,7 +48,7 @@ export function inspectContainer(c: ContainerRecord, extra: { sizeRw?: number; s
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
     Mounts: c.mounts ?? [],
     Config: fullConfig(c),
-    NetworkSettings: running && c.networkSettings ? c.networkSettings : configuredNetworkSettings(c),
+    NetworkSettings: running && c.networkSettings ? withRequestedSettings(c.networkSettings, endpointsConfigOf(c)) : configuredNetworkSettings(c),
   };
 }
 
@@ -167,7 +167,7 @@ export function summarizeContainer(c: ContainerRecord, ports: Array<Record<strin
     State: c.state.Status,
     Status: humanStatus(c),
     HostConfig: { NetworkMode: String(c.hostConfig.NetworkMode ?? 'bridge') },
-    NetworkSettings: { Networks: (isRunningStatus(c) ? ns?.Networks : undefined) ?? configuredNetworks(endpointsConfigOf(c)) },
+    NetworkSettings: { Networks: (isRunningStatus(c) && ns ? withRequestedSettings(ns, endpointsConfigOf(c)).Networks : undefined) ?? configuredNetworks(endpointsConfigOf(c)) },
     Mounts: (c.mounts ?? []).map((m) => m),
   };
 }

@@ -77,3 +77,24 @@ export function configuredNetworks(cfg: EndpointsConfig): Record<string, Record<
   }
   return out;
 }
+
+/**
+ * A running container's NetworkSettings with what each endpoint was asked for shown as docker shows
+ * it: the request's link-local addresses in IPAMConfig and its driver options (the endpoint rows
+ * keep only the addresses they were given).
+ */
+export function withRequestedSettings<T extends { Networks?: Record<string, unknown> }>(ns: T, cfg: EndpointsConfig): T {
+  if (!ns.Networks) return ns;
+  const networks: Record<string, unknown> = {};
+  for (const [name, ep] of Object.entries(ns.Networks)) {
+    const want = cfg[name];
+    const cur = ep as EndpointSettings;
+    const linkLocal = want?.IPAMConfig?.LinkLocalIPs;
+    networks[name] = {
+      ...cur,
+      ...(linkLocal?.length ? { IPAMConfig: { ...(cur.IPAMConfig ?? {}), LinkLocalIPs: linkLocal } } : {}),
+      ...(want?.DriverOpts ? { DriverOpts: want.DriverOpts } : {}),
+    };
+  }
+  return { ...ns, Networks: networks };
+}

@@ -143,9 +143,11 @@ export class ExecService {
         tty,
       });
     } catch (err) {
-      e.exitCode = /executable file not found|no such file/i.test(errorMessage(err)) ? 127 : 126;
+      // dockerd records 126 for any exec that could not start, a missing binary included.
+      e.exitCode = 126;
       this.bus.emit(`exit:${id}`, e.exitCode);
-      throw new ExecStartError(`OCI runtime exec failed: exec failed: ${errorMessage(err)}: unknown`);
+      const msg = errorMessage(err);
+      throw new ExecStartError(`OCI runtime exec failed: ${msg.startsWith('exec failed: ') ? msg : `exec failed: ${msg}`}: unknown`);
     }
     e.running = true;
     e.pid = launched.pid;

@@ -7,16 +7,20 @@ export async function pruneContainers(cs: ContainerService, filters: FilterArgs 
   filters.validate(ACCEPTED_FILTERS.containerPrune);
   const until = pruneUntil(filters);
   const deleted: string[] = [];
+  let reclaimed = 0;
   for (const c of cs.store.list()) {
     if (c.state.Status !== 'exited' && c.state.Status !== 'created' && c.state.Status !== 'dead') continue;
     if (!createdNotAfter(c.created, until)) continue;
     if (!filters.labelsAndNot(c.config.Labels)) continue;
     try {
+      // As docker: the space is the container's writable layer, measured before it goes.
+      const rw = await cs.deps.snapshots.usage(c.id).then((u) => u.size, () => 0);
       await cs.remove(c.id);
       deleted.push(c.id);
+      reclaimed += rw;
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
   }
-  return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+  return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
 }

@@ -55,9 +55,21 @@ export class DnsNameIndex {
     this.index = undefined;
   }
 
-  lookup(n: NetworkRow, name: string): string[] | undefined {
+  /** `clientIp`: the asking container's address; its endpoint's links (`target:alias`) name the
+   *  target for it alone, as docker's links on a user-defined network do. */
+  lookup(n: NetworkRow, name: string, clientIp?: string): string[] | undefined {
     this.index ??= buildNameIndex(this.store.sandboxes(), this.store.endpoints(), (id) => this.store.network(id));
-    return this.index.get(n.id)?.get(name);
+    const names = this.index.get(n.id);
+    const asker = clientIp ? this.store.endpointsOfNetwork(n.id).find((e) => e.state === 'active' && (e.ip === clientIp || e.ip6 === clientIp)) : undefined;
+    for (const link of asker?.links ?? []) {
+      const colon = link.lastIndexOf(':');
+      const [target, alias] = colon > 0 ? [link.slice(0, colon), link.slice(colon + 1)] : [link, link];
+      if (alias.toLowerCase() === name || `${alias}.${n.name}`.toLowerCase() === name) {
+        const ips = names?.get(target.replace(/^\//, '').toLowerCase());
+        if (ips) return ips;
+      }
+    }
+    return names?.get(name);
   }
 
   reverse(n: NetworkRow, ip: string): string | undefined {

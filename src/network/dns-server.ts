@@ -15,8 +15,9 @@ export interface Upstream {
 
 /** What the server knows of its network; called for every query, so the answers follow attach/detach. */
 export interface DnsRecords {
-  /** Addresses for a name (lower-case, no trailing dot); undefined when the name is not the network's. */
-  lookup(name: string): string[] | undefined;
+  /** Addresses for a name (lower-case, no trailing dot) as the client at `clientIp` sees it (its
+   *  links' aliases too); undefined when the name is not the network's. */
+  lookup(name: string, clientIp: string): string[] | undefined;
   /** Name for an address of the network. */
   reverse(ip: string): string | undefined;
   /** Resolvers to forward to for queries from this client address. */
@@ -124,13 +125,13 @@ export class DnsServer {
     }
     if (query.type !== 'query' || !query.questions || query.questions.length !== 1) return undefined;
     const q = query.questions[0]!;
-    const local = this.answerLocally(q);
+    const local = this.answerLocally(q, clientIp);
     if (local) return reply(query, local.answers, local.rcode);
     const forwarded = await this.forward(msg, clientIp, overTcp);
     return forwarded ?? reply(query, [], RCODE_SERVFAIL);
   }
 
-  private answerLocally(q: Question): { answers: Answer[]; rcode: number } | undefined {
+  private answerLocally(q: Question, clientIp: string): { answers: Answer[]; rcode: number } | undefined {
     const name = q.name.toLowerCase().replace(/\.$/, '');
     if (q.type === 'PTR') {
       const ip = ptrToIp(name);
@@ -138,7 +139,7 @@ export class DnsServer {
       const host = this.o.records.reverse(ip);
       return host ? { answers: [{ type: 'PTR', name: q.name, ttl: TTL, data: host }], rcode: 0 } : undefined;
     }
-    const ips = this.o.records.lookup(name);
+    const ips = this.o.records.lookup(name, clientIp);
     if (!ips) return undefined;
     if (q.type === 'A' || q.type === 'AAAA') {
       const family = q.type === 'A' ? 4 : 6;

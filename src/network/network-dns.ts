@@ -30,7 +30,7 @@ export class NetworkDns {
       address: n.gateway!,
       port: this.o.port ?? 53,
       records: {
-        lookup: (name) => this.names.lookup(n, name),
+        lookup: (name, client) => this.names.lookup(n, name, client),
         reverse: (ip) => this.names.reverse(n, ip),
         upstreams: (client) => this.upstreamsFor(n, client),
       },

@@ -83,5 +83,7 @@ export interface ImageConfig {
   history?: HistoryEntry[];
   comment?: string;
   container?: string;
+  /** Docker's record of the committed container's own config (its image name, hostname). */
+  container_config?: ContainerConfig & { Hostname?: string; Image?: string };
   docker_version?: string;
 }

@@ -93,6 +93,18 @@ describe('exec with a tty', () => {
     assert.equal(await state(id), 'running');
   });
 
+  it('field names match case-insensitively, as Go decodes them: docker-py sends detachKeys', async () => {
+    const id = await container(t, 'exec-lower', { Cmd: ['sleep', '300'] });
+    const ex = await createExec(t, id, { Cmd: ['cat'], Tty: true, AttachStdin: true, detachKeys: 'ctrl-p' });
+    const s = await openStream(t, `/exec/${ex}/start`, { body: { Tty: true } });
+    assert.equal(s.status, 101);
+    s.socket.write('abc\n');
+    await s.waitFor('abc\r\nabc\r\n');
+    s.socket.write(Buffer.from([0x10]));
+    assert.equal(await s.closed(), true);
+    assert.equal(await state(id), 'running');
+  });
+
   it('bad DetachKeys are refused at exec create', async () => {
     const id = await container(t, 'exec-bad', { Cmd: ['sleep', '300'] });
     const r = await t.api('POST', `/containers/${id}/exec`, { body: { Cmd: ['true'], DetachKeys: 'ctrl-P' } });

@@ -61,6 +61,12 @@ describe('compat: build (classic builder)', () => {
     assert.ok(!ms.some((m) => m.aux), 'no image ID after a failure');
   });
 
+  it("a RUN step's stderr is a stream message of its own, coloured red (\\x1b[91m … \\x1b[0m)", async () => {
+    const r = await build(`FROM busybox\nRUN sh -c ">&2 echo ${t.run}-err"`, { nocache: '1' });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(messages(r).some((m) => m.stream === `\x1b[91m${t.run}-err\n\x1b[0m`), r.text);
+  });
+
   it('docker build (classic) exits with the step\'s code and prints its message', async () => {
     const dir = mkdtempSync('/tmp/berth-compat-build-');
     try {

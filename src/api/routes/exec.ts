@@ -4,17 +4,22 @@ import type { Router } from '../http/router.js';
 import { sendEmpty, sendJson } from '../http/responses.js';
 import { intParam, readJson } from '../http/request-body.js';
 import { readJsonFromUpgrade } from '../http/upgrade-body.js';
+import { withGoFieldNames } from '../http/go-field-names.js';
 import { hijack, pumpOutput } from '../http/hijack.js';
 import type { ExecConfig } from '../../container/exec-service.js';
 import { errorMessage } from '../../errors.js';
 import { compareVersions } from '../../engine-api-version.js';
 import { frame, STREAM_STDOUT } from '../http/stream-frames.js';
 
+const EXEC_CONFIG_FIELDS = [
+  'AttachStdin', 'AttachStdout', 'AttachStderr', 'DetachKeys', 'Tty', 'Env', 'Cmd', 'Privileged', 'User', 'WorkingDir', 'ConsoleSize',
+] as const;
+
 export function execRoutes(r: Router, engine: Engine): void {
   const ex = engine.execs;
   r.add('POST', '/containers/:id/exec', async (ctx) => {
-    const cfg = await readJson<ExecConfig>(ctx.req, false);
-    sendJson(ctx.res!, 201, ex.create(ctx.params.id!, cfg!));
+    const cfg = withGoFieldNames((await readJson<ExecConfig>(ctx.req, false))!, EXEC_CONFIG_FIELDS);
+    sendJson(ctx.res!, 201, ex.create(ctx.params.id!, cfg));
   });
 
   r.add('POST', '/exec/:id/start', async (ctx) => {

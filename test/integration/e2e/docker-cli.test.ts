@@ -89,7 +89,7 @@ describe('docker CLI against berthd', () => {
     await d.docker(['run', '-d', '--name', 'victim', 'busybox', 'sleep', '1000']);
     const refused = await d.docker(['rm', 'victim']);
     assert.notEqual(refused.code, 0);
-    assert.match(refused.stderr, /stop the container before removing or force remove/);
+    assert.match(refused.stderr, /You cannot remove a running container [0-9a-f]{64}\. Stop the container before attempting removal or force remove/);
     assert.equal((await d.docker(['rm', '-f', 'victim'])).code, 0);
     const ps = await d.docker(['ps', '-a', '--format', '{{.Names}}']);
     assert.doesNotMatch(ps.stdout, /victim/);
