@@ -85,6 +85,23 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['pod prune'], 'other', 'Remove all stopped pods and their containers', async () => (await import('./commands/pod.js')).podPruneCommand),
   entry(['pod top'], 'other', 'Display the running processes of the containers in a pod', async () => (await import('./commands/pod.js')).podTopCommand),
   entry(['pod logs'], 'other', "Fetch the logs of a pod's containers", async () => (await import('./commands/pod.js')).podLogsCommand),
+  entry(['plugin ls', 'plugin list'], 'other', 'List plugins', async () => (await import('./commands/plugin.js')).pluginLsCommand),
+  entry(['plugin inspect'], 'other', 'Display detailed information on one or more plugins', async () => (await import('./commands/plugin.js')).pluginInspectCommand),
+  entry(['plugin install'], 'other', 'Install a plugin', async () => (await import('./commands/plugin.js')).pluginInstallCommand),
+  entry(['plugin rm', 'plugin remove'], 'other', 'Remove one or more plugins', async () => (await import('./commands/plugin.js')).pluginRmCommand),
+  entry(['plugin enable'], 'other', 'Enable a plugin', async () => (await import('./commands/plugin.js')).pluginEnableCommand),
+  entry(['plugin disable'], 'other', 'Disable a plugin', async () => (await import('./commands/plugin.js')).pluginDisableCommand),
+  entry(['plugin create'], 'other', 'Create a plugin from a rootfs and configuration. Plugin data directory must contain config.json and rootfs directory.', async () => (await import('./commands/plugin.js')).pluginCreateCommand),
+  entry(['plugin push'], 'other', 'Push a plugin to a registry', async () => (await import('./commands/plugin.js')).pluginPushCommand),
+  entry(['plugin set'], 'other', 'Change settings for a plugin', async () => (await import('./commands/plugin.js')).pluginSetCommand),
+  entry(['plugin upgrade'], 'other', 'Upgrade an existing plugin', async () => (await import('./commands/plugin.js')).pluginUpgradeCommand),
+  entry(['trust inspect'], 'other', 'Return low-level information about keys and signatures', async () => (await import('./commands/trust.js')).trustInspectCommand),
+  entry(['trust revoke'], 'other', 'Remove trust for an image', async () => (await import('./commands/trust.js')).trustRevokeCommand),
+  entry(['trust sign'], 'other', 'Sign an image', async () => (await import('./commands/trust.js')).trustSignCommand),
+  entry(['trust key generate'], 'other', 'Generate and load a signing key-pair', async () => (await import('./commands/trust.js')).trustKeyGenerateCommand),
+  entry(['trust key load'], 'other', 'Load a private key file for signing', async () => (await import('./commands/trust.js')).trustKeyLoadCommand),
+  entry(['trust signer add'], 'other', 'Add a signer', async () => (await import('./commands/trust.js')).trustSignerAddCommand),
+  entry(['trust signer remove'], 'other', 'Remove a signer', async () => (await import('./commands/trust.js')).trustSignerRemoveCommand),
   entry(['network create'], 'other', 'Create a network', async () => (await import('./commands/network.js')).networkCreateCommand),
   entry(['network connect'], 'other', 'Connect a container to a network', async () => (await import('./commands/network.js')).networkConnectCommand),
   entry(['network disconnect'], 'other', 'Disconnect a container from a network', async () => (await import('./commands/network.js')).networkDisconnectCommand),
@@ -112,7 +129,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['wait', 'container wait'], 'other', 'Block until one or more containers stop, then print their exit codes', async () => (await import('./commands/wait.js')).waitCommand),
 ];
 
-/** Management commands: `container …`, `image …`, `system …` (`registry` is dispatched by main.ts). */
+/**
+ * Management commands: `container …`, `image …`, `system …` (`registry` is dispatched by main.ts);
+ * a two-word name is a group inside a group (`trust key …`).
+ */
 export const MANAGEMENT: Readonly<Record<string, string>> = {
   container: 'Manage containers',
   context: 'Manage contexts',
@@ -123,14 +143,20 @@ export const MANAGEMENT: Readonly<Record<string, string>> = {
   kube: 'Play and generate Kubernetes YAML',
   manifest: 'Manage image manifests and manifest lists',
   network: 'Manage networks',
+  plugin: 'Manage plugins',
   pod: 'Manage pods',
   registry: 'Run an OCI distribution registry',
   system: 'Manage berth',
+  trust: 'Manage trust on Docker images',
+  'trust key': 'Manage keys for signing Docker images',
+  'trust signer': 'Manage entities who can sign Docker images',
   volume: 'Manage volumes',
 };
 
 /** Finds the command an argv starts with: returns it and how many words its path took. */
 export function lookupCommand(argv: readonly string[]): { entry: CommandEntry; path: string; words: number } | undefined {
+  const three = argv.slice(0, 3).join(' ');
+  for (const e of COMMANDS) if (argv.length >= 3 && e.paths.includes(three)) return { entry: e, path: three, words: 3 };
   const two = argv.slice(0, 2).join(' ');
   for (const e of COMMANDS) if (argv.length >= 2 && e.paths.includes(two)) return { entry: e, path: two, words: 2 };
   const one = argv[0] ?? '';

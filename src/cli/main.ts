@@ -23,7 +23,7 @@ function rootHelp(): string {
     ...top('common'),
     '',
     'Management Commands:',
-    ...Object.entries(MANAGEMENT).map(([n, s]) => line(n, s)),
+    ...Object.entries(MANAGEMENT).filter(([n]) => !n.includes(' ')).map(([n, s]) => line(n, s)),
     '',
     'Commands:',
     ...top('other').sort(),
@@ -37,21 +37,28 @@ function rootHelp(): string {
 }
 
 function managementHelp(group: string): string {
+  const depth = group.split(' ').length;
   const subs = new Map<string, string>();
+  const groups = new Map<string, string>();
   for (const c of COMMANDS) {
     for (const p of c.paths) {
-      const [g, sub] = p.split(' ');
-      if (g === group && sub && !subs.has(sub) && !['list', 'remove', 'ps'].includes(sub)) subs.set(sub, c.summary);
+      const words = p.split(' ');
+      const sub = words[depth];
+      if (words.slice(0, depth).join(' ') !== group || !sub) continue;
+      const inner = MANAGEMENT[`${group} ${sub}`];
+      if (words.length > depth + 1 && inner !== undefined) groups.set(sub, inner);
+      else if (!subs.has(sub) && !['list', 'remove', 'ps'].includes(sub)) subs.set(sub, c.summary);
     }
   }
+  const section = (title: string, m: Map<string, string>): string[] =>
+    m.size === 0 ? [] : [title, ...[...m.keys()].sort().map((s) => `  ${s.padEnd(11)} ${m.get(s)}`), ''];
   return [
     `Usage:  ${PROGRAM} ${group} COMMAND`,
     '',
     MANAGEMENT[group]!,
     '',
-    'Commands:',
-    ...[...subs.keys()].sort().map((s) => `  ${s.padEnd(11)} ${subs.get(s)}`),
-    '',
+    ...section('Management Commands:', groups),
+    ...section('Commands:', subs),
     `Run '${PROGRAM} ${group} COMMAND --help' for more information on a command.`,
     '',
   ].join('\n');
@@ -183,12 +190,14 @@ export async function main(argv: string[], importModule: ImportModule = (url) =>
     // `registry` is written with commander in its own module (listed under MANAGEMENT for help).
     const viaRegistry = rest[0] === 'registry' ? await tryRegistryCommands(rest, importModule) : undefined;
     if (viaRegistry !== undefined) return viaRegistry;
-    if (MANAGEMENT[rest[0]!] !== undefined) {
-      if (rest.length === 1 || rest[1] === '--help') {
-        write(process.stdout, managementHelp(rest[0]!));
+    const group = MANAGEMENT[rest.slice(0, 2).join(' ')] !== undefined ? rest.slice(0, 2).join(' ') : rest[0]!;
+    if (MANAGEMENT[group] !== undefined) {
+      const depth = group.split(' ').length;
+      if (rest.length === depth || rest[depth] === '--help') {
+        write(process.stdout, managementHelp(group));
         return 0;
       }
-      write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, 2).join(' ')}\n\nRun '${PROGRAM} ${rest[0]} --help' for more information\n`);
+      write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, depth + 1).join(' ')}\n\nRun '${PROGRAM} ${group} --help' for more information\n`);
       return 1;
     }
     write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest[0]}\n\nRun '${PROGRAM} --help' for more information\n`);

@@ -137,6 +137,7 @@ async function attachNetwork(x: StartContext, r: StartRun): Promise<void> {
     r.netns = n.netns;
     r.etcMounts.push(...n.mounts);
     if (n.settings) r.c.networkSettings = n.settings;
+    takeJoinedHostname(x, r);
   } else {
     r.etcMounts.push(
       ...(await writeUnattachedEtcFiles(paths.dataDir(r.c.id), {
@@ -147,6 +148,19 @@ async function attachNetwork(x: StartContext, r: StartRun): Promise<void> {
     );
     if (r.c.hostConfig.NetworkMode === 'host') r.netns = 'host';
   }
+}
+
+/**
+ * `--network container:X` (a pod member too): the container answers to X's hostname, as its /etc
+ * files are X's. docker copies X's Hostname and Domainname into the config at each start; so does berth.
+ */
+function takeJoinedHostname(x: StartContext, r: StartRun): void {
+  const m = /^container:(.+)$/.exec(String(r.c.hostConfig.NetworkMode ?? ''));
+  const other = m ? x.core.store.find(m[1]!) : undefined;
+  if (!other) return;
+  r.c.config.Hostname = other.config.Hostname;
+  if (other.config.Domainname) r.c.config.Domainname = other.config.Domainname;
+  else delete r.c.config.Domainname;
 }
 
 /** With --userns-remap, the container's root must own the /etc files it gets. */

@@ -48,6 +48,7 @@ export async function createFromPlan(ctx: CommandContext, client: ApiClient, pla
   const cidfile = plan.body.HostConfig?.ContainerIDFile;
   if (cidfile && existsSync(cidfile)) throw new Error(`container ID file found, make sure the other container isn't running or delete ${cidfile}`);
   if (plan.pull === 'always') await pull();
+  if (plan.useApiSocket) plan.body = (await import('./api-socket.js')).withApiSocket(client, plan.body);
   const opts = { ...(plan.name ? { name: plan.name } : {}), ...(plan.platform ? { platform: plan.platform } : {}), ...(plan.pod ? { pod: plan.pod } : {}) };
   let created;
   try {
@@ -59,6 +60,7 @@ export async function createFromPlan(ctx: CommandContext, client: ApiClient, pla
     created = await createContainer(client, plan.body, opts);
   }
   for (const w of created.Warnings ?? []) ctx.stderr.write(`WARNING: ${w}\n`);
+  if (plan.useApiSocket) await (await import('./api-socket.js')).copyCredentials(client, created.Id, ctx.configDir);
   if (cidfile) writeFileSync(cidfile, created.Id);
   return created.Id;
 }

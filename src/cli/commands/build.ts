@@ -119,6 +119,8 @@ export const buildCommand: CommandDefinition = {
     list('cache-from', undefined, 'Images to consider as cache sources', 'strings'),
     str('cgroup-parent', undefined, 'Set the parent cgroup for the "RUN" instructions during build'),
     bool('compress', undefined, 'Compress the build context using gzip'),
+    // Accepted as pull and push accept it: berth verifies no signatures, so only the default applies.
+    bool('disable-content-trust', undefined, 'Skip image verification', true),
     int('cpu-period', undefined, 'Limit the CPU CFS (Completely Fair Scheduler) period'),
     int('cpu-quota', undefined, 'Limit the CPU CFS (Completely Fair Scheduler) quota'),
     int('cpu-shares', 'c', 'CPU shares (relative weight)'),

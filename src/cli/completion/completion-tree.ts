@@ -28,7 +28,7 @@ export async function completionTree(table: CommandTable, o: { descriptions?: bo
     if (!m.has(word)) m.set(word, summary);
     words.set(parent, m);
   };
-  for (const [group, summary] of Object.entries(management)) addWord('', group, firstLine(summary));
+  for (const [group, summary] of Object.entries(management)) if (!group.includes(' ')) addWord('', group, firstLine(summary));
   flags.set('', GLOBAL_FLAGS.filter((f) => !f.hidden).map((f) => ({
     names: [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])], takesValue: f.kind !== 'bool', description: firstLine(f.description),
   })));
@@ -39,7 +39,7 @@ export async function completionTree(table: CommandTable, o: { descriptions?: bo
     }));
     for (const path of entry.paths) {
       const parts = path.split(' ');
-      for (let i = 0; i < parts.length; i++) addWord(parts.slice(0, i).join(' '), parts[i]!, firstLine(i === parts.length - 1 ? entry.summary : management[parts[0]!] ?? ''));
+      for (let i = 0; i < parts.length; i++) addWord(parts.slice(0, i).join(' '), parts[i]!, firstLine(i === parts.length - 1 ? entry.summary : management[parts.slice(0, i + 1).join(' ')] ?? ''));
       flags.set(path, specs);
     }
   }

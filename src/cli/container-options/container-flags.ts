@@ -39,6 +39,8 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   list('device-read-iops', undefined, 'Limit read rate (IO per second) from a device', 'list', parseThrottleIops),
   list('device-write-bps', undefined, 'Limit write rate (bytes per second) to a device', 'list', parseThrottleBps),
   list('device-write-iops', undefined, 'Limit write rate (IO per second) to a device', 'list', parseThrottleIops),
+  // Accepted as pull and push accept it: berth verifies no signatures, so only the default applies.
+  bool('disable-content-trust', undefined, 'Skip image verification', true),
   list('dns', undefined, 'Set custom DNS servers'),
   list('dns-option', undefined, 'Set DNS options'),
   list('dns-search', undefined, 'Set custom DNS search domains'),
@@ -106,6 +108,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   list('tmpfs', undefined, 'Mount a tmpfs directory'),
   bool('tty', 't', 'Allocate a pseudo-TTY'),
   list('ulimit', undefined, 'Ulimit options', 'ulimit'),
+  bool('use-api-socket', undefined, 'Bind mount the API socket and required auth'),
   str('user', 'u', 'Username or UID (format: <name|uid>[:<group|gid>])'),
   str('userns', undefined, 'User namespace to use'),
   str('uts', undefined, 'UTS namespace to use'),

@@ -17,6 +17,8 @@ export interface CreatePlan {
   platform?: string;
   /** berth's --pod: the container joins that pod. */
   pod?: string;
+  /** --use-api-socket: the daemon's socket and the caller's registry credentials go in (api-socket.ts). */
+  useApiSocket?: boolean;
   pull: 'always' | 'missing' | 'never';
   body: ContainerCreateRequest;
 }
@@ -317,6 +319,7 @@ export function buildCreatePlan(flags: FlagValues, set: ReadonlySet<string>, arg
   if (f<string>('name')) plan.name = f<string>('name');
   if (f<string>('platform')) plan.platform = f<string>('platform');
   if (f<string>('pod')) plan.pod = f<string>('pod');
+  if (f<boolean>('use-api-socket')) plan.useApiSocket = true;
   return plan;
 }
 

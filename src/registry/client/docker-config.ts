@@ -69,6 +69,20 @@ export class DockerCredentials {
     return out;
   }
 
+  /**
+   * Every registry's resolved credentials: those named in `auths` and `credHelpers` (a `credsStore`
+   * helper's own listing is not asked, so only registries the file names are included).
+   */
+  async all(): Promise<Record<string, AuthConfig>> {
+    const cfg = await this.load();
+    const out: Record<string, AuthConfig> = {};
+    for (const key of new Set([...Object.keys(cfg.auths ?? {}), ...Object.keys(cfg.credHelpers ?? {})])) {
+      const auth = await this.get(key).catch(() => undefined);
+      if (auth) out[key] = auth;
+    }
+    return out;
+  }
+
   /** Stores credentials as `docker login` does (password dropped when an identity token is given). */
   async store(auth: AuthConfig): Promise<void> {
     const key = credentialsKey(registryDomainOf(auth.serveraddress));

@@ -66,6 +66,15 @@ describe('pods', () => {
     assert.match(ok(await d.berth(['pod', 'logs', '-c', 'echoer', 'talk'])), /^[0-9a-f]{12} logged-line$/m);
   });
 
+  it("members answer to the pod's hostname, as docker's --network container:X members take X's", async () => {
+    ok(await d.berth(['pod', 'create', '--name', 'named', '--hostname', 'podhost']));
+    assert.equal(ok(await d.berth(['run', '--rm', '--pod', 'named', 'busybox', 'hostname'])).trim(), 'podhost');
+    ok(await d.berth(['run', '-d', '--name', 'plain-x', '--hostname', 'xhost', 'busybox', 'sleep', '300']));
+    assert.equal(ok(await d.docker(['run', '--rm', '--network', 'container:plain-x', 'busybox', 'sh', '-c', 'hostname; cat /etc/hostname'])).trim(), 'xhost\nxhost');
+    ok(await d.berth(['rm', '-f', 'plain-x']));
+    ok(await d.berth(['pod', 'rm', '-f', 'named']));
+  });
+
   it("a pod's published port reaches its container; a member cannot publish its own", async () => {
     ok(await d.berth(['pod', 'create', '--name', 'web', '-p', '127.0.0.1:18093:80']));
     const refused = await d.berth(['run', '-d', '--pod', 'web', '-p', '81:81', 'busybox', 'true']);
