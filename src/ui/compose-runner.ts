@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '../errors.js';
 
-const BERTH_CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+// bin/berth, as installed: from dist/src/ui/ three levels up.
+const BERTH_CLI = fileURLToPath(new URL('../../../bin/berth', import.meta.url));
 
 /** What compose wrote on the project's containers: its files and directory. */
 export interface ComposeProjectFiles {
