@@ -29,6 +29,8 @@ export interface DaemonConfig {
   usernsRemap: string;
   /** The dashboard's listen address (--ui, daemon.json `ui`); unset: off until `berth dashboard`. */
   ui?: string;
+  /** The registry the dashboard's registry browser reads (--ui-registry, daemon.json `ui-registry`). */
+  uiRegistry?: string;
 }
 
 export const DEFAULTS = {
@@ -58,6 +60,7 @@ interface DaemonJson {
   debug?: boolean;
   'userns-remap'?: string;
   ui?: string;
+  'ui-registry'?: string;
 }
 
 export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
@@ -77,7 +80,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     (flags[name] ??= []).push(value);
   }
-  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap', 'ui']);
+  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap', 'ui', 'ui-registry']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new InvalidArgumentError(`unknown flag: --${k}`);
   const one = (k: string): string | undefined => flags[k]?.[flags[k]!.length - 1];
   const configFile = one('config-file') ?? env.BERTH_CONFIG ?? DEFAULTS.configFile;
@@ -123,7 +126,19 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     configFile,
     usernsRemap: one('userns-remap') ?? file['userns-remap'] ?? '',
     ...((one('ui') ?? file.ui) ? { ui: (one('ui') ?? file.ui)! } : {}),
+    ...((one('ui-registry') ?? file['ui-registry']) ? { uiRegistry: registryUrl((one('ui-registry') ?? file['ui-registry'])!) } : {}),
   };
+}
+
+/** A registry's base URL: `host:port` alone means https, as docker assumes. */
+function registryUrl(s: string): string {
+  const url = /^https?:\/\//.test(s) ? s : `https://${s}`;
+  try {
+    new URL(url);
+  } catch {
+    throw new InvalidArgumentError(`invalid --ui-registry ${s}: want a registry URL such as http://127.0.0.1:5000`);
+  }
+  return url.replace(/\/+$/, '');
 }
 
 /** `base=10.10.0.0/16,size=24` */

@@ -7,6 +7,7 @@ import { buildRouter, listen, type Listener } from '../api/server.js';
 import { errorMessage } from '../errors.js';
 import { acquirePidLock } from './pid-lock.js';
 import { Dashboard } from '../ui/dashboard.js';
+import { projectFiles } from '../ui/compose-runner.js';
 import { dashboardLoginRoutes } from '../api/routes/dashboard-login.js';
 
 async function main(): Promise<void> {
@@ -14,7 +15,16 @@ async function main(): Promise<void> {
   const releaseLock = acquirePidLock(join(config.execRoot, 'berthd.pid'));
   const engine = await createEngine(config);
   const router = buildRouter(engine);
-  const dashboard = new Dashboard({ router, debug: config.debug, ...(config.tls ? { tls: config.tls } : {}) });
+  const ownSocket = config.hosts.find((h) => h.startsWith('unix://'));
+  const dashboard = new Dashboard({
+    router, debug: config.debug, ...(config.tls ? { tls: config.tls } : {}), ...(config.uiRegistry ? { registry: config.uiRegistry } : {}),
+    ...(ownSocket ? {
+      compose: {
+        host: ownSocket,
+        files: (project: string) => projectFiles([...engine.containers.list()].sort((a, b) => b.created.localeCompare(a.created)).map((c) => c.config.Labels ?? undefined), project),
+      },
+    } : {}),
+  });
   dashboardLoginRoutes(router, dashboard);
   if (config.ui) console.error(`berthd: dashboard on ${await dashboard.start(config.ui)} (log in with \`berth dashboard\`)`);
   const listeners: Listener[] = [];

@@ -1,16 +1,19 @@
 // The dashboard listener's requests: `/login?token=` turns a one-time token into a session
 // cookie; everything else needs that session (401 without it): `/ui/session` hands the page its
 // CSRF token, `/api/*` goes to the same router the API socket serves (in-process, so the page sees
-// exactly what clients see), the rest is the built front end. Every state-changing request needs
-// the CSRF token and, when the browser names one, our own Origin.
+// exactly what clients see), `/ui/compose/P/up|down` runs compose for a project, `/ui/registry/…`
+// reaches the configured registry, the rest is the built front end. Every state-changing request
+// needs the CSRF token and, when the browser names one, our own Origin.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { dispatch } from '../api/http/dispatch.js';
 import type { Router } from '../api/http/router.js';
 import { clearedSessionCookie, readCookie, sessionCookie, SESSION_COOKIE } from './cookies.js';
 import { equalSecrets } from './equal-secrets.js';
+import { runCompose, type ComposeProjectFiles } from './compose-runner.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { LoginTokens } from './login-tokens.js';
+import { proxyRegistry, registryPath } from './registry-proxy.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import type { Session, Sessions } from './sessions.js';
 import type { StaticFiles } from './static-files.js';
@@ -25,6 +28,10 @@ export interface DashboardParts {
   files: StaticFiles;
   secure: boolean;
   debug: boolean;
+  /** For compose up/down: the daemon's own socket and a project's files from its labels. */
+  compose?: { host: string; files(project: string): ComposeProjectFiles | undefined };
+  /** The registry browser's registry (base URL), when configured. */
+  registry?: string;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
@@ -94,6 +101,26 @@ export async function handleRequest(p: DashboardParts, req: IncomingMessage, res
     p.sessions.end(s.id);
     res.writeHead(204, { 'Set-Cookie': clearedSessionCookie(p.secure) }).end();
     return;
+  }
+  const composeVerb = /^\/ui\/compose\/([a-z0-9][a-z0-9_-]*)\/(up|down)$/.exec(url.pathname);
+  if (composeVerb && req.method === 'POST') {
+    if (!p.compose) return refuse(res, 501, 'compose actions need berthd listening on a unix socket');
+    const [, project, verb] = composeVerb;
+    const files = p.compose.files(project!);
+    if (!files) return refuse(res, 404, `no compose project ${project} with its files recorded`);
+    const result = await runCompose(p.compose.host, project!, files, verb as 'up' | 'down');
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
+    return;
+  }
+  if (url.pathname === '/ui/registry' && req.method === 'GET') {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ url: p.registry ?? null }));
+    return;
+  }
+  if (url.pathname.startsWith('/ui/registry/')) {
+    const path = registryPath(url);
+    if (!path || !['GET', 'HEAD', 'DELETE'].includes(req.method ?? '')) return refuse(res, 404, 'page not found');
+    if (!p.registry) return refuse(res, 404, 'no registry configured: start berthd with --ui-registry URL');
+    return proxyRegistry(p.registry, path, req, res);
   }
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
     const path = apiPath(url);

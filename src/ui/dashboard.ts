@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '../errors.js';
 import type { Router } from '../api/http/router.js';
+import type { ComposeProjectFiles } from './compose-runner.js';
 import { handleRequest, handleUpgrade, type DashboardParts } from './dashboard-server.js';
 import { LoginLimiter } from './login-limiter.js';
 import { LoginTokens } from './login-tokens.js';
@@ -21,6 +22,10 @@ export interface DashboardOptions {
   debug?: boolean;
   /** The built front end (tests may point elsewhere). */
   webDir?: string;
+  /** Compose up/down from the page: the daemon's own socket, a project's files from its labels. */
+  compose?: { host: string; files(project: string): ComposeProjectFiles | undefined };
+  /** The registry browser's registry (`--ui-registry`). */
+  registry?: string;
 }
 
 /** `host:port`, `tcp://host:port`, `:port` or a bare port; the host defaults to loopback. */
@@ -52,6 +57,8 @@ export class Dashboard {
       files: new StaticFiles(o.webDir ?? WEB_BUNDLE_DIR),
       secure: Boolean(o.tls),
       debug: Boolean(o.debug),
+      ...(o.compose ? { compose: o.compose } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
     };
   }
 

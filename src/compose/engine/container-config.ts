@@ -114,6 +114,9 @@ export function containerCreateBody(project: ComposeProject, service: ServiceCon
     Tty: o.tty ?? service.tty ?? false,
     OpenStdin: o.stdinOpen ?? service.stdin_open ?? false,
     AttachStdin: o.stdinOpen ?? false,
+    // As docker compose run: the attached client's end of input closes the process's stdin and the
+    // output keeps flowing; without it dockerd ends the attach when stdin ends, losing the output.
+    StdinOnce: o.stdinOpen === true,
     AttachStdout: o.stdinOpen !== undefined,
     AttachStderr: o.stdinOpen !== undefined,
     ...(service.stop_signal ? { StopSignal: service.stop_signal } : {}),

@@ -17,9 +17,18 @@ export async function startSession(): Promise<boolean> {
   return true;
 }
 
-export async function send(method: string, path: string, body?: BodyInit | object, headers: Record<string, string> = {}): Promise<Response> {
+export function send(method: string, path: string, body?: BodyInit | object, headers: Record<string, string> = {}): Promise<Response> {
+  return request(method, API + path, body, headers);
+}
+
+/** The dashboard server's own endpoints (`/ui/…`: compose up/down, the registry browser). */
+export function sendUi(method: string, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return request(method, `/ui${path}`, undefined, headers);
+}
+
+async function request(method: string, url: string, body?: BodyInit | object, headers: Record<string, string> = {}): Promise<Response> {
   const isRaw = body instanceof Blob || body instanceof ArrayBuffer || body instanceof Uint8Array || typeof body === 'string';
-  const r = await fetch(API + path, {
+  const r = await fetch(url, {
     method,
     credentials: 'same-origin',
     headers: { 'X-Berth-CSRF': csrf, ...(body !== undefined && !isRaw ? { 'Content-Type': 'application/json' } : {}), ...headers },

@@ -14,12 +14,16 @@ import { ImagesPage } from './pages/images';
 import { VolumesPage } from './pages/volumes';
 import { NetworksPage } from './pages/networks';
 import { SystemPage, EventsPage } from './pages/system';
+import { ComposePage } from './pages/compose';
+import { RegistryPage } from './pages/registry';
 
 const NAV = [
   ['containers', 'Containers'],
+  ['compose', 'Compose'],
   ['images', 'Images'],
   ['volumes', 'Volumes'],
   ['networks', 'Networks'],
+  ['registry', 'Registry'],
   ['system', 'System'],
   ['events', 'Events'],
 ] as const;
@@ -37,6 +41,8 @@ function useHash(): string {
 function Page({ path }: { path: string[] }) {
   const [top, id] = path;
   if (top === 'containers' && id) return html`<${ContainerDetailPage} key=${id} id=${id} />`;
+  if (top === 'compose') return html`<${ComposePage} />`;
+  if (top === 'registry') return html`<${RegistryPage} />`;
   if (top === 'images') return html`<${ImagesPage} />`;
   if (top === 'volumes') return html`<${VolumesPage} />`;
   if (top === 'networks') return html`<${NetworksPage} />`;

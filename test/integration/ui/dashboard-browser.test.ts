@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -44,8 +44,8 @@ describe('the dashboard in chromium', { skip: missing }, () => {
     await buildWebBundle();
     const root = mkdtempSync(join(tmpdir(), 'berth-ui-reg-'));
     afters.push(() => rmSync(root, { recursive: true, force: true }));
-    reg = await startRegistry({ after: (fn) => void afters.push(fn) }, root);
-    d = await startTestDaemon();
+    reg = await startRegistry({ after: (fn) => void afters.push(fn) }, root, ['--delete']);
+    d = await startTestDaemon({ args: ['--ui-registry', reg.url] });
     imageRef = `${new URL(reg.url).host}/ui/busybox:1`;
     assert.equal((await d.docker(['tag', 'busybox', imageRef])).code, 0);
     const push = await d.docker(['push', imageRef]);
@@ -149,6 +149,48 @@ describe('the dashboard in chromium', { skip: missing }, () => {
     } finally {
       evil.close();
     }
+  });
+
+  it('drives a compose project: stop, up, one service logs, down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-ui-compose-'));
+    afters.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: busybox\n    command: ["sh", "-c", "echo app-started; exec sleep 600"]\n');
+    const up = await d.berth(['compose', '-p', 'uiproj', '-f', join(dir, 'compose.yaml'), 'up', '-d'], { timeoutMs: 60_000 });
+    assert.equal(up.code, 0, up.stderr);
+    await page.goto(`${base}/#/compose`);
+    const card = '[data-project="uiproj"]';
+    await page.waitForSelector(`${card} [data-project-state]:text("1 of 1 running")`, { timeout: 15_000 });
+    await page.click(`${card} button:text("Stop")`);
+    await page.click('dialog.confirm button.danger');
+    await page.waitForSelector(`${card} [data-project-state]:text("0 of 1 running")`, { timeout: 30_000 });
+    await page.click(`${card} button:text("Up")`);
+    await page.waitForSelector(`${card} [data-project-state]:text("1 of 1 running")`, { timeout: 60_000 });
+    await page.click(`${card} tr[data-service="app"] button:text("Logs")`);
+    await page.waitForFunction(() => document.querySelector('[data-service-logs]')?.textContent?.includes('uiproj-app-1  | app-started'), undefined, { timeout: 15_000 });
+    await shot('compose');
+    await page.click(`${card} button:text("Down")`);
+    await page.click('dialog.confirm button.danger');
+    await page.waitForSelector(card, { state: 'detached', timeout: 60_000 });
+    assert.equal((await d.docker(['ps', '-aq', '--filter', 'label=com.docker.compose.project=uiproj'])).stdout, '');
+    assert.notEqual((await d.docker(['network', 'inspect', 'uiproj_default'])).code, 0);
+  });
+
+  it('browses the registry: repository, tags, manifest, delete a tag', async () => {
+    const second = `${new URL(reg.url).host}/ui/busybox:2`;
+    assert.equal((await d.docker(['tag', 'busybox', second])).code, 0);
+    assert.equal((await d.docker(['push', second])).code, 0);
+    await page.goto(`${base}/#/registry`);
+    const repo = '[data-repository="ui/busybox"]';
+    await page.waitForSelector(`${repo} tr[data-tag="2"]`, { timeout: 15_000 });
+    await page.click(`${repo} tr[data-tag="2"] button:text("Manifest")`);
+    await page.waitForFunction(() => /schemaVersion/.test(document.querySelector('[data-manifest]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    assert.match((await page.textContent('[data-manifest] dd')) ?? '', /^sha256:[0-9a-f]{64}$/);
+    await shot('registry');
+    await page.click(`${repo} tr[data-tag="2"] button:text("Delete")`);
+    await page.click('dialog.confirm button.danger');
+    await page.waitForSelector(`${repo} tr[data-tag="2"]`, { state: 'detached', timeout: 15_000 });
+    const tags = (await (await fetch(`${reg.url}/v2/ui/busybox/tags/list`)).json()) as { tags: string[] };
+    assert.ok(!tags.tags.includes('2') && tags.tags.includes('1'), `tags ${tags.tags}`);
   });
 
   it('takes screenshots of the other pages, light and dark, laptop and phone', async () => {

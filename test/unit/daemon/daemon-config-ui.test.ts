@@ -20,3 +20,18 @@ it('reads the dashboard address from --ui or daemon.json, off without either', (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('reads the registry browser registry from --ui-registry or daemon.json; host:port alone is https', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-ui-config-'));
+  try {
+    const file = join(dir, 'daemon.json');
+    const none = join(dir, 'none.json');
+    assert.equal(parseDaemonArgs(['--config-file', none], {}).uiRegistry, undefined);
+    assert.equal(parseDaemonArgs(['--config-file', none, '--ui-registry', 'http://127.0.0.1:5000/'], {}).uiRegistry, 'http://127.0.0.1:5000');
+    writeFileSync(file, JSON.stringify({ 'ui-registry': 'registry.example:5000' }));
+    assert.equal(parseDaemonArgs(['--config-file', file], {}).uiRegistry, 'https://registry.example:5000');
+    assert.throws(() => parseDaemonArgs(['--config-file', none, '--ui-registry', 'http://'], {}), /invalid --ui-registry/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -115,12 +115,16 @@ export function ContainersPage() {
   const [query, setQuery] = useState('');
   const [state, setState] = useState('all');
   const [actionError, setActionError] = useState<string | undefined>(undefined);
-  const list = (data ?? []).filter((c) => (state === 'all' || c.State === state) && (!query || `${c.Names.join(' ')} ${c.Image} ${c.Id}`.toLowerCase().includes(query.toLowerCase())));
+  const q = query.toLowerCase();
+  const list = (data ?? []).filter((c) => (state === 'all' || c.State === state) && (!q || `${c.Names.join(' ')} ${c.Image} ${c.Id}`.toLowerCase().includes(q)));
   const samples = useStatsSamples(list.filter((c) => c.State === 'running').map((c) => c.Id));
+  // One pass, appending in place: copying each group per row made this quadratic in the list.
   const groups = new Map<string, ContainerSummary[]>();
   for (const c of list) {
     const g = groupOf(c);
-    groups.set(g, [...(groups.get(g) ?? []), c]);
+    const members = groups.get(g);
+    if (members) members.push(c);
+    else groups.set(g, [c]);
   }
   return html`<section>
     <header class="bar"><h1>Containers</h1>

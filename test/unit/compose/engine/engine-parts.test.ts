@@ -67,6 +67,16 @@ describe('compose engine parts', () => {
     assert.deepEqual(restartPolicy(undefined), { Name: 'no' });
   });
 
+  it('a run attached to stdin gets StdinOnce, as compose sets it, so output outlives the input', () => {
+    const worker = service('worker', { stdin_open: true });
+    const run = containerCreateBody(project([worker]), worker, { number: 1, overrides: { stdinOpen: true } });
+    assert.deepEqual([run.OpenStdin, run.AttachStdin, run.StdinOnce, run.AttachStdout], [true, true, true, true]);
+    const notAttached = containerCreateBody(project([worker]), worker, { number: 1, overrides: { stdinOpen: false } });
+    assert.deepEqual([notAttached.OpenStdin, notAttached.AttachStdin, notAttached.StdinOnce], [false, false, false]);
+    const up = containerCreateBody(project([worker]), worker, { number: 1 });
+    assert.deepEqual([up.OpenStdin, up.AttachStdin, up.StdinOnce], [true, false, false]);
+  });
+
   it('runs independent services in parallel and dependants after their dependencies', async () => {
     const services = Object.fromEntries([
       service('db'), service('cache'),
