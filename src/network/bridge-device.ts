@@ -2,7 +2,7 @@
 // CNI ADD), so its gateway address exists for the DNS server and the firewall rules from the start.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 const execFileP = promisify(execFile);
 
@@ -40,8 +40,21 @@ export async function ensureBridge(spec: BridgeSpec): Promise<void> {
     if (!has(spec.address6)) cmds.push(`addr add ${spec.address6} dev ${spec.name} nodad`);
   }
   if (spec.mtu) cmds.push(`link set dev ${spec.name} mtu ${spec.mtu}`);
+  // A bridge whose address was never set takes the lowest of its ports' MACs, so it changes as
+  // containers come and go and every container's ARP entry for the gateway goes stale for seconds
+  // (DNS and published traffic time out). Setting it once, as docker does, freezes it.
+  const mac = await frozenMacNeeded(spec.name);
+  if (mac) cmds.push(`link set dev ${spec.name} address ${mac}`);
   cmds.push(`link set dev ${spec.name} up`);
   await ipBatch(cmds);
+}
+
+/** The bridge's current MAC when it is not yet a set one (`addr_assign_type` 3), else undefined. */
+async function frozenMacNeeded(name: string): Promise<string | undefined> {
+  const sys = `/sys/class/net/${name}`;
+  const type = (await readFile(`${sys}/addr_assign_type`, 'utf8').catch(() => '3')).trim();
+  if (type === '3') return undefined;
+  return (await readFile(`${sys}/address`, 'utf8').catch(() => '')).trim() || undefined;
 }
 
 export async function deleteBridge(name: string): Promise<void> {
