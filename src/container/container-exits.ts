@@ -17,11 +17,17 @@ export class ContainerExits {
   private readonly ooms = new OomWatcher((id) => this.onOom(id));
   /** Running containers that have had their `oom` event in this run. */
   private readonly oomReported = new Set<string>();
+  /** Exit recordings started by the exit-file watcher and not finished yet. */
+  private readonly recording = new Set<Promise<void>>();
   private sweepTimer?: NodeJS.Timeout;
 
   /** `autoRemove` removes a `--rm` container once its exit is recorded (called inside its lock). */
   constructor(private readonly core: ContainerCore, private readonly autoRemove: (c: ContainerRecord) => Promise<void>) {
-    this.exits = new ExitWatcher(core.deps.paths.exitDir, (id, code) => void this.recordExit(id, code));
+    this.exits = new ExitWatcher(core.deps.paths.exitDir, (id, code) => {
+      // A recording that failed leaves the file to the next check (recovery, the lost-run sweep).
+      const p = this.recordExit(id, code).catch(() => this.exits.retry(id)).finally(() => this.recording.delete(p));
+      this.recording.add(p);
+    });
   }
 
   async init(): Promise<void> {
@@ -65,6 +71,8 @@ export class ContainerExits {
       }
     }
     await this.exits.scan();
+    // Exits seen in files are recorded asynchronously: recovery is over when they are.
+    await Promise.all([...this.recording]);
   }
 
   private async sweepLost(): Promise<void> {

@@ -43,6 +43,11 @@ export class ExitWatcher {
     return true;
   }
 
+  /** Lets a later check take this exit file again (its recording failed). */
+  retry(id: string): void {
+    this.seen.delete(id);
+  }
+
   /** Forgets an exit file once its exit has been recorded (so the next run can use the id). */
   async consume(id: string): Promise<void> {
     this.seen.delete(id);
