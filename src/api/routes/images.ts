@@ -109,12 +109,16 @@ async function pullRoute(ctx: RequestContext, engine: Engine): Promise<void> {
   const from = q.get('fromImage')!;
   const tag = q.get('tag');
   const ref = withDefaultTag(parseReference(tag && !from.includes('@') ? (/^sha256:/.test(tag) ? `${from}@${tag}` : `${from}:${tag}`) : from));
-  const send = startJsonStream(ctx.res!);
+  // The stream starts with the first message, as dockerd's: a failure before it is an error reply.
+  let send: ((m: object) => void) | undefined;
+  const progress = (m: object): void => (send ??= startJsonStream(ctx.res!))(m);
   try {
-    await engine.images.pull(ref, { ...authOf(ctx), ...(q.get('platform') ? { platform: q.get('platform')! } : {}), onProgress: send });
+    await engine.images.pull(ref, { ...authOf(ctx), ...(q.get('platform') ? { platform: q.get('platform')! } : {}), onProgress: progress });
   } catch (err) {
+    if (!send) throw err;
     send(errorProgressMessage(err));
   }
+  send ??= startJsonStream(ctx.res!);
   ctx.res!.end();
 }
 

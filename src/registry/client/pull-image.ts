@@ -69,14 +69,15 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
   const client = new RepositoryClient({ hosts: opts.hosts, domain: ref.domain, path: ref.path, auth: opts.auth });
   const tagOrDigest = ref.digest ?? ref.tag!;
 
-  emit(statusMessage(`Pulling from ${ref.path}`, tagOrDigest));
-
   let top: FetchedManifest;
   try {
     top = await getManifest(client, tagOrDigest, opts.signal);
   } catch (err) {
     throw translatePullError(err, ref);
   }
+  // After the manifest, as dockerd: a pull that fails before it says nothing, so the API can
+  // still answer with an error status.
+  emit(statusMessage(`Pulling from ${ref.path}`, tagOrDigest));
   let index: ImageIndex | undefined;
   let indexDigest: Digest | undefined;
   let fetched = top;
