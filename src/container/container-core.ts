@@ -6,6 +6,9 @@ import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { seccompAgentBinary } from './seccomp-agent.js';
 import { SeccompAgentPool } from './seccomp-agent-pool.js';
 
+/** How soon after a start an attach still reads the run from its beginning (a loaded machine delays clients). */
+const FRESH_RUN_MS = 3000;
+
 export class ContainerCore {
   readonly store: ContainerStore;
   /** Per-container notifications: `exit:<id>` (code), `removed:<id>`, `started:<id>`. */
@@ -31,7 +34,7 @@ export class ContainerCore {
   }
 
   /**
-   * The log offset where the current run began, when it began less than a second ago. Clients such
+   * The log offset where the current run began, when it began less than FRESH_RUN_MS ago. Clients such
    * as docker-compose 1.29's `run` start a container and only then attach (dockerpty opens its
    * sockets lazily); on dockerd the first output is still in the stdio pipe when they come, so
    * they see it. An attach this soon after a start reads the run from its beginning to match.
@@ -39,7 +42,7 @@ export class ContainerCore {
   freshRunOffset(id: string): number | undefined {
     const r = this.runStarts.get(id);
     if (!r) return undefined;
-    if (Date.now() - r.at > 1000) {
+    if (Date.now() - r.at > FRESH_RUN_MS) {
       this.runStarts.delete(id);
       return undefined;
     }
