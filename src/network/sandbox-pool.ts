@@ -114,9 +114,11 @@ export class SandboxPool {
     while (this.pending > 0) await this.background;
   }
 
-  /** No more spares; waits for the queue. */
+  /** No more spares; waits for the queue, then tears the spares down (a stopped berthd leaves none mounted). */
   async close(): Promise<void> {
     this.closed = true;
+    await this.idle();
+    for (const s of this.store.sandboxes()) if (s.state === 'ready' && !s.containerId) this.release(s);
     await this.idle();
   }
 
