@@ -14,21 +14,11 @@ import { readImageArchive } from '../../../src/image/archive/read-image-archive.
 import { DIST_SRC } from '../../support/repo-paths.js';
 import { freePort } from '../../support/registry-process.js';
 import { startTestDaemon, runProcess, type TestDaemon } from '../../support/test-daemon.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const POINTS = Number(process.env.BERTH_CRASH_POINTS ?? 8);
 const SEED = Number(process.env.BERTH_CRASH_SEED ?? 18);
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -56,7 +46,7 @@ describe('crash consistency', { timeout: 30 * 60_000 }, () => {
   });
 
   it(`holds its invariants over ${POINTS} kill points (seed ${SEED})`, async () => {
-    const rand = seeded(SEED);
+    const rand = seededRandom(SEED);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
     // The witness: a container whose numbered log lines must stay complete and in order.
     assert.equal((await d.docker(['run', '-d', '--name', 'witness', 'busybox', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done'])).code, 0);

@@ -34,18 +34,23 @@ export const dockerfileTarget: FuzzTarget = {
   covers: 'build/dockerfile: parse, plan stages, ARG/ENV expansion per step, heredocs',
   arbitrary: fc.oneof(tokenSoup(DOCKERFILE_TOKENS, 80), mutatedText(DOCKERFILES, DOCKERFILE_TOKENS)),
   run(input) {
-    const df = parseDockerfile(text(input));
-    const plan = planBuild(df, { buildArgs: { A: 'a/b/c', TARGETARCH: 'arm64' }, buildPlatform: { os: 'linux', architecture: 'amd64' } });
-    const scopes = new Map<number, StageScope>();
-    for (const i of plan.order) {
-      const p = plan.stages[i]!;
-      const parent = p.base.kind === 'stage' ? scopes.get(p.base.index) : undefined;
-      const scope = new StageScope(plan, i, parent ? { parent } : {});
-      scopes.set(i, scope);
-      for (const ins of p.stage.instructions) scope.expand(ins);
-    }
+    exerciseDockerfile(text(input));
   },
 };
+
+/** Parses, plans and expands every instruction of every stage (what a build does before it runs). */
+export function exerciseDockerfile(src: string): void {
+  const df = parseDockerfile(src);
+  const plan = planBuild(df, { buildArgs: { A: 'a/b/c', TARGETARCH: 'arm64' }, buildPlatform: { os: 'linux', architecture: 'amd64' } });
+  const scopes = new Map<number, StageScope>();
+  for (const i of plan.order) {
+    const p = plan.stages[i]!;
+    const parent = p.base.kind === 'stage' ? scopes.get(p.base.index) : undefined;
+    const scope = new StageScope(plan, i, parent ? { parent } : {});
+    scopes.set(i, scope);
+    for (const ins of p.stage.instructions) scope.expand(ins);
+  }
+}
 
 const LEXERS = [
   new ShellLex('\\'), new ShellLex('`'), new ShellLex('\\', { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true }),

@@ -6,31 +6,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDockerfile } from '../../../../src/build/dockerfile/parse-dockerfile.js';
-import { planBuild } from '../../../../src/build/dockerfile/plan-stages.js';
-import { StageScope } from '../../../../src/build/dockerfile/stage-scope.js';
 import { DockerfileError } from '../../../../src/build/dockerfile/errors.js';
 import { ShellLex } from '../../../../src/build/dockerfile/shell-lexer.js';
 import { PatternMatcher } from '../../../../src/build/context/pattern-matcher.js';
 import { InvalidArgumentError } from '../../../../src/errors.js';
 import { TEST_SOURCES } from '../../../support/repo-paths.js';
+import { seededRandom } from '../../../support/seeded-random.js';
+import { exerciseDockerfile } from '../../../support/fuzz/targets/text-targets.js';
 
 const FIXTURES = join(TEST_SOURCES, 'unit/build/dockerfile/fixtures/');
 const CORPUS = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.Dockerfile'))
   .map((f) => readFileSync(FIXTURES + f, 'utf8'));
 
-/** mulberry32: small, fast, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   'FROM', 'RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'WORKDIR', 'USER', 'CMD', 'ENTRYPOINT', 'EXPOSE', 'VOLUME', 'LABEL',
@@ -76,16 +64,7 @@ function mutate(src: string, r: () => number): string {
 /** Parse, plan and expand every stage; only DockerfileError may escape. */
 function exercise(src: string, label: string): void {
   try {
-    const df = parseDockerfile(src);
-    const plan = planBuild(df, { buildArgs: { A: 'a/b/c', TARGETARCH: 'arm64' }, buildPlatform: { os: 'linux', architecture: 'amd64' } });
-    const scopes = new Map<number, StageScope>();
-    for (const i of plan.order) {
-      const p = plan.stages[i]!;
-      const parent = p.base.kind === 'stage' ? scopes.get(p.base.index) : undefined;
-      const scope = new StageScope(plan, i, parent ? { parent } : {});
-      scopes.set(i, scope);
-      for (const ins of p.stage.instructions) scope.expand(ins);
-    }
+    exerciseDockerfile(src);
   } catch (err) {
     if (!(err instanceof DockerfileError)) {
       assert.fail(`${label}: threw ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}\ninput: ${JSON.stringify(src)}`);
@@ -94,7 +73,7 @@ function exercise(src: string, label: string): void {
 }
 
 test('fuzz: random token soup', () => {
-  for (let seed = 1; seed <= 1500; seed++) exercise(randomDockerfile(rng(seed)), `random seed ${seed}`);
+  for (let seed = 1; seed <= 1500; seed++) exercise(randomDockerfile(seededRandom(seed)), `random seed ${seed}`);
 });
 
 test('fuzz: mutated real-world Dockerfiles', () => {
@@ -102,7 +81,7 @@ test('fuzz: mutated real-world Dockerfiles', () => {
   for (const base of CORPUS) {
     for (let i = 0; i < 250; i++) {
       seed++;
-      const r = rng(seed * 7919);
+      const r = seededRandom(seed * 7919);
       exercise(mutate(base, r), `mutation seed ${seed}`);
     }
   }
@@ -112,7 +91,7 @@ test('fuzz: lexer on random words', () => {
   const env = new Map([['A', 'a/b/c'], ['E', ''], ['S', ' x  y ']]);
   const lexers = [new ShellLex('\\'), new ShellLex('`'), new ShellLex('\\', { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true }), new ShellLex('\\', { skipProcessQuotes: true })];
   for (let seed = 1; seed <= 3000; seed++) {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     let w = '';
     const n = Math.floor(r() * 12);
     for (let i = 0; i < n; i++) w += TOKENS[Math.floor(r() * TOKENS.length)]!;
