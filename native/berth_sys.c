@@ -228,6 +228,7 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
 
 napi_value splice_relay_init(napi_env env, napi_value exports);  // splice_relay.c
 napi_value sha256_async_init(napi_env env, napi_value exports);  // sha256_async.c
+napi_value cli_handoff_init(napi_env env, napi_value exports);   // cli_handoff.c
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -240,7 +241,8 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   if (splice_relay_init(env, exports) == NULL) return NULL;
-  return sha256_async_init(env, exports);
+  if (sha256_async_init(env, exports) == NULL) return NULL;
+  return cli_handoff_init(env, exports);
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -36,15 +36,18 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   echo "setup: installing npm dependencies"
   npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
-# The syscall addon (mount, umount2, mknod, xattrs; the port proxy's splice relay), built against Node's local headers.
-# and the per-container seccomp agent (an executable beside it).
-if [ ! -f native/build/Release/berth_sys.node ] || [ native/berth_sys.c -nt native/build/Release/berth_sys.node ] || \
-   [ native/splice_relay.c -nt native/build/Release/berth_sys.node ] || \
-   [ native/sha256_async.c -nt native/build/Release/berth_sys.node ] || \
-   [ native/binding.gyp -nt native/build/Release/berth_sys.node ] || \
-   [ ! -f native/build/Release/berth-seccomp-agent ] || \
-   [ native/seccomp_agent.c -nt native/build/Release/berth-seccomp-agent ]; then
-  echo "setup: building the native addon"
+# The native parts (native/, built against Node's local headers): the syscall addon (mount, umount2,
+# mknod, xattrs; the port proxy's splice relay; the warm CLI's hand-off), the per-container seccomp
+# agent, and `berth` itself as installed on PATH — the launcher that hands commands to berthd's warm
+# CLI workers (native/cli_launcher.c).
+native_stale=0
+for out in native/build/Release/berth_sys.node native/build/Release/berth-seccomp-agent native/build/Release/berth-launcher; do
+  if [ ! -f "$out" ] || [ -n "$(find native -maxdepth 1 -newer "$out" \( -name '*.c' -o -name binding.gyp \) -print -quit)" ]; then
+    native_stale=1
+  fi
+done
+if [ "$native_stale" = 1 ]; then
+  echo "setup: building the native parts"
   npm run --silent build:native >/dev/null
 fi
 # TypeScript: rebuilt only when a source changed since the last build (a second run stays quick,
@@ -67,10 +70,10 @@ fi
 # The dashboard's front end (src/ui/web → dist/ui-web): the script skips it when it is fresh.
 node dist/src/ui/build-web-bundle.js 2>/dev/null
 
-# Commands on PATH.
-for b in berth berthd; do
-  ln -sf "$PWD/bin/$b" "/usr/local/bin/$b"
-done
+# Commands on PATH: `berth` is the native launcher (it starts bin/berth itself when no warm worker
+# can take a command).
+ln -sf "$PWD/native/build/Release/berth-launcher" /usr/local/bin/berth
+ln -sf "$PWD/bin/berthd" /usr/local/bin/berthd
 
 if [ "$make_image" = 1 ]; then
   if ! berth image inspect busybox:latest >/dev/null 2>&1; then

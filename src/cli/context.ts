@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, type TlsOptions } from '../client/api-client.js';
-import { DEFAULT_HOST, parseHost } from '../client/host.js';
+import { defaultHost, parseHost } from '../client/host.js';
+import type { CliIO } from './cli-io.js';
 import type { CommandContext } from './command.js';
 import { ContextStore, DEFAULT_CONTEXT } from './contexts/context-store.js';
 import { readCurrentContext } from './contexts/current-context.js';
@@ -28,7 +29,7 @@ export function connectionSettings(global: FlagValues, env: NodeJS.ProcessEnv = 
   const given = hosts[0] ?? (env.BERTH_HOST || undefined) ?? (env.DOCKER_HOST || undefined);
   const verify = Boolean(global.tlsverify) || (env.DOCKER_TLS_VERIFY ?? '') !== '';
   const useTls = verify || Boolean(global.tls);
-  const settings: ConnectionSettings = { hostSpec: given ?? DEFAULT_HOST, explicit: given !== undefined };
+  const settings: ConnectionSettings = { hostSpec: given ?? defaultHost(), explicit: given !== undefined };
   if (useTls) {
     const certDir = env.DOCKER_CERT_PATH || join(env.DOCKER_CONFIG || join(homedir(), '.docker'));
     const read = (flag: unknown, file: string): Buffer | undefined => {
@@ -77,7 +78,7 @@ function contextSettings(global: FlagValues, env: NodeJS.ProcessEnv): Connection
   }
   const ep = meta.Endpoints.docker ?? {};
   const files = store.tls(name);
-  const settings: ConnectionSettings = { hostSpec: ep.Host || DEFAULT_HOST, explicit: true };
+  const settings: ConnectionSettings = { hostSpec: ep.Host || defaultHost(), explicit: true };
   if (Object.keys(files).length > 0) {
     settings.tls = {
       verify: !ep.SkipTLSVerify,
@@ -88,16 +89,16 @@ function contextSettings(global: FlagValues, env: NodeJS.ProcessEnv): Connection
   return settings;
 }
 
-export function createContext(global: FlagValues): CommandContext & { dispose(): void } {
+export function createContext(global: FlagValues, io: CliIO): CommandContext & { dispose(): void } {
   let client: ApiClient | undefined;
   let connecting: Promise<ApiClient> | undefined;
   const configDir = configDirFlag(global, process.env);
   return {
     get stdin() {
-      return process.stdin;
+      return io.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: io.stdout,
+    stderr: io.stderr,
     configDir,
     currentContext: () => contextName(global),
     client(): Promise<ApiClient> {

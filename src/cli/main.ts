@@ -7,8 +7,7 @@ import { GLOBAL_FLAGS } from './global-flags.js';
 import { FlagError, parseArgs } from './flags/parse-args.js';
 import { formatFlags, formatHelp } from './flags/usage.js';
 import { packageVersionOf } from './version-info.js';
-
-
+import { type CliIO, processIO } from './cli-io.js';
 
 function rootHelp(): string {
   const line = (name: string, summary: string): string => `  ${name.padEnd(11)} ${summary}`;
@@ -64,7 +63,7 @@ function managementHelp(group: string): string {
   ].join('\n');
 }
 
-function write(stream: NodeJS.WriteStream, text: string): void {
+function write(stream: CliIO['stdout'], text: string): void {
   stream.write(text);
 }
 
@@ -86,19 +85,20 @@ function aliasesOf(path: string): string[] {
 }
 
 async function runCommand(def: CommandDefinition, path: string, argv: string[], ctx: CommandContext): Promise<number> {
+  const { stdout, stderr } = ctx;
   const usageLine = `Usage:  ${PROGRAM} ${path} ${def.usage}`;
   let parsed;
   try {
     parsed = parseArgs(argv, def.flags, { interspersed: def.interspersed ?? true });
   } catch (err) {
     if (err instanceof FlagError) {
-      write(process.stderr, `${err.message}\n\n${usageLine}\n\nRun '${PROGRAM} ${path} --help' for more information\n`);
+      write(stderr, `${err.message}\n\n${usageLine}\n\nRun '${PROGRAM} ${path} --help' for more information\n`);
       return 125;
     }
     throw err;
   }
   if (parsed.help) {
-    write(process.stdout, formatHelp(PROGRAM, { path, usage: def.usage, description: def.description, aliases: aliasesOf(path), flags: def.flags }));
+    write(stdout, formatHelp(PROGRAM, { path, usage: def.usage, description: def.description, aliases: aliasesOf(path), flags: def.flags }));
     return 0;
   }
   const { min, max } = def.args ?? {};
@@ -118,18 +118,18 @@ async function runCommand(def: CommandDefinition, path: string, argv: string[], 
     countError = max === 0 ? 'accepts no arguments' : `requires at most ${max} ${plural(max)}`;
   }
   if (countError) {
-    write(process.stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\n${hint} '${PROGRAM} ${path} --help' for more information\n`);
+    write(stderr, `${PROGRAM}: '${PROGRAM} ${path}' ${countError}\n\n${usageLine}\n\n${hint} '${PROGRAM} ${path} --help' for more information\n`);
     return 1;
   }
   try {
     const code = await def.run(ctx, { flags: parsed.values, set: parsed.set, args: parsed.args });
     return code ?? 0;
   } catch (err) {
-    return reportError(err, def, path);
+    return reportError(err, def, path, stderr);
   }
 }
 
-async function reportError(err: unknown, def: CommandDefinition, path: string): Promise<number> {
+async function reportError(err: unknown, def: CommandDefinition, path: string, stderr: CliIO['stderr']): Promise<number> {
   const { ApiError } = await import('../client/api-error.js');
   let message = err instanceof Error ? err.message : String(err);
   if (err instanceof ApiError) message = `Error response from daemon: ${message}`;
@@ -137,15 +137,15 @@ async function reportError(err: unknown, def: CommandDefinition, path: string): 
   const sys = /^E[A-Z]+: (.+), (\w+) '(.*)'$/.exec(message);
   if (sys) message = `${sys[2]} ${sys[3]}: ${sys[1]}`;
   if (err instanceof UsageError) {
-    write(process.stderr, `${PROGRAM}: ${message}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
+    write(stderr, `${PROGRAM}: ${message}\n\nSee '${PROGRAM} ${path} --help' for more information\n`);
     return 1;
   }
   const exitCode = err instanceof ExitError ? err.exitCode : def.errorStyle === 'run' ? 125 : 1;
-  if (process.env.BERTH_DEBUG_ERRORS && err instanceof Error) write(process.stderr, `${err.stack}\n`);
+  if (process.env.BERTH_DEBUG_ERRORS && err instanceof Error) write(stderr, `${err.stack}\n`);
   if (def.errorStyle === 'run') {
-    write(process.stderr, `${PROGRAM}: ${message}\n\nRun '${PROGRAM} ${path} --help' for more information\n`);
+    write(stderr, `${PROGRAM}: ${message}\n\nRun '${PROGRAM} ${path} --help' for more information\n`);
   } else {
-    write(process.stderr, `${message}\n`);
+    write(stderr, `${message}\n`);
   }
   return exitCode;
 }
@@ -165,24 +165,25 @@ async function tryRegistryCommands(argv: string[], importModule: ImportModule): 
   return mod.runRegistryCommands(PROGRAM, argv);
 }
 
-export async function main(argv: string[], importModule: ImportModule = (url) => import(url)): Promise<number> {
+export async function main(argv: string[], importModule: ImportModule = (url) => import(url), io: CliIO = processIO()): Promise<number> {
+  const { stdout, stderr } = io;
   let global;
   try {
     global = parseArgs(argv, GLOBAL_FLAGS, { interspersed: false });
   } catch (err) {
     if (err instanceof FlagError) {
-      write(process.stderr, `${err.message}\n\nUsage:  ${PROGRAM} [OPTIONS] COMMAND [ARG...]\n\nRun '${PROGRAM} --help' for more information\n`);
+      write(stderr, `${err.message}\n\nUsage:  ${PROGRAM} [OPTIONS] COMMAND [ARG...]\n\nRun '${PROGRAM} --help' for more information\n`);
       return 125;
     }
     throw err;
   }
   if (global.values.version) {
-    write(process.stdout, `berth version ${packageVersionOf()}\n`);
+    write(stdout, `berth version ${packageVersionOf()}\n`);
     return 0;
   }
   const rest = global.args;
   if (rest.length === 0 || global.help) {
-    write(process.stdout, rootHelp());
+    write(stdout, rootHelp());
     return 0;
   }
   const found = lookupCommand(rest);
@@ -194,17 +195,17 @@ export async function main(argv: string[], importModule: ImportModule = (url) =>
     if (MANAGEMENT[group] !== undefined) {
       const depth = group.split(' ').length;
       if (rest.length === depth || rest[depth] === '--help') {
-        write(process.stdout, managementHelp(group));
+        write(stdout, managementHelp(group));
         return 0;
       }
-      write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, depth + 1).join(' ')}\n\nRun '${PROGRAM} ${group} --help' for more information\n`);
+      write(stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest.slice(0, depth + 1).join(' ')}\n\nRun '${PROGRAM} ${group} --help' for more information\n`);
       return 1;
     }
-    write(process.stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest[0]}\n\nRun '${PROGRAM} --help' for more information\n`);
+    write(stderr, `${PROGRAM}: unknown command: ${PROGRAM} ${rest[0]}\n\nRun '${PROGRAM} --help' for more information\n`);
     return 1;
   }
   const { createContext } = await import('./context.js');
-  const ctx = Object.assign(createContext(global.values), { commandTable: { commands: COMMANDS, management: MANAGEMENT } });
+  const ctx = Object.assign(createContext(global.values, io), { commandTable: { commands: COMMANDS, management: MANAGEMENT } });
   const def = await found.entry.load();
   try {
     return await runCommand(def, found.path, rest.slice(found.words), ctx);

@@ -1,9 +1,13 @@
 // Where the daemon listens: `unix:///path` or `tcp://host:port`, as in -H / BERTH_HOST / DOCKER_HOST.
 import { InvalidArgumentError } from '../errors.js';
 
-/** berthd's default socket: `<exec root>/berth.sock`, the exec root moved by BERTH_EXEC_ROOT as berthd's is. */
-export const DEFAULT_SOCKET = `${process.env.BERTH_EXEC_ROOT || '/run/berth'}/berth.sock`;
-export const DEFAULT_HOST = `unix://${DEFAULT_SOCKET}`;
+/**
+ * berthd's default address: `<exec root>/berth.sock`, the exec root moved by BERTH_EXEC_ROOT as
+ * berthd's is. Read at each call: a warm CLI worker runs commands with different environments.
+ */
+export function defaultHost(env: NodeJS.ProcessEnv = process.env): string {
+  return `unix://${env.BERTH_EXEC_ROOT || '/run/berth'}/berth.sock`;
+}
 
 export type DaemonHost =
   | { readonly kind: 'unix'; readonly path: string; readonly url: string }
@@ -12,7 +16,7 @@ export type DaemonHost =
 /** Parses a daemon address; a bare path means a unix socket, tcp defaults to 2375 (2376 with TLS). */
 export function parseHost(spec: string, tls = false): DaemonHost {
   const s = spec.trim();
-  if (s === '') return parseHost(DEFAULT_HOST);
+  if (s === '') return parseHost(defaultHost());
   if (s.startsWith('unix://')) {
     const path = s.slice('unix://'.length);
     if (path === '') throw new InvalidArgumentError(`invalid bind address (${spec}): empty string`);

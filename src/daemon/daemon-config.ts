@@ -31,6 +31,8 @@ export interface DaemonConfig {
   ui?: string;
   /** The registry the dashboard's registry browser reads (--ui-registry, daemon.json `ui-registry`). */
   uiRegistry?: string;
+  /** Warm CLI workers kept ready on <exec root>/cli.sock (--cli-workers, daemon.json `cli-workers`); 0: none. */
+  cliWorkers: number;
 }
 
 export const DEFAULTS = {
@@ -61,6 +63,7 @@ interface DaemonJson {
   'userns-remap'?: string;
   ui?: string;
   'ui-registry'?: string;
+  'cli-workers'?: number;
 }
 
 export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonConfig {
@@ -80,7 +83,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     (flags[name] ??= []).push(value);
   }
-  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap', 'ui', 'ui-registry']);
+  const known = new Set(['bridge', 'b', 'bip', 'default-address-pool', 'bridge-prefix', 'iptables-chain-prefix', 'data-root', 'exec-root', 'H', 'host', 'config-file', 'runtime', 'conmon', 'cgroup-parent', 'insecure-registry', 'registry-mirror', 'tls', 'tlsverify', 'tlscert', 'tlskey', 'tlscacert', 'debug', 'D', 'userns-remap', 'ui', 'ui-registry', 'cli-workers']);
   for (const k of Object.keys(flags)) if (!known.has(k)) throw new InvalidArgumentError(`unknown flag: --${k}`);
   const one = (k: string): string | undefined => flags[k]?.[flags[k]!.length - 1];
   const configFile = one('config-file') ?? env.BERTH_CONFIG ?? DEFAULTS.configFile;
@@ -125,9 +128,16 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     debug: one('debug') === 'true' || one('D') === 'true' || file.debug === true,
     configFile,
     usernsRemap: one('userns-remap') ?? file['userns-remap'] ?? '',
+    cliWorkers: cliWorkersOf(one('cli-workers') ?? file['cli-workers'] ?? 2),
     ...((one('ui') ?? file.ui) ? { ui: (one('ui') ?? file.ui)! } : {}),
     ...((one('ui-registry') ?? file['ui-registry']) ? { uiRegistry: registryUrl((one('ui-registry') ?? file['ui-registry'])!) } : {}),
   };
+}
+
+function cliWorkersOf(v: string | number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 16) throw new InvalidArgumentError(`invalid --cli-workers ${v}: want a number from 0 to 16`);
+  return n;
 }
 
 /** A registry's base URL: `host:port` alone means https, as docker assumes. */

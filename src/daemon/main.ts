@@ -6,6 +6,7 @@ import { createEngine } from './engine.js';
 import { buildRouter, listen, type Listener } from '../api/server.js';
 import { errorMessage } from '../errors.js';
 import { acquirePidLock } from './pid-lock.js';
+import { CliWorkerPool } from './cli-worker-pool.js';
 import { Dashboard } from '../ui/dashboard.js';
 import { projectFiles } from '../ui/compose-runner.js';
 import { dashboardLoginRoutes } from '../api/routes/dashboard-login.js';
@@ -30,12 +31,15 @@ async function main(): Promise<void> {
   const listeners: Listener[] = [];
   for (const h of config.hosts) listeners.push(await listen(engine, router, h));
   console.error(`berthd: API listening on ${config.hosts.join(', ')}`);
+  // After the API: a launcher that finds the CLI socket is served by the daemon it names.
+  const cliWorkers = new CliWorkerPool({ socketPath: join(config.execRoot, 'cli.sock'), idle: config.cliWorkers, log: (l) => console.error(l) });
+  await cliWorkers.start().catch((err: unknown) => console.error(`berthd: no warm CLI workers: ${errorMessage(err)}`));
   let stopping = false;
   const shutdown = async (sig: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     console.error(`berthd: ${sig}, shutting down (containers keep running)`);
-    await Promise.race([Promise.all([...listeners.map((l) => l.close()), dashboard.close()]), new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([Promise.all([...listeners.map((l) => l.close()), dashboard.close(), cliWorkers.close()]), new Promise((r) => setTimeout(r, 1000))]);
     await engine.close();
     releaseLock();
     process.exit(0);

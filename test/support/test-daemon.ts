@@ -55,6 +55,16 @@ export class TestDaemon {
     this.host = `unix://${this.socket}`;
   }
 
+  /** berthd's process id (undefined before start). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** Where berth's launcher finds this daemon's warm CLI workers (BERTH_CLI_SOCKET). */
+  get cliSocket(): string {
+    return join(this.dir, 'run', 'cli.sock');
+  }
+
   get bridge(): string {
     return `b${this.tag}`.slice(0, 15);
   }
@@ -70,6 +80,8 @@ export class TestDaemon {
       '--bridge-prefix', `n${this.tag}`.slice(0, 9),
       '--iptables-chain-prefix', `B${this.tag.toUpperCase()}`,
       '--cgroup-parent', `/berth-${this.tag}`,
+      // Warm CLI workers only where a test or bench asks for them (two node processes each).
+      ...(this.extraArgs.some((a) => a.startsWith('--cli-workers')) ? [] : ['--cli-workers', '0']),
       ...this.extraArgs,
     ];
   }

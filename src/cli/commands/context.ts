@@ -3,7 +3,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
-import { DEFAULT_HOST } from '../../client/host.js';
+import { defaultHost } from '../../client/host.js';
 import type { CommandContext, CommandDefinition } from '../command.js';
 import { ContextNotFoundError, ContextStore, type ContextMeta, DEFAULT_CONTEXT, type TlsFiles, validateContextName } from '../contexts/context-store.js';
 import { writeCurrentContext } from '../contexts/current-context.js';
@@ -18,7 +18,7 @@ const DEFAULT_DESCRIPTION = 'Current DOCKER_HOST based configuration';
 
 const storeOf = (ctx: CommandContext): ContextStore => ContextStore.of(ctx.configDir);
 const current = (ctx: CommandContext): string => ctx.currentContext?.() ?? DEFAULT_CONTEXT;
-const defaultEndpoint = (): EndpointSpec => ({ endpoint: { Host: process.env.BERTH_HOST || process.env.DOCKER_HOST || DEFAULT_HOST, SkipTLSVerify: false }, tls: {} });
+const defaultEndpoint = (): EndpointSpec => ({ endpoint: { Host: process.env.BERTH_HOST || process.env.DOCKER_HOST || defaultHost(), SkipTLSVerify: false }, tls: {} });
 
 /** docker's `context inspect` view: the stored meta plus TLS file names and storage paths. */
 function inspectView(store: ContextStore, name: string): Record<string, unknown> {
