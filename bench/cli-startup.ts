@@ -1,6 +1,8 @@
 // How long the berth CLI takes and how much memory it peaks at, next to bare node and to docker's
 // CLI: median wall time and peak RSS over N interleaved rounds.
 //   node dist/bench/cli-startup.js [--runs 21] [--no-daemon]
+// "(warm)" rows: berth as installed (the native launcher → the bench daemon's warm CLI workers);
+// the others start the CLI cold (node bin/berth).
 // berth ps / run go to BERTH_HOST when set, else to a berthd of the bench's own (root; nothing
 // runs in it). docker's CLI is timed against the same berthd (the CLIs' shares compared) and,
 // when DOCKER_HOST names a dockerd, against it. `--no-daemon`: ps against an address where nothing
@@ -10,6 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestDaemon, BERTH, type TestDaemon } from '../test/support/test-daemon.js';
+import { BERTH_LAUNCHER } from '../test/support/repo-paths.js';
+import { WARM_DAEMON_ARGS, untilWarm } from './support/berth-cli.js';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 21);
 const noDaemon = process.argv.includes('--no-daemon');
@@ -50,7 +54,7 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-function casesFor(berthHost: string | undefined): Case[] {
+function casesFor(berthHost: string | undefined, cliSocket?: string): Case[] {
   const node = process.execPath;
   const envB = { BERTH_HOST: berthHost ?? 'unix:///nonexistent/berth-bench.sock' };
   const cases: Case[] = [
@@ -62,6 +66,15 @@ function casesFor(berthHost: string | undefined): Case[] {
     cases.push({ name: 'berth ps (nothing listens)', cmd: node, args: [BERTH, 'ps'], env: envB, vsNode: true, fails: true });
     cases.push({ name: '  from dist/ (BERTH_BUNDLE=0)', cmd: node, args: [BERTH, 'ps'], env: { ...envB, BERTH_BUNDLE: '0' }, vsNode: true, fails: true });
     return cases;
+  }
+  if (cliSocket) {
+    // berth as installed on PATH: the native launcher and the daemon's warm CLI workers.
+    const envW = { ...envB, BERTH_CLI_SOCKET: cliSocket, BERTH_WARM: '1' };
+    cases.push(
+      { name: 'berth --version (warm)', cmd: BERTH_LAUNCHER, args: ['--version'], env: envW, vsNode: true },
+      { name: 'berth ps (warm)', cmd: BERTH_LAUNCHER, args: ['ps'], env: envW, vsNode: true },
+      { name: 'berth run --rm busybox true (warm)', cmd: BERTH_LAUNCHER, args: ['run', '--rm', 'busybox', 'true'], env: envW },
+    );
   }
   cases.push(
     { name: 'berth ps', cmd: node, args: [BERTH, 'ps'], env: envB, vsNode: true },
@@ -107,6 +120,8 @@ function report(cases: Case[]): void {
   };
   ratio('berth run --rm busybox true', 'docker run --rm … → berthd');
   ratio('berth run --rm busybox true', 'docker run --rm … → dockerd');
+  ratio('berth run --rm busybox true (warm)', 'docker run --rm … → berthd');
+  ratio('berth run --rm busybox true (warm)', 'docker run --rm … → dockerd');
   console.log('targets: berth ps ≤ 1.25× node -e 0; peak RSS ≤ 1.1× node\'s; berth run ≤ 0.35× docker\'s (CLI share)');
 }
 
@@ -115,10 +130,11 @@ async function main(): Promise<void> {
   let host = process.env.BERTH_HOST || undefined;
   try {
     if (!host && !noDaemon) {
-      daemon = await startTestDaemon({ busybox: true });
+      daemon = await startTestDaemon({ busybox: true, args: WARM_DAEMON_ARGS });
+      await untilWarm(daemon);
       host = daemon.host;
     }
-    report(casesFor(host));
+    report(casesFor(host, daemon?.cliSocket));
   } finally {
     await daemon?.stop();
     rmSync(scratch, { recursive: true, force: true });

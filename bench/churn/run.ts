@@ -5,7 +5,8 @@
 //   node dist/bench/churn/run.js [--rounds 10] [--parallel 4] [--docker-host unix:///…] [--no-dockerd]
 // The container exits on SIGTERM at once (a shell trapping it), so `stop` measures the engines, not
 // a timeout.
-import { BERTH, startTestDaemon } from '../../test/support/test-daemon.js';
+import { startTestDaemon } from '../../test/support/test-daemon.js';
+import { WARM_DAEMON_ARGS, untilWarm, warmBerth } from '../support/berth-cli.js';
 import { findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeAsync } from '../support/measure.js';
 
@@ -65,10 +66,11 @@ function report(title: string, engines: Engine[], samples: Map<string, Samples>,
 
 async function main(): Promise<void> {
   const dockerd = findDockerd();
-  const d = await startTestDaemon();
+  const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
+  await untilWarm(d);
   try {
     const engines: Engine[] = [
-      { name: 'berth CLI → berthd', cli: (args) => ({ cmd: process.execPath, args: [BERTH, ...args], env: { BERTH_HOST: d.host } }) },
+      { name: 'berth CLI → berthd', cli: warmBerth(d) },
       { name: 'docker CLI → berthd', cli: (args) => ({ cmd: 'docker', args, env: { DOCKER_HOST: d.host } }) },
       ...(dockerd ? [{ name: 'docker CLI → dockerd', cli: (args: string[]) => ({ cmd: 'docker', args, env: { DOCKER_HOST: dockerd.host } }) }] : []),
     ];

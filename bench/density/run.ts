@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname } from 'node:path';
-import { BERTH, startTestDaemon } from '../../test/support/test-daemon.js';
+import { startTestDaemon } from '../../test/support/test-daemon.js';
+import { WARM_DAEMON_ARGS, untilWarm, warmBerth } from '../support/berth-cli.js';
 import { type Dockerd, findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeSync } from '../support/measure.js';
 
@@ -23,6 +24,7 @@ const rounds = Number(option('rounds', '15'));
 const SLEEP = ['run', '-d', '--network', 'none', 'busybox', 'sleep', '1000000'];
 
 interface Proc {
+  ppid: number;
   comm: string;
   args: string;
   rssKiB: number;
@@ -36,9 +38,11 @@ function processes(): Proc[] {
     try {
       const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
       const comm = readFileSync(`/proc/${name}/comm`, 'utf8').trim();
-      const rss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1] ?? 0);
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      const rss = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
       const rollup = existsSync(`/proc/${name}/smaps_rollup`) ? readFileSync(`/proc/${name}/smaps_rollup`, 'utf8') : '';
-      out.push({ comm, args, rssKiB: rss, pssKiB: Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? rss) });
+      out.push({ ppid, comm, args, rssKiB: rss, pssKiB: Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? rss) });
     } catch {
       // gone meanwhile
     }
@@ -95,12 +99,15 @@ const endMedians = (xs: number[]): { first: number; last: number } => ({ first: 
 
 async function main(): Promise<void> {
   const dockerd = findDockerd();
-  const d = await startTestDaemon();
+  const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
+  await untilWarm(d);
   const dockerNames: string[] = [];
   try {
-    const berthCli = (args: string[]): Command => ({ cmd: process.execPath, args: [BERTH, ...args], env: { BERTH_HOST: d.host } });
+    const berthCli = warmBerth(d);
     const dockerCli = (host: string, args: string[]): Command => ({ cmd: 'docker', args, env: { DOCKER_HOST: host } });
     const ours = (p: Proc): string | undefined => {
+      // The warm CLI workers are the engine's too: berthd's children, named by their script.
+      if (p.ppid === d.pid && p.args.includes('cli-worker')) return 'CLI workers';
       if (!p.args.includes(d.dir)) return undefined;
       if (p.comm === 'conmon') return 'conmon';
       if (p.comm === 'lxcfs') return 'lxcfs';

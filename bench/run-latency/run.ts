@@ -4,7 +4,8 @@
 // rounds on one machine, medians.
 //   node dist/bench/run-latency/run.js [--runs 20] [--docker-host unix:///…] [--no-dockerd]
 // dockerd: see bench/support/dockerd.ts (the shared compat dockerd by default).
-import { BERTH, startTestDaemon } from '../../test/support/test-daemon.js';
+import { startTestDaemon } from '../../test/support/test-daemon.js';
+import { WARM_DAEMON_ARGS, coldBerth, untilWarm, warmBerth } from '../support/berth-cli.js';
 import { findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeSync } from '../support/measure.js';
 import { makeRuncFloor } from '../support/runc-floor.js';
@@ -15,12 +16,14 @@ const RUN = ['run', '--rm', 'busybox', 'true'];
 async function main(): Promise<void> {
   const dockerd = findDockerd();
   const floor = makeRuncFloor();
-  const d = await startTestDaemon();
+  const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
+  await untilWarm(d);
   try {
     const cases: Array<{ name: string; command: () => Command }> = [
       { name: 'node -e 0 (floor of a node CLI)', command: () => ({ cmd: process.execPath, args: ['-e', '0'] }) },
       ...(floor ? [{ name: 'runc run busybox true (floor)', command: () => floor.command() }] : []),
-      { name: 'berth CLI → berthd', command: () => ({ cmd: process.execPath, args: [BERTH, ...RUN], env: { BERTH_HOST: d.host } }) },
+      { name: 'berth CLI → berthd', command: () => warmBerth(d)(RUN) },
+      { name: 'berth CLI cold → berthd', command: () => coldBerth(d)(RUN) },
       { name: 'docker CLI → berthd', command: () => ({ cmd: 'docker', args: RUN, env: { DOCKER_HOST: d.host } }) },
       ...(dockerd ? [{ name: 'docker CLI → dockerd', command: () => ({ cmd: 'docker', args: RUN, env: { DOCKER_HOST: dockerd.host } }) }] : []),
     ];

@@ -1,0 +1,30 @@
+// How the benches run berth's CLI against a berthd of their own: as users run it (the native
+// launcher on PATH, served by the daemon's warm CLI workers; BERTH_WARM=1 makes a command that
+// fell back to a cold start fail instead of being timed), and cold (`node bin/berth`, the start-up
+// every command would pay without the workers).
+import { BERTH } from '../../test/support/test-daemon.js';
+import { BERTH_LAUNCHER } from '../../test/support/repo-paths.js';
+import type { TestDaemon } from '../../test/support/test-daemon.js';
+import type { Command } from './measure.js';
+
+/** berthd flags for a bench daemon whose CLI commands go to warm workers. */
+export const WARM_DAEMON_ARGS = ['--cli-workers', '2'];
+
+export function warmBerth(d: TestDaemon): (args: string[]) => Command {
+  return (args) => ({ cmd: BERTH_LAUNCHER, args, env: { BERTH_HOST: d.host, BERTH_CLI_SOCKET: d.cliSocket, BERTH_WARM: '1' } });
+}
+
+export function coldBerth(d: TestDaemon): (args: string[]) => Command {
+  return (args) => ({ cmd: process.execPath, args: [BERTH, ...args], env: { BERTH_HOST: d.host } });
+}
+
+/** Waits until the daemon's warm workers answer (they start after the API). */
+export async function untilWarm(d: TestDaemon): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
+  const probe = warmBerth(d)(['version', '--format', '{{.Client.Version}}']);
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync(probe.cmd, probe.args, { env: { ...process.env, ...probe.env }, stdio: 'ignore' }).status === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the bench daemon\'s warm CLI workers did not answer');
+}
