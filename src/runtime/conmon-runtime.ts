@@ -1,6 +1,7 @@
 // OciRuntime on conmon + runc: conmon runs `runc create` (and `runc exec`) and stays as the
 // container's monitor — it holds the stdio, writes the log and the exit file, serves the attach
-// socket and the ctl fifo — so containers outlive berthd; the other verbs are runc's CLI.
+// socket and the ctl fifo — so containers outlive berthd; the other verbs are runc's CLI, but for
+// start (the exec fifo, exec-fifo.ts) and one signal to an init this berthd created (init-process.ts).
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
