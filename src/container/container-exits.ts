@@ -132,6 +132,8 @@ export class ContainerExits {
           removed = await this.autoRemove(c).then(() => true, () => false);
           return;
         }
+        // The waiters answer first: the release spawns runc, whose fork would delay their replies.
+        await new Promise((r) => setImmediate(r));
         const released = tracePhase(id, 'release');
         await this.releaseRuntime(c);
         released();

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { type SeccompAgent, agentPidFile, adoptSeccompAgent, startSeccompAgent, stopAgentAt } from './seccomp-agent.js';
 
 const MAX_AGE_MS = 90_000;
+/** A taken spare is replaced this long after (a spawn then stays off the start that took it). */
+const REFILL_DELAY_MS = 150;
 
 interface Spare {
   started: Promise<SeccompAgent | undefined>;
@@ -30,7 +32,7 @@ export class SeccompAgentPool {
   async take(socketPath: string): Promise<SeccompAgent | undefined> {
     this.dropStale();
     const spare = this.spares.shift();
-    this.refill();
+    setTimeout(() => this.refill(), REFILL_DELAY_MS).unref();
     const agent = spare && (await spare.started);
     if (!agent) return undefined;
     try {

@@ -114,7 +114,7 @@ export class NetworkService {
     await this.pool.removeStrayNamespaces(join(this.o.runDir, 'userns'));
     await this.endpoints.releaseStrayLeases(new Set(this.store.sandboxes().map((s) => s.id)));
     this.names.invalidate();
-    this.pool.scheduleRefill();
+    this.pool.scheduleRefill(0);
   }
 
   /** Stops DNS servers and port listeners and waits for background work; the datapath of running

@@ -8,6 +8,13 @@ import { createNetns, listNetns, removeNetns, usernsFileOf, type NetnsOwner } fr
 import { newId } from './network-records.js';
 import type { NetworkMode, NetworkStore, SandboxRow } from './network-store.js';
 
+/**
+ * How long after a spare is taken the pool starts topping up. By then the start that took it is past
+ * its runtime step, which the refill's CNI plugins and namespace would otherwise slow down on a
+ * small machine (they compete for the same cores while runc creates the container).
+ */
+export const REFILL_DELAY_MS = 150;
+
 /** Whose a new sandbox is (absent: a spare). */
 export interface SandboxOwner {
   id: string;
@@ -74,11 +81,13 @@ export class SandboxPool {
     });
   }
 
-  /** Tops the default bridge's spares up, in the background. */
-  scheduleRefill(): void {
+  /** Tops the default bridge's spares up, in the background, `delayMs` from now. */
+  scheduleRefill(delayMs = REFILL_DELAY_MS): void {
     if (this.spares <= 0 || this.refillScheduled || this.closed) return;
     this.refillScheduled = true;
     this.enqueue(async () => {
+      // Waited in the queue, so idle() and close() wait for the refill too.
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       this.refillScheduled = false;
       const net = this.store.networks().find((n) => n.isDefault);
       if (!net) return;

@@ -1,11 +1,13 @@
 // OciRuntime on conmon + runc: conmon runs `runc create` (and `runc exec`) and stays as the
 // container's monitor — it holds the stdio, writes the log and the exit file, serves the attach
-// socket and the ctl fifo — so containers outlive berthd; the other verbs are runc's CLI.
+// socket and the ctl fifo — so containers outlive berthd; the other verbs are runc's CLI, but for
+// start (the exec fifo, exec-fifo.ts) and one signal to an init this berthd created (init-process.ts).
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mountAll, unmount, type Mount } from '../snapshot/mount.js';
 import { Conmon, conmonUuid } from './conmon.js';
+import { type InitProcess, readInitProcess, signalInit } from './init-process.js';
 import { Runc } from './runc.js';
 import type { AttachedProcess, CreateTaskOptions, CreatedTask, ExecOptions, ExecProcess, OciRuntime, TaskState } from './oci-runtime.js';
 import type { LinuxResources } from './spec/runtime-spec.js';
@@ -23,6 +25,8 @@ export interface ConmonRuntimeOptions {
 export class ConmonRuntime implements OciRuntime {
   private readonly runc: Runc;
   private readonly conmon: Conmon;
+  /** The inits this berthd created (not those of containers from before a restart: runc is asked for those). */
+  private readonly inits = new Map<string, InitProcess>();
 
   constructor(private readonly o: ConmonRuntimeOptions) {
     this.runc = new Runc({ binary: o.runtimeBinary, root: o.runtimeRoot });
@@ -54,15 +58,20 @@ export class ConmonRuntime implements OciRuntime {
       ...(o.stdinOnce ? { stdinOnce: true } : {}),
       tty: o.tty,
     });
-    const monitorPid = Number.parseInt(await readFile(join(o.bundle, 'conmon.pid'), 'utf8').catch(() => '0'), 10);
-    return { pid, monitorPid };
+    const [monitorText, init] = await Promise.all([readFile(join(o.bundle, 'conmon.pid'), 'utf8').catch(() => '0'), readInitProcess(pid)]);
+    if (init) this.inits.set(o.id, init);
+    return { pid, monitorPid: Number.parseInt(monitorText, 10) };
   }
 
   start(id: string): Promise<void> {
-    return this.runc.start(id);
+    return this.runc.start(id, this.inits.get(id)?.pid);
   }
 
-  kill(id: string, signal: string | number, all = false): Promise<void> {
+  async kill(id: string, signal: string | number, all = false): Promise<void> {
+    // One signal to the init needs no runtime process; every process (--all) and SIGKILL (which
+    // runc follows with a thaw of a paused container) go through runc.
+    const init = this.inits.get(id);
+    if (!all && init && signal !== 9 && signal !== 'KILL' && signal !== 'SIGKILL' && (await signalInit(init, signal))) return;
     return this.runc.kill(id, signal, all);
   }
 
@@ -88,6 +97,7 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async delete(id: string, force = false): Promise<void> {
+    this.inits.delete(id);
     await this.runc.delete(id, force);
     // conmon's attach-socket link, which it does not always remove when it exits.
     await rm(join(this.o.socketDir, conmonUuid(id)), { force: true }).catch(() => undefined);

@@ -1,7 +1,9 @@
 // The OCI runtime binary (runc by default), driven through its CLI: the internals of
 // conmon-runtime.ts (nothing outside src/runtime/ calls it).
 import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { NotFoundError, ConflictError } from '../errors.js';
+import { startThroughExecFifo } from './exec-fifo.js';
 import { type AttachedProcess, RuntimeError, type TaskState } from './oci-runtime.js';
 
 export interface RuncOptions {
@@ -37,7 +39,9 @@ export class Runc {
     });
   }
 
-  async start(id: string): Promise<void> {
+  /** With the created init's pid, through the exec fifo (no runtime process); else `runc start`. */
+  async start(id: string, initPid?: number): Promise<void> {
+    if (initPid !== undefined && (await startThroughExecFifo(join(this.opts.root, id, 'exec.fifo'), initPid))) return;
     await this.run(['start', id]);
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotFoundError } from '../../src/errors.js';
+import { ConflictError, NotFoundError } from '../../src/errors.js';
 import type { OciRuntime } from '../../src/runtime/oci-runtime.js';
 import { until } from './until.js';
 
@@ -15,7 +15,7 @@ export interface RuntimeFixture {
   exitDir: string;
   /** Scratch space (logs, exec dirs). */
   dir: string;
-  /** A bundle (config.json, rootfs) whose init sleeps until killed. */
+  /** A bundle (config.json, rootfs) whose init sleeps until killed or sent SIGTERM. */
   bundle(id: string): Promise<string>;
   /** Removes what the suite's tasks left (cgroups, state); called after each test. */
   cleanup(ids: string[]): Promise<void>;
@@ -88,6 +88,14 @@ export function ociRuntimeSuite(name: string, setup: () => Promise<RuntimeFixtur
         });
         assert.ok(p.pid > 0);
         assert.equal(await p.exited, 0);
+      }));
+
+    it('signals the init of a running task, and refuses a signal once the task has ended', () =>
+      withTask(async (f, id) => {
+        await f.runtime.start(id);
+        await f.runtime.kill(id, 'TERM');
+        await exitCode(f, id);
+        await assert.rejects(f.runtime.kill(id, 'TERM'), ConflictError);
       }));
 
     it('starts a task only once', () =>

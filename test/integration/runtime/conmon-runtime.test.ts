@@ -36,7 +36,8 @@ ociRuntimeSuite('conmon + runc', async () => {
       const { spec } = await generateSpec({
         id,
         rootfs,
-        config: { Cmd: ['sleep', '1000'] },
+        // A shell as init: a namespace's init ignores SIGTERM unless it handles it.
+        config: { Cmd: ['sh', '-c', 'trap "exit 143" TERM; sleep 1000 & wait'] },
         hostConfig: { NetworkMode: 'none' },
         cgroupsPath: `/${cgroupParent}/${id}`,
       });
