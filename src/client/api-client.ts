@@ -70,11 +70,12 @@ const REPLAYABLE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const MAX_REPLAYS = 3;
 
 /**
- * A reader that comes later still sees the error (a destroyed stream keeps it); until one comes,
- * an 'error' with no listener would end the CLI with Node's stack trace.
+ * A reader that comes later still sees the error (a destroyed socket keeps it); until one comes,
+ * an 'error' with no listener would end the CLI with Node's stack trace. (A response needs no
+ * such guard: an IncomingMessage emits 'error' only when something listens.)
  */
-function holdErrors(stream: NodeJS.EventEmitter): void {
-  stream.on('error', () => undefined);
+function holdErrors(socket: Duplex): void {
+  socket.on('error', () => undefined);
 }
 
 async function errorFrom(res: IncomingMessage): Promise<ApiError> {
@@ -200,7 +201,6 @@ export class ApiClient {
           else reject(this.connectionError(method, full, err));
         });
         req.on('response', (res) => {
-          holdErrors(res);
           if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
           else resolve(res);
         });
@@ -227,7 +227,6 @@ export class ApiClient {
         });
         req.on('finish', () => resolveSent({ response }));
         req.on('response', (res) => {
-          holdErrors(res);
           if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
           else resolve(res);
         });
@@ -284,7 +283,6 @@ export class ApiClient {
         resolve({ socket, head, canWrite: true });
       });
       req.on('response', (res) => {
-        holdErrors(res);
         if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
         else resolve({ socket: res as unknown as Duplex, head: Buffer.alloc(0), canWrite: false });
       });
