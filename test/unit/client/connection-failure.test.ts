@@ -14,6 +14,7 @@ import { requestFailure, requestLabel } from '../../../src/client/connection-fai
 import { parseHost } from '../../../src/client/host.js';
 import { attachContainer } from '../../../src/client/containers.js';
 import { demuxStream } from '../../../src/client/stream-demux.js';
+import { readJsonStream } from '../../../src/client/json-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-broken-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,6 +104,29 @@ describe('a connection the daemon breaks', () => {
       // The reader comes late: the error waits for it instead of escaping as an event.
       await new Promise((r) => setTimeout(r, 50));
       await assert.rejects(readBody(res), (err: unknown) => err instanceof DaemonConnectionError && err.message === 'unexpected EOF');
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  });
+
+  it('a JSON stream broken off mid-way: the messages before it, then unexpected EOF', async () => {
+    const srv = await rawServer('events.sock', (s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+        s.write('d\r\n{"status":1}\n\r\n');
+        setTimeout(() => s.destroy(), 20);
+      }));
+    const c = new ApiClient(parseHost(`unix://${srv.sock}`), undefined, '1.47');
+    try {
+      const seen: unknown[] = [];
+      await assert.rejects(
+        (async () => {
+          for await (const m of readJsonStream(await c.send('GET', '/events'))) seen.push(m);
+        })(),
+        (err: unknown) => err instanceof DaemonConnectionError && err.message === 'unexpected EOF',
+      );
+      assert.deepEqual(seen, [{ status: 1 }]);
     } finally {
       c.close();
       await srv.close();
