@@ -1,11 +1,15 @@
 // Starts berthd in the background when nothing answers on the default socket (only when the user
 // named no host): same node binary, bin/berthd next to bin/berth, output to <run dir>/berthd.log.
+// berthd listens only once its engine is built, so the first answer to /_ping means it is ready;
+// until then every failure to connect (no socket, refused, a connection closed early) means "wait".
+// A berthd that already holds the run dir's pid file (starting, or stopping) is waited for, not
+// doubled: a second one would only fail on that lock.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../client/api-client.js';
-import { DaemonUnreachableError } from '../client/api-error.js';
+import { DaemonConnectionError, DaemonUnreachableError } from '../client/api-error.js';
 
 const START_TIMEOUT_MS = 10_000;
 const POLL_MS = 25;
@@ -17,6 +21,23 @@ export function berthdPath(): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The daemon is not (yet, or no longer) answering, as opposed to answering with an error. */
+function notAnswering(err: unknown): boolean {
+  return err instanceof DaemonUnreachableError || err instanceof DaemonConnectionError;
+}
+
+/** The pid of a live berthd holding `<runDir>/berthd.pid`, other than `except`. */
+function berthdHoldingLock(runDir: string, except?: number): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(join(runDir, 'berthd.pid'), 'utf8'), 10);
+    if (!(pid > 0) || pid === except) return undefined;
+    // The command line, not only the pid: a stale file may name a pid now used by something else.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('berthd') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface AutostartOptions {
@@ -31,28 +52,33 @@ export async function ensureDaemon(client: ApiClient, opts: AutostartOptions = {
     await client.apiVersion();
     return;
   } catch (err) {
-    if (!(err instanceof DaemonUnreachableError) || client.host.kind !== 'unix') throw err;
+    if (!notAnswering(err) || client.host.kind !== 'unix') throw err;
   }
   const runDir = dirname(client.host.path);
   const logPath = join(runDir, 'berthd.log');
-  let logFd: number;
-  try {
-    mkdirSync(runDir, { recursive: true });
-    logFd = openSync(logPath, 'a');
-  } catch (err) {
-    throw new DaemonUnreachableError(client.host.url, err);
-  }
-  let exited: number | null | undefined;
-  const [cmd, ...args] = opts.command ?? [process.execPath, berthdPath()];
-  const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', logFd, logFd] });
-  child.on('exit', (code) => {
-    exited = code;
-  });
-  child.on('error', () => {
-    exited = -1;
-  });
-  child.unref();
-  closeSync(logFd);
+  let child: { pid: number | undefined; exited: number | null | undefined } | undefined;
+  const start = (): void => {
+    let logFd: number;
+    try {
+      mkdirSync(runDir, { recursive: true });
+      logFd = openSync(logPath, 'a');
+    } catch (err) {
+      throw new DaemonUnreachableError(client.host.url, err);
+    }
+    const [cmd, ...args] = opts.command ?? [process.execPath, berthdPath()];
+    const proc = spawn(cmd!, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+    const started: NonNullable<typeof child> = { pid: proc.pid, exited: undefined };
+    proc.on('exit', (code) => {
+      started.exited = code;
+    });
+    proc.on('error', () => {
+      started.exited = -1;
+    });
+    proc.unref();
+    closeSync(logFd);
+    child = started;
+  };
+  if (berthdHoldingLock(runDir) === undefined) start();
   const timeout = opts.timeoutMs ?? START_TIMEOUT_MS;
   const deadline = Date.now() + timeout;
   for (;;) {
@@ -61,11 +87,14 @@ export async function ensureDaemon(client: ApiClient, opts: AutostartOptions = {
       await client.apiVersion();
       return;
     } catch (err) {
-      if (!(err instanceof DaemonUnreachableError)) throw err;
+      if (!notAnswering(err)) throw err;
     }
-    if (exited !== undefined) {
-      throw new Error(`berthd exited (${exited}) before it answered on ${client.host.url}; see ${logPath}`);
+    const other = berthdHoldingLock(runDir, child?.pid);
+    if (child?.exited !== undefined && other === undefined) {
+      throw new Error(`berthd exited (${child.exited}) before it answered on ${client.host.url}; see ${logPath}`);
     }
+    // The berthd we waited for went away without answering (it was stopping): start one now.
+    if (!child && other === undefined) start();
     if (Date.now() > deadline) throw new Error(`berthd did not answer on ${client.host.url} within ${timeout / 1000}s; see ${logPath}`);
   }
 }

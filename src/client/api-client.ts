@@ -1,9 +1,11 @@
 // HTTP to the daemon over a unix socket or TCP (+TLS), with docker's version negotiation:
 // GET /_ping, read `API-Version`, then prefix every path with `/v<version>`. Buffered calls on a
 // unix socket go through http1-exchange.ts; node:http is loaded only for the rest (start-up time).
+// A connection that fails becomes docker's error (connection-failure.ts), never a stream's own.
 import type { IncomingMessage, ClientRequest, Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ApiError, DaemonUnreachableError } from './api-error.js';
+import { ApiError } from './api-error.js';
+import { answerFailure, isBrokenConnection, requestFailure } from './connection-failure.js';
 import { exchange, type BufferedResponse } from './http1-exchange.js';
 import type { DaemonHost } from './host.js';
 import { MAX_API_VERSION, MIN_API_VERSION, compareVersions } from '../engine-api-version.js';
@@ -54,8 +56,26 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
 
 export async function readBody(res: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
+  try {
+    for await (const c of res) chunks.push(c as Buffer);
+  } catch (err) {
+    throw answerFailure(err);
+  }
   return Buffer.concat(chunks);
+}
+
+/** Methods Go's client sends again when a reused keep-alive connection fails before any answer. */
+const REPLAYABLE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/** Attempts at one request over reused connections that turn out closed (the pool may hold several). */
+const MAX_REPLAYS = 3;
+
+/**
+ * A reader that comes later still sees the error (a destroyed socket keeps it); until one comes,
+ * an 'error' with no listener would end the CLI with Node's stack trace. (A response needs no
+ * such guard: an IncomingMessage emits 'error' only when something listens.)
+ */
+function holdErrors(socket: Duplex): void {
+  socket.on('error', () => undefined);
 }
 
 async function errorFrom(res: IncomingMessage): Promise<ApiError> {
@@ -123,9 +143,10 @@ export class ApiClient {
     return prefix + path + buildQuery(opts.query);
   }
 
-  private createRequest(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): ClientRequest {
+  /** `fresh`: a connection of its own, never one from the keep-alive pool (upgrades, as docker dials them). */
+  private createRequest(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal, fresh = false): ClientRequest {
     const http = this.httpModule!;
-    const base = { method, path, headers, agent: this.agent, ...(signal ? { signal } : {}) };
+    const base = { method, path, headers, agent: fresh ? false : this.agent, ...(signal ? { signal } : {}) };
     if (this.host.kind === 'unix') {
       // servername '': no TLS here, and the agent would otherwise derive one from the Host header
       // with net.isIP, whose first call compiles a large regular expression (~3 ms of a CLI run).
@@ -170,15 +191,22 @@ export class ApiClient {
     await this.prepare();
     const full = await this.fullPath(path, opts);
     const headers = this.bodyHeaders(opts);
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = this.createRequest(method, full, headers, opts.signal);
-      req.on('error', (err) => reject(this.connectionError(err)));
-      req.on('response', (res) => {
-        if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
-        else resolve(res);
+    const replayable = REPLAYABLE.has(method) && !isReadable(opts.body);
+    const attempt = (n: number): Promise<IncomingMessage> =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = this.createRequest(method, full, headers, opts.signal);
+        req.on('error', (err) => {
+          // A kept-alive connection the daemon closed meanwhile (a restart): try a fresh one.
+          if (replayable && req.reusedSocket && n < MAX_REPLAYS && isBrokenConnection(err)) resolve(attempt(n + 1));
+          else reject(this.connectionError(method, full, err));
+        });
+        req.on('response', (res) => {
+          if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
+          else resolve(res);
+        });
+        writeBody(req, opts.body);
       });
-      writeBody(req, opts.body);
-    });
+    return attempt(1);
   }
 
   /**
@@ -193,7 +221,7 @@ export class ApiClient {
       const response = new Promise<IncomingMessage>((resolve, reject) => {
         const req = this.createRequest(method, full, headers, opts.signal);
         req.on('error', (err) => {
-          const e = this.connectionError(err);
+          const e = this.connectionError(method, full, err);
           reject(e);
           rejectSent(e);
         });
@@ -235,7 +263,7 @@ export class ApiClient {
     try {
       res = await exchange({ socketPath: this.host.path, method, path: full, headers: this.bodyHeaders(opts), ...(body !== undefined ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     } catch (err) {
-      throw this.connectionError(err);
+      throw this.connectionError(method, full, err);
     }
     if (res.statusCode >= 400) throw apiErrorOf(res.statusCode, res.statusMessage, res.body);
     return res;
@@ -247,9 +275,13 @@ export class ApiClient {
     const full = await this.fullPath(path, opts);
     const headers = { ...this.bodyHeaders(opts), Connection: 'Upgrade', Upgrade: 'tcp' };
     return new Promise<Hijacked>((resolve, reject) => {
-      const req = this.createRequest(method, full, headers, opts.signal);
-      req.on('error', (err) => reject(this.connectionError(err)));
-      req.on('upgrade', (_res, socket, head) => resolve({ socket, head, canWrite: true }));
+      const req = this.createRequest(method, full, headers, opts.signal, true);
+      req.on('error', (err) => reject(this.connectionError(method, full, err)));
+      req.on('upgrade', (_res, socket, head) => {
+        // Its reader starts later (run registers its wait first).
+        holdErrors(socket);
+        resolve({ socket, head, canWrite: true });
+      });
       req.on('response', (res) => {
         if ((res.statusCode ?? 500) >= 400) errorFrom(res).then(reject, reject);
         else resolve({ socket: res as unknown as Duplex, head: Buffer.alloc(0), canWrite: false });
@@ -258,12 +290,8 @@ export class ApiClient {
     });
   }
 
-  private connectionError(err: unknown): Error {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EACCES' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
-      return new DaemonUnreachableError(this.host.url, err);
-    }
-    return err instanceof Error ? err : new Error(String(err));
+  private connectionError(method: string, fullPath: string, err: unknown): Error {
+    return requestFailure(this.host, this.tls !== undefined, method, fullPath, err);
   }
 
   /** Lets the process exit while idle keep-alive sockets remain. */

@@ -19,3 +19,17 @@ export class DaemonUnreachableError extends BerthError {
     super(`Cannot connect to the berth daemon at ${hostUrl}. Is the berth daemon running?`);
   }
 }
+
+/**
+ * The daemon took the connection, but it closed or broke before the answer was whole (a daemon
+ * starting or stopping, a reset): `message` is docker's, `error during connect: Get "…": EOF`, or
+ * `unexpected EOF` once part of the answer had come.
+ */
+export class DaemonConnectionError extends BerthError {
+  constructor(
+    message: string,
+    readonly reason?: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -56,8 +56,11 @@ export function exchange(req: BufferedRequest): Promise<BufferedResponse> {
     socket.on('end', () => {
       const res = reader.end();
       if (res) finish(undefined, res);
-      else finish(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      // Node's own words for the two cases: closed before the answer began, and in its middle.
+      else finish(Object.assign(new Error(reader.started ? 'aborted' : 'socket hang up'), { code: 'ECONNRESET' }));
     });
+    // Closed without an end (destroyed): whatever arrived is not a whole answer.
+    socket.on('close', () => finish(Object.assign(new Error(reader.started ? 'aborted' : 'socket hang up'), { code: 'ECONNRESET' })));
     socket.write(requestHead(req) + '\r\n');
     if (req.body !== undefined && req.body.length > 0) socket.write(req.body);
   });
@@ -81,6 +84,11 @@ export class ResponseReader {
   private readonly chunks: Buffer[] = [];
 
   constructor(private readonly noBody = false) {}
+
+  /** The status line and headers have come. */
+  get started(): boolean {
+    return this.head !== undefined;
+  }
 
   /** Feeds bytes; returns the response once it is complete. */
   push(chunk: Buffer): BufferedResponse | undefined {

@@ -1,18 +1,24 @@
 // Reads the daemon's streams of JSON objects (pull/push/load progress, events, build output):
-// one object per line, though a reader must not rely on chunk boundaries.
+// one object per line, though a reader must not rely on chunk boundaries. A stream the daemon
+// breaks off ends in docker's `unexpected EOF`.
+import { answerFailure } from './connection-failure.js';
 
 /** Yields each JSON value of a newline-delimited stream. */
 export async function* readJsonStream<T>(source: AsyncIterable<Buffer | string>): AsyncGenerator<T> {
   let pending = '';
   const decoder = new TextDecoder();
-  for await (const chunk of source) {
-    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) !== -1) {
-      const line = pending.slice(0, nl).trim();
-      pending = pending.slice(nl + 1);
-      if (line !== '') yield JSON.parse(line) as T;
+  try {
+    for await (const chunk of source) {
+      pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) !== -1) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (line !== '') yield JSON.parse(line) as T;
+      }
     }
+  } catch (err) {
+    throw answerFailure(err);
   }
   pending += decoder.decode();
   const rest = pending.trim();

@@ -112,6 +112,8 @@ export async function runContainer(ctx: CommandContext, plan: CreatePlan, flags:
     try {
       await startContainer(client, id);
     } catch (err) {
+      // The output stream ends with the socket; what it says then is not this error.
+      streaming?.catch(() => undefined);
       hijacked?.socket.destroy();
       if (cfg.HostConfig?.AutoRemove) await waitResult.catch(() => undefined);
       const msg = (err as Error).message;

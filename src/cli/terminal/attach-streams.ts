@@ -3,6 +3,7 @@
 // unless the container has a TTY), window size to the daemon on start and SIGWINCH.
 import type { Readable, Writable } from 'node:stream';
 import type { Hijacked } from '../../client/api-client.js';
+import { isBrokenConnection } from '../../client/connection-failure.js';
 import { demuxStream } from '../../client/stream-demux.js';
 import { DetachWatcher, parseDetachKeys, DEFAULT_DETACH_KEYS } from '../../detach-keys.js';
 
@@ -76,9 +77,12 @@ export async function streamAttached(h: Hijacked, io: AttachIO, opts: StreamOpti
       await demuxStream(socket as AsyncIterable<Buffer>, io.stdout, io.stderr, h.head);
     }
   })().catch((err: unknown) => {
-    // A reset after the container is gone is not an error worth showing.
-    if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    // A reset after the container is gone, or the socket closed on our side (detach, a start that
+    // failed), ends the output; it is not an error worth showing.
+    if (!isBrokenConnection(err)) throw err;
   });
+  // Whoever returns first, a late failure of the other must not be an unhandled rejection.
+  output.catch(() => undefined);
 
   await Promise.race([output, detachPromise]);
   if (io.stdin) {

@@ -60,7 +60,11 @@ describe('berth run flow', () => {
           res.flushHeaders();
           finishWait = (code) => res.end(JSON.stringify({ StatusCode: code }));
         } else if (path === '/containers/c0ffee/start') {
-          if (scenario.startError) return json(400, { message: scenario.startError });
+          if (scenario.startError) {
+            // A --rm container whose start failed is removed: its wait ends.
+            setTimeout(() => finishWait?.(128), 20);
+            return json(400, { message: scenario.startError });
+          }
           res.writeHead(204);
           res.end();
           releaseOutput?.();
@@ -158,5 +162,14 @@ describe('berth run flow', () => {
       assert.equal(r.code, code, r.stderr);
       assert.equal(r.stderr, `WARNING: memory limit ignored\nberth: Error response from daemon: ${message}\n\nRun 'berth run --help' for more information\n`);
     }
+  });
+
+  it('--rm with a failed start: the daemon error, not the attach stream closing under it', async () => {
+    // run closes the attach connection and waits for the removal: the stream's premature close
+    // used to escape as an uncaught error (exit 1, Node's stack, no message).
+    scenario = { imagePresent: true, exitCode: 0, startError: 'cannot start: no lxcfs' };
+    const r = await run(['run', '--rm', 'busybox', 'echo', 'hello']);
+    assert.equal(r.code, 125, r.stderr);
+    assert.equal(r.stderr, "WARNING: memory limit ignored\nberth: Error response from daemon: cannot start: no lxcfs\n\nRun 'berth run --help' for more information\n");
   });
 });
