@@ -18,6 +18,8 @@ const QUEUE_TIMEOUT_MS = 3000;
  * another then run in the same warm worker and start none, a long one (`logs -f`) gets a stand-in.
  */
 const BUSY_GRACE_MS = 250;
+/** Workers beyond the idle target (made for a burst of commands side by side) end after this long unused. */
+const IDLE_TRIM_MS = 30_000;
 /** After a worker reports it cannot serve (no fresh bundle), none is started again for this long. */
 const UNAVAILABLE_BACKOFF_MS = 5000;
 
@@ -34,6 +36,7 @@ interface Worker {
   child: ChildProcess;
   state: 'starting' | 'idle' | 'busy';
   busySince: number;
+  idleSince: number;
 }
 
 export class CliWorkerPool {
@@ -71,7 +74,8 @@ export class CliWorkerPool {
 
   private accept(socket: Socket): void {
     socket.on('error', () => undefined);
-    const idle = [...this.workers].find((w) => w.state === 'idle');
+    // The most recently used idle worker: its code is the most optimised, the others may retire.
+    const idle = [...this.workers].filter((w) => w.state === 'idle').sort((a, b) => b.idleSince - a.idleSince)[0];
     if (idle) {
       this.dispatch(idle, socket);
     } else if (Date.now() < this.unavailableUntil || this.closed) {
@@ -97,18 +101,33 @@ export class CliWorkerPool {
     });
   }
 
-  /** Keeps `idle` workers ready (or starting), within `max`. */
+  /**
+   * Starts a worker for each waiting connection no starting worker will take, and keeps `idle`
+   * workers ready (a worker busy for less than BUSY_GRACE_MS counts as ready), within `max`.
+   */
   private replenish(): void {
     if (this.closed || Date.now() < this.unavailableUntil) return;
     const max = this.opts.max ?? 16;
     const now = Date.now();
-    const ready = () => [...this.workers].filter((w) => w.state !== 'busy' || now - w.busySince < BUSY_GRACE_MS).length;
-    while (this.workers.size < max && ready() < this.opts.idle + this.queue.length) this.spawnWorker();
+    const count = (f: (w: Worker) => boolean): number => [...this.workers].filter(f).length;
+    while (this.workers.size < max && count((w) => w.state === 'starting') < this.queue.length) this.spawnWorker();
+    const ready = (): number => count((w) => w.state !== 'busy' || now - w.busySince < BUSY_GRACE_MS);
+    while (this.workers.size < max && ready() < this.opts.idle) this.spawnWorker();
+  }
+
+  /** Ends workers beyond the idle target that nothing used for IDLE_TRIM_MS. */
+  private trim(): void {
+    const idle = [...this.workers].filter((w) => w.state === 'idle').sort((a, b) => b.idleSince - a.idleSince);
+    for (const w of idle.slice(this.opts.idle)) {
+      if (Date.now() - w.idleSince < IDLE_TRIM_MS) continue;
+      w.state = 'busy'; // taken out of the pool until it is gone
+      w.child.kill('SIGTERM');
+    }
   }
 
   private spawnWorker(): void {
     const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
-    const w: Worker = { child, state: 'starting', busySince: 0 };
+    const w: Worker = { child, state: 'starting', busySince: 0, idleSince: 0 };
     this.workers.add(w);
     child.on('message', (msg: { ready?: boolean; reason?: string }) => {
       if (msg.ready === false) {
@@ -125,11 +144,10 @@ export class CliWorkerPool {
       if (waiting) {
         clearTimeout(waiting.timer);
         this.dispatch(w, waiting.socket);
-      } else if ([...this.workers].filter((o) => o.state === 'idle').length >= this.opts.idle) {
-        // A stand-in made while this one was busy is ready too: one too many.
-        child.kill('SIGTERM');
       } else {
         w.state = 'idle';
+        w.idleSince = Date.now();
+        setTimeout(() => this.trim(), IDLE_TRIM_MS + 50).unref();
       }
     });
     child.on('exit', () => {
