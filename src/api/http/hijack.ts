@@ -1,5 +1,6 @@
 // Hijacked connections (attach, exec start): after `101 UPGRADED` the TCP stream carries the
 // container's stdin one way and its output the other, framed (non-tty) or raw (tty).
+import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { RequestContext } from './router.js';
@@ -8,6 +9,7 @@ import { MAX_API_VERSION, compareVersions } from '../../engine-api-version.js';
 import { statusOf } from './error-status.js';
 import { frame, STREAM_STDERR, STREAM_STDOUT } from './stream-frames.js';
 import { readUpgradeBody } from './upgrade-body.js';
+import { drained } from './backpressure.js';
 
 const RAW_STREAM = 'application/vnd.docker.raw-stream';
 const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
@@ -16,6 +18,8 @@ export interface Hijacked {
   /** What the client sends after the upgrade (stdin); the request body is never part of it. */
   input: Readable;
   write(chunk: Buffer): boolean;
+  /** Resolves once the client has taken what was written (after a write returned false). */
+  drained(): Promise<void>;
   end(): void;
   closed: Promise<void>;
   socket?: Duplex;
@@ -44,6 +48,7 @@ export async function hijack(ctx: RequestContext, multiplexed: boolean): Promise
     return {
       input,
       write: (chunk) => (socket.writable ? socket.write(chunk) : false),
+      drained: () => drained(socket),
       end: () => socket.end(),
       closed,
       socket,
@@ -56,7 +61,7 @@ export async function hijack(ctx: RequestContext, multiplexed: boolean): Promise
   const input = new PassThrough();
   const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
   void closed.then(() => input.end());
-  return { input, write: (chunk) => res.write(chunk), end: () => res.end(), closed };
+  return { input, write: (chunk) => res.write(chunk), drained: () => drained(res), end: () => res.end(), closed };
 }
 
 /** An error before the stream, the way dockerd's attach reports it: status line and plain text. */
@@ -78,11 +83,16 @@ export interface OutputChunk {
   data: Buffer;
 }
 
-/** Writes output chunks to a hijacked stream or response: frames when not a tty. */
-export async function pumpOutput(entries: AsyncIterable<OutputChunk>, out: { write(b: Buffer): boolean }, tty: boolean, timestamps = false, formatTime?: (n: bigint) => string): Promise<void> {
+/**
+ * Writes output chunks to a hijacked stream or a response: frames when not a tty. It reads no
+ * further while the client has not taken what was written (a client that stops reading holds the
+ * producer, not berthd's memory).
+ */
+export async function pumpOutput(entries: AsyncIterable<OutputChunk>, out: Pick<Hijacked, 'write' | 'drained'> | ServerResponse, tty: boolean, timestamps = false, formatTime?: (n: bigint) => string): Promise<void> {
+  const wait = 'drained' in out ? () => out.drained() : () => drained(out);
   for await (const e of entries) {
     let data = e.data;
     if (timestamps && formatTime) data = Buffer.concat([Buffer.from(`${formatTime(e.timeNano)} `), data]);
-    out.write(tty ? data : frame(e.stream === 'stderr' ? STREAM_STDERR : STREAM_STDOUT, data));
+    if (!out.write(tty ? data : frame(e.stream === 'stderr' ? STREAM_STDERR : STREAM_STDOUT, data))) await wait();
   }
 }

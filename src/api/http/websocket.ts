@@ -1,5 +1,6 @@
 // WebSocket (RFC 6455) on an upgraded request, as the attach/exec `…/ws` endpoints use it: the
 // frames' payloads are the stream's bytes, each write one unfragmented frame, no multiplexing.
+import { drained } from './backpressure.js';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { InvalidArgumentError } from '../../errors.js';
@@ -133,6 +134,7 @@ export function acceptWebSocket(ctx: RequestContext, binary: boolean): Hijacked 
   return {
     input,
     write: (chunk) => (socket.writable && !closing ? socket.write(encodeFrame(opcode, chunk)) : false),
+    drained: () => drained(socket),
     end: () => close(),
     closed,
     socket,
