@@ -7,7 +7,7 @@
 // that must run as its own process), it becomes `node bin/berth` — the same CLI, started cold.
 // BERTH_WARM=0 always starts cold; BERTH_WARM=1 never does (it fails instead: for tests and
 // benches that must measure the warm path); BERTH_CLI_SOCKET names the socket (default
-// /run/berth/cli.sock).
+// <BERTH_EXEC_ROOT or /run/berth>/cli.sock, beside berthd's default API socket).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -226,11 +226,18 @@ int main(int argc, char **argv) {
   const char *warm = getenv("BERTH_WARM");
   if (warm != NULL && strcmp(warm, "0") == 0) start_cold(argc, argv);
   (void)warm;
+  // The socket beside berthd's default API socket, as the CLI finds that one (client/host.ts).
   const char *path = getenv("BERTH_CLI_SOCKET");
-  if (path == NULL || path[0] == '\0') path = DEFAULT_SOCKET;
+  const char *exec_root = getenv("BERTH_EXEC_ROOT");
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof addr.sun_path) start_cold(argc, argv);
-  strcpy(addr.sun_path, path);
+  if (path != NULL && path[0] != '\0') {
+    if (strlen(path) >= sizeof addr.sun_path) start_cold(argc, argv);
+    strcpy(addr.sun_path, path);
+  } else if (exec_root != NULL && exec_root[0] != '\0') {
+    if (snprintf(addr.sun_path, sizeof addr.sun_path, "%s/cli.sock", exec_root) >= (int)sizeof addr.sun_path) start_cold(argc, argv);
+  } else {
+    strcpy(addr.sun_path, DEFAULT_SOCKET);
+  }
   int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) start_cold(argc, argv);
 
