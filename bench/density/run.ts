@@ -4,7 +4,9 @@
 //  - the engine's memory per container: PSS (shared pages split among their users) and RSS of the
 //    engine's own processes before and after — berthd, conmon, seccomp agents, lxcfs; dockerd,
 //    containerd, the shims — divided by N;
-//  - `run -d` time of the first containers against the last (medians of 10 at each end);
+//  - `run -d` time of the first containers against the last (medians of 10 at each end), beside
+//    `runc run` of a bare bundle timed in the same rounds: what the kernel's growing state (mount
+//    table, processes) adds to any runtime, engine or not;
 //  - `ps` with N running: berth ps, docker ps → berthd, docker ps → dockerd, and the bare
 //    `GET /containers/json` of each daemon, in interleaved rounds, medians.
 //   node dist/bench/density/run.js [--count 500] [--rounds 15] [--docker-host unix:///…] [--no-dockerd]
@@ -16,6 +18,7 @@ import { startTestDaemon } from '../../test/support/test-daemon.js';
 import { WARM_DAEMON_ARGS, untilWarm, warmBerth } from '../support/berth-cli.js';
 import { type Dockerd, findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeSync } from '../support/measure.js';
+import { makeRuncFloor } from '../support/runc-floor.js';
 
 const count = Number(option('count', '500'));
 const rounds = Number(option('rounds', '15'));
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
   const dockerd = findDockerd();
   const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
   await untilWarm(d);
+  const floor = makeRuncFloor();
   const dockerNames: string[] = [];
   try {
     const berthCli = warmBerth(d);
@@ -126,7 +130,9 @@ async function main(): Promise<void> {
     const before = { berth: tally(ours), docker: tally(theirs) };
     const runB: number[] = [];
     const runD: number[] = [];
+    const runF: number[] = [];
     for (let i = 0; i < count; i++) {
+      if (floor) runF.push(timeSync(floor.command()));
       runB.push(timeSync(berthCli(['run', '-d', '--name', `dense${i}`, ...SLEEP.slice(2)])));
       if (dockerd) {
         const name = `berth-density-${process.pid}-${i}`;
@@ -147,6 +153,10 @@ async function main(): Promise<void> {
       const k = endMedians(runD);
       console.log(`  docker CLI → dockerd  first ${ms(k.first)}  last ${ms(k.last)}  last/first ${(k.last / k.first).toFixed(2)}×  [1st ${ms(runD[0]!)}, ${count}th ${ms(runD[count - 1]!)}]`);
     }
+    if (floor) {
+      const f = endMedians(runF);
+      console.log(`  runc run (floor)      first ${ms(f.first)}  last ${ms(f.last)}  last/first ${(f.last / f.first).toFixed(2)}×  (+${ms(f.last - f.first)} from the host's state alone)`);
+    }
 
     const cases: Array<{ name: string; time: () => Promise<number> }> = [
       { name: 'berth ps → berthd', time: async () => timeSync(berthCli(['ps'])) },
@@ -163,6 +173,7 @@ async function main(): Promise<void> {
     if (dockerd) console.log(`  berth ps / docker ps → dockerd: ${(median(series.get('berth ps → berthd')!) / median(series.get('docker ps → dockerd')!)).toFixed(2)}× (target ≤ 1×)`);
   } finally {
     await d.stop();
+    floor?.remove();
     removeAll(dockerd, dockerNames);
     dockerd?.release();
   }

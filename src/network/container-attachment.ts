@@ -98,7 +98,7 @@ export class ContainerAttachment {
     const [primary, primaryCfg] = joins[0] ?? [undefined, null];
     const others = joins.slice(1);
 
-    const taken = this.store.sandboxes().filter((s) => s.state === 'attached' && s.containerId !== c.id).flatMap((s) => s.ports);
+    const taken = this.store.sandboxesWithPorts().filter((s) => s.state === 'attached' && s.containerId !== c.id).flatMap((s) => s.ports);
     const published = reservePorts(c, portRequests(hc.PortBindings, hc.PublishAllPorts === true, c.exposedPorts), taken);
 
     let sandbox: SandboxRow | undefined;

@@ -160,6 +160,9 @@ export class NetworkRecords {
 
   /** A container's sandbox by ID, name or unique ID prefix. */
   sandboxByContainer(ref: string): SandboxRow | undefined {
+    // A full ID (what start passes) by the index; names and prefixes need the scan.
+    const byId = this.store.sandboxOfContainer(ref);
+    if (byId) return byId;
     const all = this.store.sandboxes().filter((s) => s.containerId);
     const byPrefix = all.filter((s) => s.containerId!.startsWith(ref));
     return (

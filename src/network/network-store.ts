@@ -256,6 +256,11 @@ export class NetworkStore {
     return this.db.prepare('SELECT * FROM network_sandboxes ORDER BY created').all().map(toSandbox);
   }
 
+  /** Sandboxes that publish or expose ports: what ps and a new port reservation need, without reading every row. */
+  sandboxesWithPorts(): SandboxRow[] {
+    return this.db.prepare(`SELECT * FROM network_sandboxes WHERE ports <> '[]' OR exposed <> '[]' ORDER BY created`).all().map(toSandbox);
+  }
+
   sandbox(id: string): SandboxRow | undefined {
     const r = this.db.prepare('SELECT * FROM network_sandboxes WHERE id = ?').get(id);
     return r ? toSandbox(r) : undefined;

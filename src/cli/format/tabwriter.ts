@@ -12,10 +12,11 @@ export interface TabwriterOptions {
 /** docker's table settings. */
 export const DOCKER_TABLE: TabwriterOptions = { minWidth: 10, padding: 3 };
 
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+
+/** Code points, as Go counts a cell's runes: a surrogate pair is one. */
 function displayWidth(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return s.length - (s.match(SURROGATE_PAIR)?.length ?? 0);
 }
 
 /** Aligns `text` (cells separated by `\t`, lines by `\n`). */

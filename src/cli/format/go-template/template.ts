@@ -4,6 +4,7 @@
 // (`{{.Label "k"}}`), `null` is nil, numbers are Go numbers.
 import { type TemplateFunction, BUILTIN_FUNCTIONS, isTrue } from './functions.js';
 import { formatValue, goTypeName } from './go-fmt.js';
+import { type MethodRowPart, methodRowParts, runMethodRow } from './method-row.js';
 import { type ArgNode, type CommandNode, type Node, type ParsedTemplate, type PipeNode, parseTemplate } from './parser.js';
 import { TemplateError, location } from './template-error.js';
 
@@ -346,14 +347,18 @@ function guardDepth<T>(fn: () => T): T {
 export class Template {
   private readonly parsed: ParsedTemplate;
   private readonly funcs: Record<string, TemplateFunction>;
+  private readonly methodRow: MethodRowPart[] | undefined;
 
   /** Parses `source`; throws TemplateError. `extraFunctions` add to (or override) the builtins. */
   constructor(source: string, extraFunctions: Record<string, TemplateFunction> = {}, name = '') {
     this.funcs = { ...BUILTIN_FUNCTIONS, ...extraFunctions };
     this.parsed = guardDepth(() => parseTemplate(source, new Set(Object.keys(this.funcs)), name));
+    this.methodRow = methodRowParts(this.parsed.root, this.parsed.defined);
   }
 
   execute(data: unknown): string {
+    const row = this.methodRow && runMethodRow(this.methodRow, data);
+    if (row !== undefined) return row;
     return guardDepth(() => new Execution(this.parsed, this.funcs).run(data));
   }
 }

@@ -141,6 +141,27 @@ describe('go template: methods on struct-like contexts', () => {
     assert.throws(() => new Template('{{.labels}}').execute(new Row({})), /can't evaluate field labels/);
     assert.equal(new Template('{{.constructor}}').execute({}), '<no value>');
   });
+  // Text and `{{.Method}}` alone run without the interpreter (method-row.ts): same text, same errors.
+  it('gives a method-only template the interpreter\'s results', () => {
+    class Failing {
+      ID(): string {
+        return 'x';
+      }
+      Boom(): string {
+        throw new Error('bad row');
+      }
+      get Field(): number {
+        return 7;
+      }
+    }
+    const t = new Template('{{.ID}}\t{{.Field}}');
+    assert.equal(t.execute(new Failing()), 'x\t7');
+    assert.equal(t.execute({ ID: 'map', Field: null }), 'map\t<nil>');
+    assert.equal(t.execute({}), '<no value>\t<no value>');
+    assert.throws(() => new Template('{{.ID}} {{.Boom}}').execute(new Failing()), /at <\.Boom>: error calling Boom: bad row/);
+    assert.throws(() => t.execute(null), /nil pointer evaluating interface \{\}\.ID/);
+    assert.throws(() => t.execute([1]), /can't evaluate field ID/);
+  });
 });
 
 describe('go template: parse errors', () => {

@@ -19,6 +19,8 @@ describe('tabwriter (docker settings: minwidth 10, padding 3)', () => {
   });
   it('counts characters, not bytes', () => {
     assert.equal(alignColumns('é\tx\nab\ty\n'), 'é         x\nab        y\n');
+    // A character outside the BMP is one (a surrogate pair in JS), a lone surrogate one too.
+    assert.equal(alignColumns('\u{1F600}\tx\n\uD800\ty\n'), '\u{1F600}         x\n\uD800         y\n');
   });
 });
 
