@@ -1,30 +1,77 @@
-// One berthd per exec root: a pid file, refused while the pid in it is alive.
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+// One berthd per exec root: a pid file, created exclusively, refused while the pid in it lives.
+// Two daemons starting at once (the CLI's auto-start from several commands) cannot both win: the
+// file is made with O_EXCL, and a stale one is moved aside before it is removed, so one daemon
+// never deletes the lock another has just taken.
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConflictError } from '../errors.js';
+import { ConflictError, isErrno } from '../errors.js';
+
+const ATTEMPTS = 50;
+
+function readPid(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isErrno(err, 'EPERM');
+  }
+}
+
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 export function acquirePidLock(path: string): () => void {
   mkdirSync(dirname(path), { recursive: true });
-  try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    if (pid && pid !== process.pid) {
-      try {
-        process.kill(pid, 0);
-        throw new ConflictError(`pid file found, ensure berthd is not running or delete ${path}`);
-      } catch (err) {
-        if (err instanceof ConflictError) throw err;
-        // stale: the process is gone
-      }
-    }
-  } catch (err) {
-    if (err instanceof ConflictError) throw err;
-  }
-  writeFileSync(path, String(process.pid));
-  return () => {
+  const conflict = (): ConflictError => new ConflictError(`pid file found, ensure berthd is not running or delete ${path}`);
+  const release = (): void => {
+    if (readPid(path) !== process.pid) return;
     try {
       unlinkSync(path);
     } catch {
       // already gone
     }
   };
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return release;
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+    }
+    const pid = readPid(path);
+    if (pid === process.pid) return release;
+    if (pid !== undefined && alive(pid)) throw conflict();
+    if (pid === undefined) {
+      // Just created by another daemon, its pid not written yet (or gone meanwhile).
+      pause(10);
+      continue;
+    }
+    // Stale. Moved aside first: if what was moved is not that stale file any more, it is another
+    // daemon's fresh lock, and it goes back.
+    const aside = `${path}.${process.pid}.stale`;
+    try {
+      renameSync(path, aside);
+    } catch {
+      continue;
+    }
+    if (readPid(aside) !== pid) {
+      try {
+        linkSync(aside, path);
+      } catch {
+        // a third daemon holds the name now
+      }
+    }
+    unlinkSync(aside);
+  }
+  throw conflict();
 }
