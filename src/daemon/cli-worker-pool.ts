@@ -29,6 +29,8 @@ export interface CliWorkerPoolOptions {
   idle: number;
   /** Workers at most, busy ones included. */
   max?: number;
+  /** The daemon's own API address: a new worker runs a list against it before its first command. */
+  warmupHost?: string;
   log?: (line: string) => void;
 }
 
@@ -126,7 +128,8 @@ export class CliWorkerPool {
   }
 
   private spawnWorker(): void {
-    const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    const env = { ...process.env, ...(this.opts.warmupHost ? { BERTH_CLI_WORKER_WARMUP_HOST: this.opts.warmupHost } : {}) };
+    const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', env });
     const w: Worker = { child, state: 'starting', busySince: 0, idleSince: 0 };
     this.workers.add(w);
     child.on('message', (msg: { ready?: boolean; reason?: string }) => {

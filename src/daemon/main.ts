@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   for (const h of config.hosts) listeners.push(await listen(engine, router, h));
   console.error(`berthd: API listening on ${config.hosts.join(', ')}`);
   // After the API: a launcher that finds the CLI socket is served by the daemon it names.
-  const cliWorkers = new CliWorkerPool({ socketPath: join(config.execRoot, 'cli.sock'), idle: config.cliWorkers, log: (l) => console.error(l) });
+  const cliWorkers = new CliWorkerPool({ socketPath: join(config.execRoot, 'cli.sock'), idle: config.cliWorkers, log: (l) => console.error(l), ...(ownSocket ? { warmupHost: ownSocket } : {}) });
   await cliWorkers.start().catch((err: unknown) => console.error(`berthd: no warm CLI workers: ${errorMessage(err)}`));
   let stopping = false;
   const shutdown = async (sig: string): Promise<void> => {

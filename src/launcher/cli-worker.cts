@@ -8,6 +8,7 @@
 // launcher, which then starts the CLI cold.
 import { closeSync, statSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { Readable, Writable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { freshManifest } from './bundle-freshness.cjs';
 import { HANDOFF_PROTOCOL, Reply, SIGNAL_RECORD, parseHandoffRequest, replyRecord, type HandoffRequest } from './handoff-request.cjs';
@@ -239,12 +240,25 @@ process.on('message', (msg: unknown, socket?: Socket) => {
 process.on('disconnect', () => {
   if (!job) process.exit(0);
 });
+/**
+ * Runs a few commands into nothing before taking any, so the first real one finds its modules
+ * loaded and its hot paths compiled: help texts, and a list against the daemon's own API socket
+ * when the pool names it (BERTH_CLI_WORKER_WARMUP_HOST).
+ */
+async function warmUp(): Promise<void> {
+  const sink = (): Writable => new Writable({ write: (_chunk, _enc, cb) => cb() });
+  const io = { stdin: Readable.from([]), stdout: sink(), stderr: sink() };
+  const host = process.env.BERTH_CLI_WORKER_WARMUP_HOST;
+  const runs = [['ps', '--help'], ['run', '--help'], ...(host ? [['-H', host, 'ps', '-a'], ['-H', host, 'images']] : [])];
+  for (const argv of runs) await cliMain!(argv, importModule, io).catch(() => undefined);
+}
+
 // The IPC channel is the one handle a waiting worker keeps.
-setImmediate(() => {
+void warmUp().then(() => setImmediate(() => {
   // The worker's own stdout and stderr (berthd's log) stay open once made: part of the baseline.
   void process.stdout;
   void process.stderr;
   debug('ready');
   baseline.resources = process.getActiveResourcesInfo().filter((r) => r !== 'Immediate' && r !== 'Timeout').length;
   process.send!({ ready: true, protocol: HANDOFF_PROTOCOL });
-});
+}));
