@@ -14,6 +14,8 @@ const MAIN = fileURLToPath(new URL('./spawner-main.cjs', import.meta.url));
 const RESTART_DELAY_MS = 1000;
 /** stop() lets commands in flight finish for this long before it closes the channel. */
 const STOP_GRACE_MS = 5000;
+/** …and waits this long for it to exit (it first finishes what it runs). */
+const STOP_EXIT_WAIT_MS = 1000;
 
 type Reply = { ready: true } | { id: number; outcome: ProgramOutcome };
 
@@ -95,10 +97,13 @@ export class Spawner {
     const child = this.child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.failPending('stopped');
     child.ref();
-    // Its channel closing is what ends the helper (it ignores the signals meant for berthd).
+    // Its channel closing is what ends the helper (it ignores the signals meant for berthd), once
+    // the commands it runs have ended: a long one is not waited for.
     if (child.connected) child.disconnect();
-    await exited;
+    await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_EXIT_WAIT_MS).unref())]);
+    child.unref();
   }
 
   /** The helper keeps this process alive only while a command awaits it (its reply, or its exit). */
@@ -110,15 +115,20 @@ export class Spawner {
     }
   }
 
-  private ended(child: ChildProcess, how: string): void {
-    if (this.child !== child) return;
-    this.child = undefined;
-    this.ready = false;
-    // Whether these ran is unknown (the helper's command may still be running): they fail, not run again.
+  /** Whether these ran is unknown (the helper's command may still be running): they fail, not run again. */
+  private failPending(how: string): void {
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       p.resolve({ stdout: '', stderr: '', error: { message: `spawner ${how} while ${p.file} ran` } });
     }
+    this.refWhilePending();
+  }
+
+  private ended(child: ChildProcess, how: string): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.ready = false;
+    this.failPending(how);
     if (this.stopped) return;
     this.opts.log?.(`spawner ${how}; commands run in berthd until it is back`);
     setTimeout(() => this.start(), this.opts.restartDelayMs ?? RESTART_DELAY_MS).unref();
