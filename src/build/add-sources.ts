@@ -1,9 +1,9 @@
 // What ADD does beyond COPY: URL sources downloaded (file mode 0600, mtime from Last-Modified,
 // like docker) and local tar archives — plain, gzip, bzip2 or xz — unpacked into the destination.
-import { spawn } from 'node:child_process';
 import { open, utimes, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
+import { execProgram, ranAndFailed } from '../sys/exec-program.js';
 
 export function isUrl(src: string): boolean {
   return /^https?:\/\//i.test(src);
@@ -46,12 +46,11 @@ export async function isArchive(path: string): Promise<boolean> {
 }
 
 /** Unpacks an archive into `destDir` (owners and modes kept, as docker's ADD does). */
-export function extractArchive(archive: string, destDir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tar', ['-x', '-f', archive, '-C', destDir, '--same-owner', '-p', '--no-overwrite-dir'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new InvalidArgumentError(`failed to extract ${posix.basename(archive)}: ${err.trim()}`))));
-  });
+export async function extractArchive(archive: string, destDir: string): Promise<void> {
+  try {
+    await execProgram('tar', ['-x', '-f', archive, '-C', destDir, '--same-owner', '-p', '--no-overwrite-dir'], { maxBuffer: 16 << 20 });
+  } catch (err) {
+    if (!ranAndFailed(err)) throw err;
+    throw new InvalidArgumentError(`failed to extract ${posix.basename(archive)}: ${err.stderr.trim()}`);
+  }
 }

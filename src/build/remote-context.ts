@@ -1,12 +1,12 @@
 // `POST /build?remote=…`: a context the daemon fetches itself. An http(s) URL gives either a tar
 // (plain or gzip: unpacked as the context) or a Dockerfile (the whole context); a git URL
 // (`https://…/repo.git#ref:subdir`, `git@…`, `git://…`) is cloned shallowly.
-import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { InvalidArgumentError } from '../errors.js';
+import { type ExecProgramError, execProgram } from '../sys/exec-program.js';
 import { isArchive } from './add-sources.js';
 import { unpackContext } from './context/mod.js';
 
@@ -14,11 +14,9 @@ function isGitUrl(remote: string): boolean {
   return /^git@|^git:\/\//.test(remote) || /^https?:\/\/[^#]+\.git(#|$)/.test(remote) || remote.startsWith('github.com/');
 }
 
-function git(args: string[], cwd?: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, _out, stderr) =>
-      err ? reject(new InvalidArgumentError(`error fetching git context: ${(stderr || err.message).trim()}`)) : resolve(),
-    );
+async function git(args: string[], cwd?: string): Promise<void> {
+  await execProgram('git', args, { ...(cwd ? { cwd } : {}), env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).catch((err: ExecProgramError) => {
+    throw new InvalidArgumentError(`error fetching git context: ${(err.stderr || err.message).trim()}`);
   });
 }
 

@@ -1,11 +1,8 @@
 // `docker top`: the host's `ps` (with the caller's ps_args, `-ef` by default), keeping the rows of
 // the container's processes as the runtime lists them.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { InvalidArgumentError } from '../errors.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
-
-const run = promisify(execFile);
+import { execProgram } from '../sys/exec-program.js';
 
 export interface TopResult {
   Titles: string[];
@@ -14,7 +11,7 @@ export interface TopResult {
 
 export async function listProcesses(runtime: OciRuntime, containerId: string, psArgs = '-ef'): Promise<TopResult> {
   const pids = new Set((await runtime.pids(containerId)).map(String));
-  const { stdout } = await run('ps', psArgs.split(/\s+/).filter(Boolean));
+  const { stdout } = await execProgram('ps', psArgs.split(/\s+/).filter(Boolean));
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   const header = lines[0]!.trim().split(/\s+/);
   const pidCol = header.indexOf('PID');

@@ -6,6 +6,7 @@ import { createEngine } from './engine.js';
 import { buildRouter, listen, type Listener } from '../api/server.js';
 import { errorMessage } from '../errors.js';
 import { acquirePidLock } from './pid-lock.js';
+import { startSpawner, stopSpawner } from '../sys/spawner.js';
 import { CliWorkerPool } from './cli-worker-pool.js';
 import { Dashboard } from '../ui/dashboard.js';
 import { projectFiles } from '../ui/compose-runner.js';
@@ -14,6 +15,9 @@ import { dashboardLoginRoutes } from '../api/routes/dashboard-login.js';
 async function main(): Promise<void> {
   const config = parseDaemonArgs(process.argv.slice(2));
   const releaseLock = acquirePidLock(join(config.execRoot, 'berthd.pid'));
+  // One-shot commands (runc, CNI plugins, iptables, ip) fork from a small helper, not from berthd's
+  // thread (sys/spawner.ts); BERTH_SPAWNER=0 keeps them here.
+  if (!/^(0|false|no)$/i.test(process.env.BERTH_SPAWNER ?? '')) startSpawner({ log: (l) => console.error(`berthd: ${l}`) });
   const engine = await createEngine(config);
   const router = buildRouter(engine);
   const ownSocket = config.hosts.find((h) => h.startsWith('unix://'));
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     console.error(`berthd: ${sig}, shutting down (containers keep running)`);
     await Promise.race([Promise.all([...listeners.map((l) => l.close()), dashboard.close(), cliWorkers.close()]), new Promise((r) => setTimeout(r, 1000))]);
     await engine.close();
+    await stopSpawner();
     releaseLock();
     process.exit(0);
   };

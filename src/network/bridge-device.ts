@@ -1,10 +1,7 @@
 // The Linux bridge of a network, made when the network is created (not on the first container's
 // CNI ADD), so its gateway address exists for the DNS server and the firewall rules from the start.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
-
-const execFileP = promisify(execFile);
+import { type ExecProgramError, execProgram } from '../sys/exec-program.js';
 
 export interface BridgeSpec {
   name: string;
@@ -17,7 +14,7 @@ export interface BridgeSpec {
 
 export async function bridgeExists(name: string): Promise<boolean> {
   try {
-    await execFileP('ip', ['link', 'show', 'dev', name]);
+    await execProgram('ip', ['link', 'show', 'dev', name]);
     return true;
   } catch {
     return false;
@@ -27,9 +24,9 @@ export async function bridgeExists(name: string): Promise<boolean> {
 /** Creates the bridge with its address, up; a bridge already there is completed, not recreated. */
 export async function ensureBridge(spec: BridgeSpec): Promise<void> {
   if (!(await bridgeExists(spec.name))) {
-    await execFileP('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
+    await execProgram('ip', ['link', 'add', 'name', spec.name, 'type', 'bridge']);
   }
-  const { stdout } = await execFileP('ip', ['-j', 'addr', 'show', 'dev', spec.name]);
+  const { stdout } = await execProgram('ip', ['-j', 'addr', 'show', 'dev', spec.name]);
   const info = JSON.parse(stdout) as { addr_info?: { family: string; local: string; prefixlen: number }[] }[];
   const has = (addr: string): boolean => (info[0]?.addr_info ?? []).some((a) => `${a.local}/${a.prefixlen}` === addr);
   const cmds: string[] = [];
@@ -58,27 +55,26 @@ async function frozenMacNeeded(name: string): Promise<string | undefined> {
 }
 
 export async function deleteBridge(name: string): Promise<void> {
-  await execFileP('ip', ['link', 'del', 'dev', name]).catch(() => undefined);
+  await execProgram('ip', ['link', 'del', 'dev', name]).catch(() => undefined);
 }
 
 async function ipBatch(cmds: string[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile('ip', ['-batch', '-'], (err, _o, stderr) => (err ? reject(new Error(`ip: ${stderr.trim() || err.message}`)) : resolve()));
-    child.stdin?.end(cmds.join('\n') + '\n');
+  await execProgram('ip', ['-batch', '-'], { input: cmds.join('\n') + '\n' }).catch((err: ExecProgramError) => {
+    throw new Error(`ip: ${err.stderr.trim() || err.message}`);
   });
 }
 
 /** Subnets the host already routes or has addresses in (to pick non-clashing ones). */
 export async function hostSubnets(family: 4 | 6 = 4): Promise<string[]> {
   const out: string[] = [];
-  const { stdout } = await execFileP('ip', ['-j', `-${family}`, 'route', 'show', 'table', 'all']);
+  const { stdout } = await execProgram('ip', ['-j', `-${family}`, 'route', 'show', 'table', 'all']);
   for (const r of JSON.parse(stdout) as { dst: string; type?: string }[]) {
     if (r.dst === 'default' || (r.type && r.type !== 'unicast')) continue;
     // Link-local routes exist on every interface; they never clash with a network's subnet.
     if (family === 6 && r.dst.startsWith('fe80:')) continue;
     out.push(r.dst.includes('/') ? r.dst : `${r.dst}/${family === 4 ? 32 : 128}`);
   }
-  const addrs = await execFileP('ip', ['-j', `-${family}`, 'addr', 'show']);
+  const addrs = await execProgram('ip', ['-j', `-${family}`, 'addr', 'show']);
   for (const l of JSON.parse(addrs.stdout) as { addr_info?: { local: string; prefixlen: number }[] }[]) {
     for (const a of l.addr_info ?? []) if (!a.local.startsWith('fe80:')) out.push(`${a.local}/${a.prefixlen}`);
   }

@@ -1,9 +1,9 @@
 // Runs one CNI plugin by the CNI protocol: the command and container facts in CNI_* variables,
 // the network configuration as JSON on stdin, the result (or a CNI error object) as JSON on stdout.
-import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError, NotFoundError } from '../errors.js';
+import { execProgram, ranAndFailed } from '../sys/exec-program.js';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
 
@@ -102,18 +102,12 @@ export class CniPlugins {
   }
 }
 
-function run(bin: string, env: Record<string, string>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
-    );
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+/** The plugin's exit status and output; rejects only when it could not be started. */
+async function run(bin: string, env: Record<string, string>, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    return { code: 0, ...(await execProgram(bin, [], { env, input, maxBuffer: 16 << 20 })) };
+  } catch (err) {
+    if (!ranAndFailed(err)) throw err;
+    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout, stderr: err.stderr };
+  }
 }

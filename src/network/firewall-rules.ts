@@ -8,11 +8,8 @@
 //
 // Per network, once, not per container: the CNI bridge plugin's per-container `ipMasq` costs two
 // dozen iptables calls per ADD/DEL; one MASQUERADE rule for the subnet does the same work.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { writeFile } from 'node:fs/promises';
-
-const execFileP = promisify(execFile);
+import { type ExecProgramError, execProgram } from '../sys/exec-program.js';
 
 export interface FirewallNetwork {
   bridge: string;
@@ -116,7 +113,7 @@ async function applyFamily(prefix: string, networks: FirewallNetwork[], family: 
   await restore(family, renderRules(prefix, own));
   for (const [table, chain, target] of JUMPS(chainNames(prefix))) {
     if (!(await chainJumps(family, table, chain, target))) {
-      await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-I', chain, '1', '-j', target]);
+      await execProgram(TOOLS[family].cmd, ['-w', '-t', table, '-I', chain, '1', '-j', target]);
     }
   }
   if (own.some((n) => !n.internal)) {
@@ -135,13 +132,13 @@ async function removeFamily(prefix: string, family: IpFamily): Promise<void> {
   for (const [table, chain, target] of JUMPS(chainNames(prefix))) {
     for (;;) {
       try {
-        await execFileP(cmd, ['-w', '-t', table, '-D', chain, '-j', target]);
+        await execProgram(cmd, ['-w', '-t', table, '-D', chain, '-j', target]);
       } catch {
         break;
       }
     }
-    await execFileP(cmd, ['-w', '-t', table, '-F', target]).catch(() => undefined);
-    await execFileP(cmd, ['-w', '-t', table, '-X', target]).catch(() => undefined);
+    await execProgram(cmd, ['-w', '-t', table, '-F', target]).catch(() => undefined);
+    await execProgram(cmd, ['-w', '-t', table, '-X', target]).catch(() => undefined);
   }
 }
 
@@ -152,7 +149,7 @@ export async function listRules(prefix: string): Promise<string[]> {
   for (const family of [4, 6] as const) {
     for (const [table, chain] of [['filter', c.forward], ['filter', c.input], ['nat', c.postrouting]] as const) {
       try {
-        const { stdout } = await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-S', chain]);
+        const { stdout } = await execProgram(TOOLS[family].cmd, ['-w', '-t', table, '-S', chain]);
         out.push(...stdout.split('\n').filter((l) => l.startsWith('-A ')));
       } catch {
         // chain absent
@@ -164,7 +161,7 @@ export async function listRules(prefix: string): Promise<string[]> {
 
 async function chainJumps(family: IpFamily, table: string, chain: string, target: string): Promise<boolean> {
   try {
-    await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-C', chain, '-j', target]);
+    await execProgram(TOOLS[family].cmd, ['-w', '-t', table, '-C', chain, '-j', target]);
     return true;
   } catch {
     return false;
@@ -173,20 +170,16 @@ async function chainJumps(family: IpFamily, table: string, chain: string, target
 
 async function chainExists(family: IpFamily, table: string, chain: string): Promise<boolean> {
   try {
-    await execFileP(TOOLS[family].cmd, ['-w', '-t', table, '-S', chain]);
+    await execProgram(TOOLS[family].cmd, ['-w', '-t', table, '-S', chain]);
     return true;
   } catch {
     return false;
   }
 }
 
-function restore(family: IpFamily, text: string): Promise<void> {
+async function restore(family: IpFamily, text: string): Promise<void> {
   const tool = TOOLS[family].restore;
-  return new Promise((resolve, reject) => {
-    const child = execFile(tool, ['-w', '--noflush'], (err, _out, stderr) => {
-      if (err) reject(new Error(`${tool} failed: ${stderr.trim() || err.message}`));
-      else resolve();
-    });
-    child.stdin?.end(text);
+  await execProgram(tool, ['-w', '--noflush'], { input: text }).catch((err: ExecProgramError) => {
+    throw new Error(`${tool} failed: ${err.stderr.trim() || err.message}`);
   });
 }

@@ -8,16 +8,14 @@
 // its own with the remapping, bound beside it: the container joins that user namespace, which then
 // owns its network namespace, as runc needs for mounting /sys and for `exec` (which enters the user
 // namespace before the others).
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, unlink, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
 import { isErrno } from '../errors.js';
 import type { IdMap, IdMapping } from '../oci/id-map.js';
+import { execProgram } from '../sys/exec-program.js';
 import { MNT_DETACH, MS, mountSync, umount2Sync } from '../sys/syscalls.js';
-
-const execFileP = promisify(execFile);
 
 /**
  * Makes `dir` a private mount point (a bind mount of itself), as the kernel refuses nsfs bind mounts
@@ -50,7 +48,7 @@ export async function createNetns(path: string, owner?: NetnsOwner): Promise<voi
   await writeFile(path, '', { mode: 0o444, flag: 'wx' });
   try {
     if (owner) await createOwnedNetns(path, usernsFileOf(path, owner), owner.idMap);
-    else await execFileP('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
+    else await execProgram('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
   } catch (err) {
     await removeNetns(path, owner);
     throw err;
@@ -85,7 +83,7 @@ async function createOwnedNetns(path: string, usernsPath: string, idMap: IdMap):
   }
   const [code] = await exited;
   if (code !== 0) throw new Error(`unshare failed: ${stderr.trim()}`);
-  await execFileP('nsenter', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
+  await execProgram('nsenter', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
 }
 
 /** Unbinds and deletes a namespace file (and its user namespace's); the namespace dies with its last process. Idempotent. */
@@ -113,5 +111,5 @@ export async function listNetns(dir: string): Promise<string[]> {
 
 /** Runs a command inside a namespace (tests, diagnostics). */
 export async function execInNetns(path: string, argv: string[], timeoutMs = 10_000): Promise<{ stdout: string; stderr: string }> {
-  return execFileP('nsenter', [`--net=${path}`, '--', ...argv], { timeout: timeoutMs });
+  return execProgram('nsenter', [`--net=${path}`, '--', ...argv], { timeout: timeoutMs });
 }

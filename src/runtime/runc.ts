@@ -1,8 +1,9 @@
 // The OCI runtime binary (runc by default), driven through its CLI: the internals of
 // conmon-runtime.ts (nothing outside src/runtime/ calls it).
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NotFoundError, ConflictError } from '../errors.js';
+import { type ExecProgramError, execProgram } from '../sys/exec-program.js';
 import { startThroughExecFifo } from './exec-fifo.js';
 import { type AttachedProcess, RuntimeError, type TaskState } from './oci-runtime.js';
 
@@ -25,18 +26,17 @@ export class Runc {
     return [`--root=${this.opts.root}`];
   }
 
-  private run(args: string[], input?: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = execFile(this.opts.binary, [...this.globalArgs(), ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-        if (err) {
-          const msg = (stderr || err.message).trim();
-          if (/does not exist|not found/i.test(msg)) reject(new NotFoundError(msg));
-          else if (/not running|is paused|is not paused|cannot (kill|pause)/i.test(msg)) reject(new ConflictError(msg));
-          else reject(new RuntimeError(msg));
-        } else resolve(stdout);
-      });
-      if (input !== undefined) child.stdin?.end(input);
-    });
+  private async run(args: string[], input?: string): Promise<string> {
+    try {
+      const { stdout } = await execProgram(this.opts.binary, [...this.globalArgs(), ...args], { maxBuffer: 16 << 20, input });
+      return stdout;
+    } catch (err) {
+      const e = err as ExecProgramError;
+      const msg = (e.stderr || e.message).trim();
+      if (/does not exist|not found/i.test(msg)) throw new NotFoundError(msg);
+      if (/not running|is paused|is not paused|cannot (kill|pause)/i.test(msg)) throw new ConflictError(msg);
+      throw new RuntimeError(msg);
+    }
   }
 
   /** With the created init's pid, through the exec fifo (no runtime process); else `runc start`. */

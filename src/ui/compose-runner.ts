@@ -1,9 +1,9 @@
 // The dashboard's compose `up` and `down`: compose sits above the Engine API as a client (layering
 // keeps it out of the daemon), so the UI server runs the CLI, `berth compose -p P -f … up -d`,
 // as a child process against the daemon's own socket, with the project's files from its labels.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '../errors.js';
+import { type ExecProgramError, execProgram } from '../sys/exec-program.js';
 
 // bin/berth, as installed: from dist/src/ui/ three levels up.
 const BERTH_CLI = fileURLToPath(new URL('../../../bin/berth', import.meta.url));
@@ -38,14 +38,15 @@ export function composeArgs(project: string, files: ComposeProjectFiles, verb: C
 }
 
 /** Runs `berth compose … up -d|down` against `host`; its exit code and what it printed. */
-export function runCompose(host: string, project: string, files: ComposeProjectFiles | undefined, verb: ComposeVerb): Promise<{ code: number; output: string }> {
-  if (!files) return Promise.reject(new NotFoundError(`no compose project ${project} with its files recorded`));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BERTH_CLI, ...composeArgs(project, files, verb)], {
+export async function runCompose(host: string, project: string, files: ComposeProjectFiles | undefined, verb: ComposeVerb): Promise<{ code: number; output: string }> {
+  if (!files) throw new NotFoundError(`no compose project ${project} with its files recorded`);
+  try {
+    const { stdout, stderr } = await execProgram(process.execPath, [BERTH_CLI, ...composeArgs(project, files, verb)], {
       env: { ...process.env, BERTH_HOST: host, NO_COLOR: '1' }, timeout: 10 * 60_000, maxBuffer: 4 << 20,
-    }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
     });
-  });
+    return { code: 0, output: `${stdout}${stderr}` };
+  } catch (err) {
+    const e = err as ExecProgramError;
+    return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
 }

@@ -1,12 +1,9 @@
 // Fills a new, empty volume with what the image has at the mount's destination, like docker:
 // contents with owners, modes, links and xattrs, and the directory's own owner and mode.
-import { execFile } from 'node:child_process';
 import { chmod, chown, lstat, readdir } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { isErrno } from '../errors.js';
 import { resolveInRoot } from '../fsutil/resolve-in-root.js';
-
-const run = promisify(execFile);
+import { execProgram } from '../sys/exec-program.js';
 
 /** Copies `rootfs`'s `destination` into `volumeDir` when the volume is empty and the image has a directory there. */
 export async function copyImageData(rootfs: string, destination: string, volumeDir: string): Promise<boolean> {
@@ -20,7 +17,7 @@ export async function copyImageData(rootfs: string, destination: string, volumeD
     throw err;
   }
   if (!st.isDirectory()) return false;
-  if ((await readdir(src)).length > 0) await run('cp', ['-a', '--', `${src}/.`, volumeDir]);
+  if ((await readdir(src)).length > 0) await execProgram('cp', ['-a', '--', `${src}/.`, volumeDir]);
   await chown(volumeDir, st.uid, st.gid);
   await chmod(volumeDir, st.mode & 0o7777);
   return true;

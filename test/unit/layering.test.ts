@@ -32,7 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   'registry/server': ['errors', 'oci', 'fsutil', 'content', 'db', 'filters'],
   network: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters'],
   image: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'registry/client', 'build/dockerfile'],
-  volume: ['errors', 'oci', 'fsutil', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image'],
+  volume: ['errors', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image'],
   container: ['errors', 'detach-keys', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network'],
   /** Pods: an infra container and its members, over the container service. */
   pod: ['errors', 'detach-keys', 'oci', 'fsutil', 'sys', 'db', 'events', 'filters', 'content', 'snapshot', 'runtime', 'image', 'volume', 'network', 'container'],

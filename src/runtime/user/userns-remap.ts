@@ -4,17 +4,14 @@
 // created with useradd, with a free 65536-id range added when it has none (as docker does).
 // Messages are docker's. Like docker, both maps come from the *user's* entries (by uid, then name);
 // the group names the remapped group in the setting and must exist.
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { InvalidArgumentError, errorMessage, isErrno } from '../../errors.js';
 import { findExecutable } from '../../fsutil/find-executable.js';
 import { type IdMap, rootPair } from '../../oci/id-map.js';
+import { execProgram } from '../../sys/exec-program.js';
 import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from './passwd-file.js';
 import { freeRange, mappingsOf, parseSubIdFile, rangesOf } from './subid-file.js';
-
-const run = promisify(execFile);
 
 /** docker's name for the user `--userns-remap=default` uses. */
 export const DEFAULT_REMAP_USER = 'dockremap';
@@ -157,11 +154,11 @@ export async function ensureDefaultUser(name: string, etcDir: string): Promise<v
   };
   if (!hasUser) {
     const args = hasGroup ? ['-r', '-g', name, '-M', '-s', '/bin/false', name] : ['-r', '-U', '-M', '-s', '/bin/false', name];
-    await run(useradd, args).catch(async (err: Error & { stderr?: string }) => {
+    await execProgram(useradd, args).catch(async (err: Error & { stderr?: string }) => {
       if (!(await exists())) fail(`error adding user ${JSON.stringify(name)}`)(err);
     });
   } else if (!hasGroup) {
-    await run(groupadd, ['-r', name]).catch(async (err: Error & { stderr?: string }) => {
+    await execProgram(groupadd, ['-r', name]).catch(async (err: Error & { stderr?: string }) => {
       if (!(await exists())) fail(`error adding group ${JSON.stringify(name)}`)(err);
     });
   }
@@ -177,7 +174,7 @@ async function addMissingRanges(name: string, etcDir: string, usermod: string): 
     const all = parseSubIdFile(await readEtc(etcDir, file));
     if (rangesOf(all, u).length > 0) continue;
     const start = freeRange(all, RANGE_LENGTH);
-    await run(usermod, [flag, `${start}-${start + RANGE_LENGTH - 1}`, name]).catch((err: Error & { stderr?: string }) => {
+    await execProgram(usermod, [flag, `${start}-${start + RANGE_LENGTH - 1}`, name]).catch((err: Error & { stderr?: string }) => {
       throw new Error(`unable to add ${file} range to user ${name}: ${(err.stderr ?? '').trim() || err.message}`);
     });
   }
