@@ -11,9 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestDaemon, BERTH, type TestDaemon } from '../test/support/test-daemon.js';
+import { BERTH, type TestDaemon } from '../test/support/test-daemon.js';
 import { BERTH_LAUNCHER } from '../test/support/repo-paths.js';
-import { WARM_DAEMON_ARGS, untilWarm } from './support/berth-cli.js';
+import { startWarmDaemon } from './support/berth-cli.js';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 21);
 const noDaemon = process.argv.includes('--no-daemon');
@@ -130,8 +130,7 @@ async function main(): Promise<void> {
   let host = process.env.BERTH_HOST || undefined;
   try {
     if (!host && !noDaemon) {
-      daemon = await startTestDaemon({ busybox: true, args: WARM_DAEMON_ARGS });
-      await untilWarm(daemon);
+      daemon = await startWarmDaemon({ busybox: true });
       host = daemon.host;
     }
     report(casesFor(host, daemon?.cliSocket));

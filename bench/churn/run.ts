@@ -5,8 +5,7 @@
 //   node dist/bench/churn/run.js [--rounds 10] [--parallel 4] [--docker-host unix:///…] [--no-dockerd]
 // The container exits on SIGTERM at once (a shell trapping it), so `stop` measures the engines, not
 // a timeout.
-import { startTestDaemon } from '../../test/support/test-daemon.js';
-import { WARM_DAEMON_ARGS, untilWarm, warmBerth } from '../support/berth-cli.js';
+import { startWarmDaemon, warmBerth } from '../support/berth-cli.js';
 import { findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeAsync } from '../support/measure.js';
 
@@ -66,8 +65,7 @@ function report(title: string, engines: Engine[], samples: Map<string, Samples>,
 
 async function main(): Promise<void> {
   const dockerd = findDockerd();
-  const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
-  await untilWarm(d);
+  const d = await startWarmDaemon();
   try {
     const engines: Engine[] = [
       { name: 'berth CLI → berthd', cli: warmBerth(d) },

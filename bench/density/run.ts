@@ -14,8 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname } from 'node:path';
-import { startTestDaemon } from '../../test/support/test-daemon.js';
-import { WARM_DAEMON_ARGS, untilWarm, warmBerth } from '../support/berth-cli.js';
+import { startWarmDaemon, warmBerth } from '../support/berth-cli.js';
 import { type Dockerd, findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeSync } from '../support/measure.js';
 import { makeRuncFloor } from '../support/runc-floor.js';
@@ -102,8 +101,7 @@ const endMedians = (xs: number[]): { first: number; last: number } => ({ first: 
 
 async function main(): Promise<void> {
   const dockerd = findDockerd();
-  const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
-  await untilWarm(d);
+  const d = await startWarmDaemon();
   const floor = makeRuncFloor();
   const dockerNames: string[] = [];
   try {

@@ -4,8 +4,7 @@
 // rounds on one machine, medians.
 //   node dist/bench/run-latency/run.js [--runs 20] [--docker-host unix:///…] [--no-dockerd]
 // dockerd: see bench/support/dockerd.ts (the shared compat dockerd by default).
-import { startTestDaemon } from '../../test/support/test-daemon.js';
-import { WARM_DAEMON_ARGS, coldBerth, untilWarm, warmBerth } from '../support/berth-cli.js';
+import { coldBerth, startWarmDaemon, warmBerth } from '../support/berth-cli.js';
 import { findDockerd } from '../support/dockerd.js';
 import { type Command, median, ms, option, timeSync } from '../support/measure.js';
 import { makeRuncFloor } from '../support/runc-floor.js';
@@ -16,8 +15,7 @@ const RUN = ['run', '--rm', 'busybox', 'true'];
 async function main(): Promise<void> {
   const dockerd = findDockerd();
   const floor = makeRuncFloor();
-  const d = await startTestDaemon({ args: WARM_DAEMON_ARGS });
-  await untilWarm(d);
+  const d = await startWarmDaemon();
   try {
     const cases: Array<{ name: string; command: () => Command }> = [
       { name: 'node -e 0 (floor of a node CLI)', command: () => ({ cmd: process.execPath, args: ['-e', '0'] }) },

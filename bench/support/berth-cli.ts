@@ -2,7 +2,8 @@
 // launcher on PATH, served by the daemon's warm CLI workers; BERTH_WARM=1 makes a command that
 // fell back to a cold start fail instead of being timed), and cold (`node bin/berth`, the start-up
 // every command would pay without the workers).
-import { BERTH } from '../../test/support/test-daemon.js';
+import { spawnSync } from 'node:child_process';
+import { BERTH, startTestDaemon } from '../../test/support/test-daemon.js';
 import { BERTH_LAUNCHER } from '../../test/support/repo-paths.js';
 import type { TestDaemon } from '../../test/support/test-daemon.js';
 import type { Command } from './measure.js';
@@ -18,13 +19,20 @@ export function coldBerth(d: TestDaemon): (args: string[]) => Command {
   return (args) => ({ cmd: process.execPath, args: [BERTH, ...args], env: { BERTH_HOST: d.host } });
 }
 
-/** Waits until the daemon's warm workers answer (they start after the API). */
-export async function untilWarm(d: TestDaemon): Promise<void> {
-  const { spawnSync } = await import('node:child_process');
+/**
+ * A bench daemon with warm CLI workers, once they answer (they start after the API); stopped
+ * again when they never do (e.g. the launcher belongs to another checkout of berth).
+ */
+export async function startWarmDaemon(opts: { busybox?: boolean } = {}): Promise<TestDaemon> {
+  const d = await startTestDaemon({ ...opts, args: WARM_DAEMON_ARGS });
   const probe = warmBerth(d)(['version', '--format', '{{.Client.Version}}']);
+  let last = '';
   for (let i = 0; i < 100; i++) {
-    if (spawnSync(probe.cmd, probe.args, { env: { ...process.env, ...probe.env }, stdio: 'ignore' }).status === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
+    const r = spawnSync(probe.cmd, probe.args, { env: { ...process.env, ...probe.env }, encoding: 'utf8' });
+    if (r.status === 0) return d;
+    last = r.stderr;
+    await new Promise((res) => setTimeout(res, 100));
   }
-  throw new Error('the bench daemon\'s warm CLI workers did not answer');
+  await d.stop();
+  throw new Error(`the bench daemon's warm CLI workers did not answer: ${last.trim()}`);
 }
