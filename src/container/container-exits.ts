@@ -9,6 +9,7 @@ import { ExitWatcher } from './exit-watcher.js';
 import { OomWatcher } from './oom-watcher.js';
 import { traceMoment, tracePhase } from './run-trace.js';
 import { existsSync } from 'node:fs';
+import { processAlive } from '../sys/process-alive.js';
 
 const MONITOR_LOST = 'container monitor (conmon) exited without an exit status';
 
@@ -178,15 +179,5 @@ export class ContainerExits {
     ]);
     await rm(deps.paths.bundle(c.id), { recursive: true, force: true }).catch(() => undefined);
     await stopSeccompAgent(deps.paths.p.execRoot, c.id);
-  }
-}
-
-/** Whether a process lives (EPERM: it does, under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

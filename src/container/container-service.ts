@@ -7,7 +7,8 @@ import { ConflictError, InvalidArgumentError, NotFoundError, NotModifiedError } 
 import { ContainerCore, delay, isRunning } from './container-core.js';
 import { createContainer } from './container-create.js';
 import type { ContainerHooks, ContainerServiceDeps, CreateRequest } from './container-deps.js';
-import { ContainerExits, processAlive } from './container-exits.js';
+import { ContainerExits } from './container-exits.js';
+import { processAlive } from '../sys/process-alive.js';
 import type { ContainerRecord, ContainerStore } from './container-record.js';
 import { startContainer } from './container-start.js';
 import { type AttachRequest, type AttachSession, attach, followLogs, resize } from './container-streams.js';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findExecutable } from '../fsutil/find-executable.js';
 import { unmount } from '../snapshot/mount.js';
-import { processAlive } from './container-exits.js';
+import { processAlive } from '../sys/process-alive.js';
 
 /** Where Debian's lxcfs service mounts it. */
 export const SYSTEM_LXCFS_MOUNT = '/var/lib/lxcfs';

@@ -5,6 +5,7 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConflictError, isErrno } from '../errors.js';
+import { processAlive } from '../sys/process-alive.js';
 
 const ATTEMPTS = 50;
 
@@ -14,15 +15,6 @@ function readPid(path: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrno(err, 'EPERM');
   }
 }
 
@@ -50,7 +42,7 @@ export function acquirePidLock(path: string): () => void {
     }
     const pid = readPid(path);
     if (pid === process.pid) return release;
-    if (pid !== undefined && alive(pid)) throw conflict();
+    if (pid !== undefined && processAlive(pid)) throw conflict();
     if (pid === undefined) {
       // Just created by another daemon, its pid not written yet (or gone meanwhile).
       pause(10);

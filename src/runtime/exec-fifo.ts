@@ -6,6 +6,7 @@ import { constants, open } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
+import { processAlive } from '../sys/process-alive.js';
 import { RuntimeError } from './oci-runtime.js';
 
 /** How often the wait checks that the init still lives (runc's own start checks as often). */
@@ -30,7 +31,7 @@ export async function startThroughExecFifo(fifo: string, initPid: number): Promi
     await new Promise<void>((resolve, reject) => {
       let got = false;
       const check = setInterval(() => {
-        if (!got && !processLives(initPid)) done(new RuntimeError('container process is already dead'));
+        if (!got && !processAlive(initPid)) done(new RuntimeError('container process is already dead'));
       }, INIT_CHECK_MS);
       const done = (err?: Error): void => {
         clearInterval(check);
@@ -49,14 +50,4 @@ export async function startThroughExecFifo(fifo: string, initPid: number): Promi
   }
   await unlink(fifo).catch(() => undefined);
   return true;
-}
-
-/** Whether pid still lives (a dead init is reaped at once by conmon, its subreaper). */
-function processLives(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
