@@ -130,6 +130,11 @@ function onSignalRecord(j: Job, sig: number): void {
     return;
   }
   // No handler: a CLI of its own would die of it.
+  dieOf(j, sig);
+}
+
+/** The command dies of `sig`: the launcher raises it on itself, and this worker, mid-command, ends. */
+function dieOf(j: Job, sig: number): never {
   reply(j, Reply.Signal, sig);
   process.exit(128 + sig);
 }
@@ -169,7 +174,9 @@ async function run(socket: Socket): Promise<void> {
     return next(true);
   }
   reply(j, Reply.Accepted);
-  const stdio = makeJobStdio(received.fds, handoff.cliHandoffDup);
+  // The reader of stdout or stderr went away: the command dies of SIGPIPE now, as docker's CLI
+  // does, rather than go on (`logs -f | head -1` would never end).
+  const stdio = makeJobStdio(received.fds, handoff.cliHandoffDup, () => dieOf(j, SIGNUM.SIGPIPE!));
   j.stdio = stdio;
   // Records from the launcher: the signals it received. Its going away ends the command.
   socket.on('data', (chunk: Buffer) => {
@@ -187,10 +194,8 @@ async function run(socket: Socket): Promise<void> {
     code = 1;
   }
   await stdio.flush();
-  const broken = stdio.writeError();
-  if (broken?.code === 'EPIPE') reply(j, Reply.Signal, SIGNUM.SIGPIPE!);
-  else reply(j, Reply.Exit, code);
-  const dirty = dropped || stdio.stdinUsed() || broken !== undefined ||
+  reply(j, Reply.Exit, code);
+  const dirty = dropped || stdio.stdinUsed() || stdio.writeError() !== undefined ||
     FORWARDED.some((s) => process.listenerCount(s) > (baseline.listeners[s] ?? 0));
   const socketClosed = new Promise((resolve) => socket.once('close', resolve));
   socket.destroy();
