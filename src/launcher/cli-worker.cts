@@ -1,7 +1,7 @@
 // A warm CLI worker: a node process berthd keeps ready (src/daemon/cli-worker-pool.ts) with the CLI
 // bundle loaded, which runs `berth` commands handed to it by the launcher (native/cli_launcher.c)
-// with the launcher's arguments, environment, working directory, umask, credentials and standard
-// descriptors. A command that leaves nothing behind lets the worker take the next one; any other
+// with the launcher's arguments, environment, working directory, umask, credentials (uid, gid and
+// supplementary groups) and standard descriptors. A command that leaves nothing behind lets the worker take the next one; any other
 // (it read stdin, ran as another user, kept handles or signal handlers, died) ends the worker and
 // berthd starts a fresh one. Whatever this worker cannot run as the launcher would (another build
 // of berth, another mount namespace, a command that must be its own process) goes back to the
@@ -16,7 +16,7 @@ import { runBundle } from './run-bundle.cjs';
 
 type CliMain = (argv: string[], importModule: (url: string) => Promise<unknown>, io: JobStdio['io']) => Promise<number>;
 interface Handoff {
-  cliHandoffReceive(fd: number, timeoutMs: number): { pid: number; uid: number; gid: number; data: Buffer; fds: number[] };
+  cliHandoffReceive(fd: number, timeoutMs: number): { pid: number; uid: number; gid: number; groups: number[]; data: Buffer; fds: number[] };
   cliHandoffDup(fd: number): number;
 }
 
@@ -98,16 +98,13 @@ function refusal(req: HandoffRequest): string | undefined {
   return undefined;
 }
 
-function becomeLauncher(req: HandoffRequest, uid: number, gid: number): void {
-  if (uid !== 0 || gid !== 0) {
-    const p = process as unknown as { initgroups(u: number, g: number): void; setgroups(g: number[]): void; setgid(g: number): void; setuid(u: number): void };
-    try {
-      p.initgroups(uid, gid);
-    } catch {
-      p.setgroups([gid]);
-    }
-    p.setgid(gid);
-    p.setuid(uid);
+function becomeLauncher(req: HandoffRequest, cred: { uid: number; gid: number; groups: number[] }): void {
+  if (cred.uid !== 0 || cred.gid !== 0) {
+    // The launcher's own groups, as the kernel had them at connect: not /etc/group's (a session
+    // started before a group change, `sg`, a service's trimmed groups keep what they had).
+    process.setgroups!(cred.groups);
+    process.setgid!(cred.gid);
+    process.setuid!(cred.uid);
   }
   process.chdir(req.cwd);
   process.umask(req.umask);
@@ -164,7 +161,7 @@ async function run(socket: Socket): Promise<void> {
   job = j;
   const dropped = received.uid !== 0 || received.gid !== 0;
   try {
-    becomeLauncher(req, received.uid, received.gid);
+    becomeLauncher(req, received);
   } catch {
     // e.g. the working directory is not the user's to enter: the cold CLI reports it as node would
     reply(j, Reply.Fallback);
