@@ -34,6 +34,8 @@ interface Worker {
   child: ChildProcess;
   state: 'starting' | 'idle' | 'busy';
   busySince: number;
+  /** Loaded a CLI bundle that has since changed: it retires instead of taking another command. */
+  stale?: boolean;
 }
 
 export class CliWorkerPool {
@@ -71,7 +73,7 @@ export class CliWorkerPool {
 
   private accept(socket: Socket): void {
     socket.on('error', () => undefined);
-    const idle = [...this.workers].find((w) => w.state === 'idle');
+    const idle = [...this.workers].find((w) => w.state === 'idle' && !w.stale);
     if (idle) {
       this.dispatch(idle, socket);
     } else if (Date.now() < this.unavailableUntil || this.closed) {
@@ -110,7 +112,11 @@ export class CliWorkerPool {
     const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
     const w: Worker = { child, state: 'starting', busySince: 0 };
     this.workers.add(w);
-    child.on('message', (msg: { ready?: boolean; reason?: string }) => {
+    child.on('message', (msg: { ready?: boolean; reason?: string; stale?: boolean }) => {
+      if (msg.stale) {
+        this.retireStale(w);
+        return;
+      }
       if (msg.ready === false) {
         this.unavailableUntil = Date.now() + UNAVAILABLE_BACKOFF_MS;
         this.opts.log?.(`berthd: CLI workers unavailable: ${msg.reason ?? 'unknown'}`);
@@ -121,11 +127,15 @@ export class CliWorkerPool {
         return;
       }
       if (!msg.ready) return;
+      if (w.stale) {
+        child.kill('SIGTERM');
+        return;
+      }
       const waiting = this.queue.shift();
       if (waiting) {
         clearTimeout(waiting.timer);
         this.dispatch(w, waiting.socket);
-      } else if ([...this.workers].filter((o) => o.state === 'idle').length >= this.opts.idle) {
+      } else if ([...this.workers].filter((o) => o.state === 'idle' && !o.stale).length >= this.opts.idle) {
         // A stand-in made while this one was busy is ready too: one too many.
         child.kill('SIGTERM');
       } else {
@@ -139,6 +149,18 @@ export class CliWorkerPool {
     child.on('error', () => {
       this.workers.delete(w);
     });
+  }
+
+  /**
+   * `reporter` found the CLI bundle changed: every worker started before it has the old one. Idle
+   * ones end now, busy ones when their command is over; the workers started next load the new one.
+   */
+  private retireStale(reporter: Worker): void {
+    for (const w of this.workers) {
+      if (w === reporter || w.state === 'starting') continue;
+      w.stale = true;
+      if (w.state === 'idle') w.child.kill('SIGTERM');
+    }
   }
 
   /** Stops taking commands; idle workers end now, busy ones when their command does. */

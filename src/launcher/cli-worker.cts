@@ -156,6 +156,8 @@ async function run(socket: Socket): Promise<void> {
     reply(j, Reply.Fallback);
     closeAll(received.fds);
     socket.destroy();
+    // A stale bundle is every worker's of that age: berthd retires the others too.
+    if (why === 'stale') process.send!({ stale: true });
     return next(why === 'stale');
   }
   job = j;
