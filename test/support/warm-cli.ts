@@ -22,8 +22,13 @@ export interface LauncherOptions {
 
 /** Runs the launcher to its end (killed after `timeoutMs`, 30 s by default). */
 export function runLauncher(args: string[], opts: LauncherOptions = {}): Promise<LauncherRun> {
+  return runCaptured(BERTH_LAUNCHER, args, opts);
+}
+
+/** Runs a command that starts the launcher itself (`sh -c '… $L …'`), output and status captured. */
+export function runCaptured(cmd: string, args: string[], opts: LauncherOptions = {}): Promise<LauncherRun> {
   return new Promise((resolve) => {
-    const child = spawn(BERTH_LAUNCHER, args, { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
