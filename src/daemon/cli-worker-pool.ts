@@ -21,6 +21,16 @@ const BUSY_GRACE_MS = 250;
 /** After a worker reports it cannot serve (no fresh bundle), none is started again for this long. */
 const UNAVAILABLE_BACKOFF_MS = 5000;
 
+/**
+ * Tells a launcher to start cold, and closes the connection at once. berthd never reads the request:
+ * the launcher's descriptors wait in this end's receive queue, and a connection left open (it is
+ * paused, so it would never see the launcher hang up) would keep the caller's pipes open for good:
+ * `berth ps | cat` would never end.
+ */
+function startCold(socket: Socket): void {
+  socket.end(FALLBACK, () => socket.destroy());
+}
+
 export interface CliWorkerPoolOptions {
   socketPath: string;
   /** Idle workers kept ready (0: no pool, launchers start cold). */
@@ -77,12 +87,12 @@ export class CliWorkerPool {
     if (idle) {
       this.dispatch(idle, socket);
     } else if (Date.now() < this.unavailableUntil || this.closed) {
-      socket.end(FALLBACK);
+      startCold(socket);
     } else {
       const timer = setTimeout(() => {
         const i = this.queue.findIndex((q) => q.socket === socket);
         if (i >= 0) this.queue.splice(i, 1);
-        socket.end(FALLBACK);
+        startCold(socket);
       }, QUEUE_TIMEOUT_MS);
       this.queue.push({ socket, timer });
     }
@@ -95,7 +105,7 @@ export class CliWorkerPool {
     setTimeout(() => this.replenish(), BUSY_GRACE_MS).unref();
     // The worker gets the connection itself; this process keeps no copy.
     w.child.send('job', socket, (err) => {
-      if (err) socket.end(FALLBACK);
+      if (err) startCold(socket);
     });
   }
 
@@ -122,7 +132,7 @@ export class CliWorkerPool {
         this.opts.log?.(`berthd: CLI workers unavailable: ${msg.reason ?? 'unknown'}`);
         for (const q of this.queue.splice(0)) {
           clearTimeout(q.timer);
-          q.socket.end(FALLBACK);
+          startCold(q.socket);
         }
         return;
       }
@@ -168,7 +178,7 @@ export class CliWorkerPool {
     this.closed = true;
     for (const q of this.queue.splice(0)) {
       clearTimeout(q.timer);
-      q.socket.end(FALLBACK);
+      startCold(q.socket);
     }
     const server = this.server;
     this.server = undefined;

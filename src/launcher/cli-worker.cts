@@ -240,8 +240,16 @@ if (!cliMain || !process.send) {
 process.on('message', (msg: unknown, socket?: Socket) => {
   if (msg === 'job' && socket) void run(socket);
 });
+/** A command may finish this long once berthd is gone (stopped, or killed: then nothing kills us). */
+const ORPHAN_GRACE_MS = 2000;
 process.on('disconnect', () => {
   if (!job) process.exit(0);
+  // Still running (waiting on stdin, on a container): it ends without an exit status, and its
+  // launcher says berthd stopped, rather than hang on with a worker nobody will reap.
+  setTimeout(() => {
+    if (job) job.replied = true;
+    process.exit(1);
+  }, ORPHAN_GRACE_MS).unref();
 });
 // The IPC channel is the one handle a waiting worker keeps.
 setImmediate(() => {
