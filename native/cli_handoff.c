@@ -1,7 +1,9 @@
 // The receiving end of the warm CLI's hand-off (src/cli-host/): a launcher (cli_launcher.c)
 // connects to berthd's CLI socket and sends, in one stream, its request and its standard
 // descriptors (SCM_RIGHTS). Node cannot read ancillary data, so the worker reads the request here:
-// cliHandoffReceive(fd, timeoutMs) → { pid, uid, gid, data: Buffer, fds: number[] }.
+// cliHandoffReceive(fd, timeoutMs) → { pid, uid, gid, groups: number[], data: Buffer, fds: number[] }:
+// the peer's credentials as the kernel saw them at connect (SO_PEERCRED, SO_PEERGROUPS: its own
+// supplementary groups, not what /etc/group says today).
 // Synchronous on purpose: the launcher writes everything right after connecting, and the worker
 // has nothing else to do until it has read it.
 #define _GNU_SOURCE
@@ -32,6 +34,25 @@ static napi_value fail(napi_env env, const char *what, int err) {
 
 static void close_all(int *fds, int n) {
   for (int i = 0; i < n; i++) close(fds[i]);
+}
+
+/** The peer's supplementary groups (SO_PEERGROUPS), malloc'd; NULL with errno set on failure. */
+static gid_t *peer_groups(int fd, size_t *n) {
+  // Room for most users' groups first; ERANGE says how much a longer list needs.
+  socklen_t len = 64 * sizeof(gid_t);
+  for (int attempt = 0; attempt < 2; attempt++) {
+    gid_t *groups = malloc(len ? len : 1);
+    if (groups == NULL) return NULL;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0) {
+      *n = len / sizeof(gid_t);
+      return groups;
+    }
+    int err = errno;
+    free(groups);
+    errno = err;
+    if (err != ERANGE) return NULL;
+  }
+  return NULL;
 }
 
 static napi_value js_receive(napi_env env, napi_callback_info info) {
@@ -89,6 +110,10 @@ static napi_value js_receive(napi_env env, napi_callback_info info) {
     if (body != NULL && got == want) break;
   }
 
+  size_t ngroups = 0;
+  gid_t *groups = peer_groups(fd, &ngroups);
+  if (groups == NULL) { int err = errno; close_all(fds, nfds); free(body); return fail(env, "SO_PEERGROUPS", err); }
+
   napi_value result, v, arr, buf;
   void *data;
   size_t len = want - HEADER;
@@ -99,6 +124,13 @@ static napi_value js_receive(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, result, "uid", v));
   CHECK(napi_create_uint32(env, cred.gid, &v));
   CHECK(napi_set_named_property(env, result, "gid", v));
+  CHECK(napi_create_array_with_length(env, ngroups, &arr));
+  for (size_t i = 0; i < ngroups; i++) {
+    CHECK(napi_create_uint32(env, groups[i], &v));
+    CHECK(napi_set_element(env, arr, (uint32_t)i, v));
+  }
+  free(groups);
+  CHECK(napi_set_named_property(env, result, "groups", arr));
   CHECK(napi_create_buffer_copy(env, len, body, &data, &buf));
   free(body);
   CHECK(napi_set_named_property(env, result, "data", buf));

@@ -31,16 +31,22 @@ extern char **environ;
 
 static char root[PATH_MAX];
 // The worker's streams set O_NONBLOCK on pipes shared with this process (and the shell's other
-// commands): the flags are put back as they were once the command is over.
+// commands), and a command may leave the terminal raw (`run -it` cut short): both are put back as
+// they were before the hand-off, whatever the outcome, as Node restores its terminal at exit.
 static int saved_flags[3] = {-1, -1, -1};
+static struct termios saved_termios;
+static int have_termios;
 
-static void save_flags(void) {
+static void save_terminal(void) {
   for (int i = 0; i < 3; i++) saved_flags[i] = fcntl(i, F_GETFL);
+  have_termios = isatty(0) && tcgetattr(0, &saved_termios) == 0;
 }
 
-static void restore_flags(void) {
+static void restore_terminal(void) {
   for (int i = 0; i < 3; i++)
     if (saved_flags[i] != -1) fcntl(i, F_SETFL, saved_flags[i]);
+  // TCSADRAIN: output the command wrote in raw mode is not reprocessed under the restored mode.
+  if (have_termios) tcsetattr(0, TCSADRAIN, &saved_termios);
 }
 static int sig_pipe[2] = {-1, -1};
 
@@ -194,7 +200,7 @@ static void forward_signals(void) {
 
 /** Dies by `sig` as the command did (the shell then reports it as a real CLI's death). */
 static void die_by(int sig) {
-  restore_flags();
+  restore_terminal();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = SIG_DFL;
@@ -241,13 +247,12 @@ int main(int argc, char **argv) {
   int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) start_cold(argc, argv);
 
-  save_flags();
+  // Before the hand-off: once sent, the worker may change the terminal at any moment.
+  save_terminal();
   struct body b = {0};
   if (build_body(&b, argc, argv) != 0 || send_request(sock, &b) != 0) start_cold(argc, argv);
   free(b.p);
 
-  struct termios saved;
-  int have_termios = isatty(0) && tcgetattr(0, &saved) == 0;
   if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) start_cold(argc, argv);
   forward_signals();
   signal(SIGPIPE, SIG_IGN);
@@ -279,19 +284,15 @@ int main(int argc, char **argv) {
       switch (rec[0]) {
         case 'A': accepted = 1; break;
         case 'F': if (!accepted) { close(sock); start_cold(argc, argv); } break;
-        case 'X': restore_flags(); return v & 0xff;
-        case 'S':
-          if (have_termios) tcsetattr(0, TCSANOW, &saved);
-          die_by(v);
-          break;
+        case 'X': restore_terminal(); return v & 0xff;
+        case 'S': die_by(v); break;
         default: break;
       }
     }
   }
   // The worker went away without an outcome (berthd stopped, the worker crashed).
   if (!accepted) start_cold(argc, argv);
-  restore_flags();
-  if (have_termios) tcsetattr(0, TCSANOW, &saved);
+  restore_terminal();
   fprintf(stderr, "berth: the CLI worker ended without an exit status (was berthd stopped?)\n");
   return 1;
 }

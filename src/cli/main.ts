@@ -67,11 +67,15 @@ function write(stream: CliIO['stdout'], text: string): void {
   stream.write(text);
 }
 
-/** Exits once stdout and stderr have drained (pipes write asynchronously). */
+/**
+ * Exits once stdout and stderr have drained (pipes write asynchronously), a turn of the loop later:
+ * a failed write's 'error' comes a tick after its callback, and a broken pipe must still be seen
+ * (the launcher then dies of SIGPIPE, as docker's CLI does).
+ */
 function exitWhenFlushed(code: number): void {
   let pending = 2;
   const done = (): void => {
-    if (--pending === 0) process.exit(code);
+    if (--pending === 0) setImmediate(() => process.exit(code));
   };
   process.stdout.write('', done);
   process.stderr.write('', done);

@@ -23,6 +23,16 @@ const IDLE_TRIM_MS = 30_000;
 /** After a worker reports it cannot serve (no fresh bundle), none is started again for this long. */
 const UNAVAILABLE_BACKOFF_MS = 5000;
 
+/**
+ * Tells a launcher to start cold, and closes the connection at once. berthd never reads the request:
+ * the launcher's descriptors wait in this end's receive queue, and a connection left open (it is
+ * paused, so it would never see the launcher hang up) would keep the caller's pipes open for good:
+ * `berth ps | cat` would never end.
+ */
+function startCold(socket: Socket): void {
+  socket.end(FALLBACK, () => socket.destroy());
+}
+
 export interface CliWorkerPoolOptions {
   socketPath: string;
   /** Idle workers kept ready (0: no pool, launchers start cold). */
@@ -39,6 +49,8 @@ interface Worker {
   state: 'starting' | 'idle' | 'busy';
   busySince: number;
   idleSince: number;
+  /** Loaded a CLI bundle that has since changed: it retires instead of taking another command. */
+  stale?: boolean;
 }
 
 export class CliWorkerPool {
@@ -77,16 +89,16 @@ export class CliWorkerPool {
   private accept(socket: Socket): void {
     socket.on('error', () => undefined);
     // The most recently used idle worker: its code is the most optimised, the others may retire.
-    const idle = [...this.workers].filter((w) => w.state === 'idle').sort((a, b) => b.idleSince - a.idleSince)[0];
+    const idle = [...this.workers].filter((w) => w.state === 'idle' && !w.stale).sort((a, b) => b.idleSince - a.idleSince)[0];
     if (idle) {
       this.dispatch(idle, socket);
     } else if (Date.now() < this.unavailableUntil || this.closed) {
-      socket.end(FALLBACK);
+      startCold(socket);
     } else {
       const timer = setTimeout(() => {
         const i = this.queue.findIndex((q) => q.socket === socket);
         if (i >= 0) this.queue.splice(i, 1);
-        socket.end(FALLBACK);
+        startCold(socket);
       }, QUEUE_TIMEOUT_MS);
       this.queue.push({ socket, timer });
     }
@@ -99,7 +111,7 @@ export class CliWorkerPool {
     setTimeout(() => this.replenish(), BUSY_GRACE_MS).unref();
     // The worker gets the connection itself; this process keeps no copy.
     w.child.send('job', socket, (err) => {
-      if (err) socket.end(FALLBACK);
+      if (err) startCold(socket);
     });
   }
 
@@ -132,17 +144,25 @@ export class CliWorkerPool {
     const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', env });
     const w: Worker = { child, state: 'starting', busySince: 0, idleSince: 0 };
     this.workers.add(w);
-    child.on('message', (msg: { ready?: boolean; reason?: string }) => {
+    child.on('message', (msg: { ready?: boolean; reason?: string; stale?: boolean }) => {
+      if (msg.stale) {
+        this.retireStale(w);
+        return;
+      }
       if (msg.ready === false) {
         this.unavailableUntil = Date.now() + UNAVAILABLE_BACKOFF_MS;
         this.opts.log?.(`berthd: CLI workers unavailable: ${msg.reason ?? 'unknown'}`);
         for (const q of this.queue.splice(0)) {
           clearTimeout(q.timer);
-          q.socket.end(FALLBACK);
+          startCold(q.socket);
         }
         return;
       }
       if (!msg.ready) return;
+      if (w.stale) {
+        child.kill('SIGTERM');
+        return;
+      }
       const waiting = this.queue.shift();
       if (waiting) {
         clearTimeout(waiting.timer);
@@ -162,12 +182,24 @@ export class CliWorkerPool {
     });
   }
 
+  /**
+   * `reporter` found the CLI bundle changed: every worker started before it has the old one. Idle
+   * ones end now, busy ones when their command is over; the workers started next load the new one.
+   */
+  private retireStale(reporter: Worker): void {
+    for (const w of this.workers) {
+      if (w === reporter || w.state === 'starting') continue;
+      w.stale = true;
+      if (w.state === 'idle') w.child.kill('SIGTERM');
+    }
+  }
+
   /** Stops taking commands; idle workers end now, busy ones when their command does. */
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) {
       clearTimeout(q.timer);
-      q.socket.end(FALLBACK);
+      startCold(q.socket);
     }
     const server = this.server;
     this.server = undefined;

@@ -1,7 +1,7 @@
 // A warm CLI worker: a node process berthd keeps ready (src/daemon/cli-worker-pool.ts) with the CLI
 // bundle loaded, which runs `berth` commands handed to it by the launcher (native/cli_launcher.c)
-// with the launcher's arguments, environment, working directory, umask, credentials and standard
-// descriptors. A command that leaves nothing behind lets the worker take the next one; any other
+// with the launcher's arguments, environment, working directory, umask, credentials (uid, gid and
+// supplementary groups) and standard descriptors. A command that leaves nothing behind lets the worker take the next one; any other
 // (it read stdin, ran as another user, kept handles or signal handlers, died) ends the worker and
 // berthd starts a fresh one. Whatever this worker cannot run as the launcher would (another build
 // of berth, another mount namespace, a command that must be its own process) goes back to the
@@ -17,7 +17,7 @@ import { runBundle } from './run-bundle.cjs';
 
 type CliMain = (argv: string[], importModule: (url: string) => Promise<unknown>, io: JobStdio['io']) => Promise<number>;
 interface Handoff {
-  cliHandoffReceive(fd: number, timeoutMs: number): { pid: number; uid: number; gid: number; data: Buffer; fds: number[] };
+  cliHandoffReceive(fd: number, timeoutMs: number): { pid: number; uid: number; gid: number; groups: number[]; data: Buffer; fds: number[] };
   cliHandoffDup(fd: number): number;
 }
 
@@ -99,16 +99,13 @@ function refusal(req: HandoffRequest): string | undefined {
   return undefined;
 }
 
-function becomeLauncher(req: HandoffRequest, uid: number, gid: number): void {
-  if (uid !== 0 || gid !== 0) {
-    const p = process as unknown as { initgroups(u: number, g: number): void; setgroups(g: number[]): void; setgid(g: number): void; setuid(u: number): void };
-    try {
-      p.initgroups(uid, gid);
-    } catch {
-      p.setgroups([gid]);
-    }
-    p.setgid(gid);
-    p.setuid(uid);
+function becomeLauncher(req: HandoffRequest, cred: { uid: number; gid: number; groups: number[] }): void {
+  if (cred.uid !== 0 || cred.gid !== 0) {
+    // The launcher's own groups, as the kernel had them at connect: not /etc/group's (a session
+    // started before a group change, `sg`, a service's trimmed groups keep what they had).
+    process.setgroups!(cred.groups);
+    process.setgid!(cred.gid);
+    process.setuid!(cred.uid);
   }
   process.chdir(req.cwd);
   process.umask(req.umask);
@@ -131,6 +128,11 @@ function onSignalRecord(j: Job, sig: number): void {
     return;
   }
   // No handler: a CLI of its own would die of it.
+  dieOf(j, sig);
+}
+
+/** The command dies of `sig`: the launcher raises it on itself, and this worker, mid-command, ends. */
+function dieOf(j: Job, sig: number): never {
   reply(j, Reply.Signal, sig);
   process.exit(128 + sig);
 }
@@ -155,12 +157,14 @@ async function run(socket: Socket): Promise<void> {
     reply(j, Reply.Fallback);
     closeAll(received.fds);
     socket.destroy();
+    // A stale bundle is every worker's of that age: berthd retires the others too.
+    if (why === 'stale') process.send!({ stale: true });
     return next(why === 'stale');
   }
   job = j;
   const dropped = received.uid !== 0 || received.gid !== 0;
   try {
-    becomeLauncher(req, received.uid, received.gid);
+    becomeLauncher(req, received);
   } catch {
     // e.g. the working directory is not the user's to enter: the cold CLI reports it as node would
     reply(j, Reply.Fallback);
@@ -170,7 +174,9 @@ async function run(socket: Socket): Promise<void> {
     return next(true);
   }
   reply(j, Reply.Accepted);
-  const stdio = makeJobStdio(received.fds, handoff.cliHandoffDup);
+  // The reader of stdout or stderr went away: the command dies of SIGPIPE now, as docker's CLI
+  // does, rather than go on (`logs -f | head -1` would never end).
+  const stdio = makeJobStdio(received.fds, handoff.cliHandoffDup, () => dieOf(j, SIGNUM.SIGPIPE!));
   j.stdio = stdio;
   // Records from the launcher: the signals it received. Its going away ends the command.
   socket.on('data', (chunk: Buffer) => {
@@ -188,10 +194,8 @@ async function run(socket: Socket): Promise<void> {
     code = 1;
   }
   await stdio.flush();
-  const broken = stdio.writeError();
-  if (broken?.code === 'EPIPE') reply(j, Reply.Signal, SIGNUM.SIGPIPE!);
-  else reply(j, Reply.Exit, code);
-  const dirty = dropped || stdio.stdinUsed() || broken !== undefined ||
+  reply(j, Reply.Exit, code);
+  const dirty = dropped || stdio.stdinUsed() || stdio.writeError() !== undefined ||
     FORWARDED.some((s) => process.listenerCount(s) > (baseline.listeners[s] ?? 0));
   const socketClosed = new Promise((resolve) => socket.once('close', resolve));
   socket.destroy();
@@ -237,8 +241,16 @@ if (!cliMain || !process.send) {
 process.on('message', (msg: unknown, socket?: Socket) => {
   if (msg === 'job' && socket) void run(socket);
 });
+/** A command may finish this long once berthd is gone (stopped, or killed: then nothing kills us). */
+const ORPHAN_GRACE_MS = 2000;
 process.on('disconnect', () => {
   if (!job) process.exit(0);
+  // Still running (waiting on stdin, on a container): it ends without an exit status, and its
+  // launcher says berthd stopped, rather than hang on with a worker nobody will reap.
+  setTimeout(() => {
+    if (job) job.replied = true;
+    process.exit(1);
+  }, ORPHAN_GRACE_MS).unref();
 });
 /**
  * Runs a few commands into nothing before taking any, so the first real one finds its modules

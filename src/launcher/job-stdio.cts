@@ -14,7 +14,7 @@ export interface JobStdio {
   readonly io: { readonly stdin: In; readonly stdout: Out; readonly stderr: Out };
   /** Whether the command opened stdin (its stream may hold unread input: the worker is not reused). */
   stdinUsed(): boolean;
-  /** The first write error (EPIPE: the reader went away), if any. */
+  /** The first error of a stream, if any. */
   writeError(): NodeJS.ErrnoException | undefined;
   /** A terminal's size may have changed (SIGWINCH): re-read it and tell the command. */
   refreshSize(): void;
@@ -38,22 +38,27 @@ function syncFileWriter(fd: number): Out {
   });
 }
 
-export function makeJobStdio(fds: readonly number[], dup: (fd: number) => number): JobStdio {
+/**
+ * `onBrokenPipe` is called at the first EPIPE on stdout or stderr: the reader went away, and a CLI
+ * of its own dies of SIGPIPE there and then (docker's does), whatever the command was doing.
+ */
+export function makeJobStdio(fds: readonly number[], dup: (fd: number) => number, onBrokenPipe: () => void = () => undefined): JobStdio {
   const [inFd, outFd, errFd] = fds as [number, number, number];
   const streams: Array<Readable | Writable> = [];
   let firstError: NodeJS.ErrnoException | undefined;
-  const own = <S extends Readable | Writable>(s: S): S => {
+  const own = <S extends Readable | Writable>(s: S, output = false): S => {
     streams.push(s);
     s.on('error', (err: NodeJS.ErrnoException) => {
       firstError ??= err;
+      if (output && err.code === 'EPIPE') onBrokenPipe();
     });
     return s;
   };
   const writable = (fd: number): Out => {
-    if (isatty(fd)) return own(new WriteStream(dup(fd)));
+    if (isatty(fd)) return own(new WriteStream(dup(fd)), true);
     const st = fstatSync(fd);
-    if (st.isFIFO() || st.isSocket()) return own(new Socket({ fd: dup(fd), readable: false, writable: true }));
-    return own(syncFileWriter(fd));
+    if (st.isFIFO() || st.isSocket()) return own(new Socket({ fd: dup(fd), readable: false, writable: true }), true);
+    return own(syncFileWriter(fd), true);
   };
   const readable = (fd: number): In => {
     if (isatty(fd)) return own(new ReadStream(dup(fd)));
@@ -77,18 +82,18 @@ export function makeJobStdio(fds: readonly number[], dup: (fd: number) => number
     stdinUsed: () => stdin !== undefined,
     writeError: () => firstError,
     refreshSize() {
-      for (const s of [stdout, stderr]) {
-        if (!(s instanceof WriteStream)) continue;
-        const [columns, rows] = s.getWindowSize();
-        if (columns === s.columns && rows === s.rows) continue;
-        s.columns = columns;
-        s.rows = rows;
-        s.emit('resize');
+      // getWindowSize() answers the size last read; _refreshSize() asks the terminal and emits
+      // 'resize' on a change, as Node does for process.stdout on SIGWINCH.
+      for (const s of new Set([stdout, stderr])) {
+        if (s instanceof WriteStream) (s as WriteStream & { _refreshSize(): void })._refreshSize();
       }
     },
-    flush() {
+    async flush() {
       const pending = [stdout, stderr].filter((s, i, all) => all.indexOf(s) === i && !s.destroyed && s.writable);
-      return Promise.all(pending.map((s) => new Promise<void>((resolve) => s.write('', () => resolve())))).then(() => undefined);
+      await Promise.all(pending.map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+      // A failed write calls back first and emits 'error' a tick later: let it land (a broken pipe
+      // must still end the command as SIGPIPE).
+      await new Promise((resolve) => setImmediate(resolve));
     },
     close() {
       const closed = streams.map((s) => (s.closed ? Promise.resolve() : new Promise<void>((resolve) => s.once('close', () => resolve()))));

@@ -11,6 +11,7 @@ type CliModule = { runCli(argv: string[], importModule: (url: string) => Promise
 export const PACKAGE_ROOT = resolve(__dirname, '..', '..', '..');
 
 export function launchCli(root = PACKAGE_ROOT): void {
+  dieOfBrokenPipe();
   const argv = process.argv.slice(2);
   // The bundle cannot import() (it runs in a vm.Script): modules left out of it load through this.
   const importModule = (url: string): Promise<unknown> => import(url);
@@ -26,4 +27,22 @@ export function launchCli(root = PACKAGE_ROOT): void {
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * When the reader of stdout or stderr goes away (`berth logs -f | head -1`), the CLI dies of
+ * SIGPIPE there and then, as docker's does and a warm worker's command does. Node ignores SIGPIPE,
+ * and would print EPIPE's stack instead (or exit 0, had the command already finished).
+ */
+function dieOfBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      // A listener added and removed leaves SIGPIPE at its default action: death.
+      const none = (): void => undefined;
+      process.on('SIGPIPE', none);
+      process.off('SIGPIPE', none);
+      process.kill(process.pid, 'SIGPIPE');
+    });
+  }
 }

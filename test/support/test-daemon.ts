@@ -43,8 +43,8 @@ export class TestDaemon {
   private readonly octet: number;
   logs = '';
 
-  /** `extraArgs`: more berthd flags (e.g. --userns-remap). */
-  constructor(readonly extraArgs: string[] = []) {
+  /** `extraArgs`: more berthd flags (e.g. --userns-remap); `berthd`: another package's (a test's copy). */
+  constructor(readonly extraArgs: string[] = [], private readonly berthd = BERTHD) {
     const n = (process.pid * 7 + counter++) % 40;
     this.tag = `t${process.pid % 1000}x${counter}`;
     this.octet = freeOctet(200 + n);
@@ -88,7 +88,7 @@ export class TestDaemon {
 
   /** Starts berthd and waits for /_ping. */
   async start(): Promise<this> {
-    this.proc = spawn(process.execPath, [BERTHD, ...this.args()], { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    this.proc = spawn(process.execPath, [this.berthd, ...this.args()], { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
     this.proc.stdout!.on('data', (d: Buffer) => (this.logs += d.toString()));
     this.proc.stderr!.on('data', (d: Buffer) => (this.logs += d.toString()));
     const deadline = Date.now() + 15_000;
@@ -167,8 +167,8 @@ export class TestDaemon {
   }
 }
 
-export async function startTestDaemon(opts: { busybox?: boolean; args?: string[] } = {}): Promise<TestDaemon> {
-  const d = new TestDaemon(opts.args);
+export async function startTestDaemon(opts: { busybox?: boolean; args?: string[]; berthd?: string } = {}): Promise<TestDaemon> {
+  const d = new TestDaemon(opts.args, opts.berthd);
   try {
     await d.start();
     if (opts.busybox !== false) await d.importBusybox();

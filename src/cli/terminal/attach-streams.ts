@@ -94,13 +94,30 @@ export async function streamAttached(h: Hijacked, io: AttachIO, opts: StreamOpti
   return { detached };
 }
 
-/** Keeps the container's TTY size in step with ours. */
+/**
+ * Keeps the container's TTY size in step with ours. One resize at a time, the latest size last:
+ * `stty rows 40 cols 120` is two changes, and two requests in flight may land in either order.
+ */
 export function followTerminalSize(stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number }, resize: (h: number, w: number) => Promise<void>): () => void {
   if (!stdout.isTTY) return () => undefined;
+  let sending = false;
+  let again = false;
   const send = (): void => {
     const h = stdout.rows ?? 0;
     const w = stdout.columns ?? 0;
-    if (h > 0 && w > 0) resize(h, w).catch(() => undefined);
+    if (h <= 0 || w <= 0) return;
+    if (sending) {
+      again = true;
+      return;
+    }
+    sending = true;
+    void resize(h, w).catch(() => undefined).finally(() => {
+      sending = false;
+      if (again) {
+        again = false;
+        send();
+      }
+    });
   };
   send();
   stdout.on('resize', send);

@@ -4,38 +4,25 @@
 // BERTH_WARM=1 proves which way a command went: the launcher fails rather than start cold.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BERTH_LAUNCHER } from '../../support/repo-paths.js';
-import { startTestDaemon, runProcess, type RunResult, type TestDaemon } from '../../support/test-daemon.js';
-
-function workerPids(d: TestDaemon): number[] {
-  const r = spawnSync('pgrep', ['-f', 'launcher/cli-worker.cjs'], { encoding: 'utf8' });
-  const pids = r.stdout.split('\n').filter(Boolean).map(Number);
-  // Only this daemon's: children of its berthd.
-  return pids.filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(d.pid);
-    } catch {
-      return false;
-    }
-  }).sort();
-}
+import { startTestDaemon, type TestDaemon } from '../../support/test-daemon.js';
+import { launcherRunners, runLauncher, settledWorkers, workerPids, type LauncherRun, type LauncherOptions } from '../../support/warm-cli.js';
 
 describe('the warm CLI (native launcher → berthd workers)', () => {
   let d: TestDaemon;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const warm = (args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> =>
-    runIn(BERTH_LAUNCHER, args, { ...opts, env: { ...env, BERTH_WARM: '1', ...opts.env } });
-  const cold = (args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> =>
-    runIn(BERTH_LAUNCHER, args, { ...opts, env: { ...env, BERTH_WARM: '0', ...opts.env } });
+  let warm: (args: string[], opts?: LauncherOptions) => Promise<LauncherRun>;
+  let cold: (args: string[], opts?: LauncherOptions) => Promise<LauncherRun>;
+  const ok = (stdout: string): LauncherRun => ({ code: 0, signal: null, stdout, stderr: '' });
 
   before(async () => {
     d = await startTestDaemon({ args: ['--cli-workers', '2'] });
     dir = mkdtempSync('/tmp/bwarm-');
-    env = { ...process.env, BERTH_HOST: d.host, BERTH_CLI_SOCKET: d.cliSocket, DOCKER_CONFIG: dir };
+    ({ env, warm, cold } = launcherRunners(d, { ...process.env, DOCKER_CONFIG: dir }));
     // Workers start after the API: wait for both.
     for (let i = 0; i < 100 && workerPids(d).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
   });
@@ -52,14 +39,14 @@ describe('the warm CLI (native launcher → berthd workers)', () => {
   });
 
   it('reuses a worker for commands that leave nothing behind', async () => {
-    const before = await settled(d);
+    const before = await settledWorkers(d);
     for (let i = 0; i < 4; i++) assert.equal((await warm(['ps', '-q'])).code, 0);
     assert.deepEqual(workerPids(d), before);
   });
 
   it('reads stdin, and a worker that read it is replaced', async () => {
     const r = await warm(['run', '-i', '--rm', 'busybox', 'cat'], { input: 'through stdin\n' });
-    assert.deepEqual(r, { code: 0, stdout: 'through stdin\n', stderr: '' });
+    assert.deepEqual(r, ok('through stdin\n'));
     const again = await warm(['run', '-i', '--rm', 'busybox', 'cat'], { input: 'second\n' });
     assert.equal(again.stdout, 'second\n');
   });
@@ -68,7 +55,7 @@ describe('the warm CLI (native launcher → berthd workers)', () => {
     const cwd = mkdtempSync(join(dir, 'cwd-'));
     writeFileSync(join(cwd, 'vars.env'), 'FROM_FILE=1\n');
     const r = await warm(['run', '--rm', '--env-file', 'vars.env', '-e', 'FROM_ENV', 'busybox', 'sh', '-c', 'echo $FROM_FILE $FROM_ENV'], { cwd, env: { FROM_ENV: 'yes' } });
-    assert.deepEqual(r, { code: 0, stdout: '1 yes\n', stderr: '' });
+    assert.deepEqual(r, ok('1 yes\n'));
     // The next command in the same worker sees its own environment, not the last one's.
     const r2 = await warm(['run', '--rm', '-e', 'FROM_ENV', 'busybox', 'sh', '-c', 'echo "[$FROM_ENV]"']);
     assert.equal(r2.stdout, '[]\n');
@@ -82,8 +69,8 @@ describe('the warm CLI (native launcher → berthd workers)', () => {
     const c = await cold(['ps'], { env: { BERTH_BUNDLE: '0' } });
     assert.equal(c.code, 0, c.stderr);
     // No socket: cold.
-    const none = await runIn(BERTH_LAUNCHER, ['ps', '-q'], { env: { ...env, BERTH_CLI_SOCKET: join(dir, 'none.sock') } });
-    assert.deepEqual(none, { code: 0, stdout: '', stderr: '' });
+    const none = await runLauncher(['ps', '-q'], { env: { ...env, BERTH_CLI_SOCKET: join(dir, 'none.sock') } });
+    assert.deepEqual(none, ok(''));
   });
 
   it('dies of a signal the command does not handle, as a CLI of its own would', async () => {
@@ -99,31 +86,6 @@ describe('the warm CLI (native launcher → berthd workers)', () => {
   it('leaves the pool whole: a worker stays ready after all of the above', async () => {
     for (let i = 0; i < 50 && workerPids(d).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(workerPids(d).length >= 2);
-    assert.ok(dirname(d.cliSocket).length > 0);
   });
 });
 
-/** The daemon's workers once the pool has stopped changing (no worker starting or retiring). */
-async function settled(d: TestDaemon): Promise<number[]> {
-  let last = workerPids(d);
-  for (let i = 0; i < 50; i++) {
-    await new Promise((r) => setTimeout(r, 300));
-    const now = workerPids(d);
-    if (now.join() === last.join() && now.length >= 2) return now;
-    last = now;
-  }
-  return last;
-}
-
-function runIn(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunResult> {
-  if (!opts.cwd) return runProcess(cmd, args, opts);
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.stdin.end(opts.input ?? '');
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}

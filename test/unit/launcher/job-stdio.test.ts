@@ -1,5 +1,6 @@
 // A worker's streams for one command: writes reach a pipe and a file through the command's own
-// descriptors, stdin is made only when read, and closing leaves none of them open.
+// descriptors, stdin is made only when read, a reader gone is reported once (SIGPIPE), and
+// closing leaves none of them open.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -39,6 +40,21 @@ describe('makeJobStdio', { skip: addon ? false : 'the native addon is not built'
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('calls onBrokenPipe when the reader of stdout has gone, and not for other streams', async () => {
+    const reader = spawn('true', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const pipeFd = dup((reader.stdin as unknown as { _handle: { fd: number } })._handle.fd);
+    reader.stdin.destroy();
+    await new Promise((r) => reader.once('close', r));
+    let broken = 0;
+    const stdio = makeJobStdio([openSync('/dev/null', 'r'), pipeFd, openSync('/dev/null', 'w')], dup, () => broken++);
+    stdio.io.stderr.write('to /dev/null\n');
+    stdio.io.stdout.write('nobody reads this\n');
+    await stdio.flush();
+    assert.equal(broken, 1);
+    assert.equal(stdio.writeError()?.code, 'EPIPE');
+    await stdio.close();
   });
 
   it('makes stdin when the command reads it', async () => {
