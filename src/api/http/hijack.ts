@@ -9,7 +9,7 @@ import { MAX_API_VERSION, compareVersions } from '../../engine-api-version.js';
 import { statusOf } from './error-status.js';
 import { frame, STREAM_STDERR, STREAM_STDOUT } from './stream-frames.js';
 import { readUpgradeBody } from './upgrade-body.js';
-import { drained } from './backpressure.js';
+import { drained } from '../../fsutil/drained.js';
 
 const RAW_STREAM = 'application/vnd.docker.raw-stream';
 const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';

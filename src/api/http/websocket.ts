@@ -1,6 +1,6 @@
 // WebSocket (RFC 6455) on an upgraded request, as the attach/exec `…/ws` endpoints use it: the
 // frames' payloads are the stream's bytes, each write one unfragmented frame, no multiplexing.
-import { drained } from './backpressure.js';
+import { drained } from '../../fsutil/drained.js';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { InvalidArgumentError } from '../../errors.js';

@@ -16,6 +16,7 @@ import { hostPlatform, platformMatches } from '../../oci/platform.js';
 import { familiarString, parseReference } from '../../oci/reference.js';
 import { cleanLayerPath } from '../../snapshot/apply-layer.js';
 import { createDecompressor } from '../../registry/client/layer-decompress.js';
+import { drained } from '../../fsutil/drained.js';
 import {
   ANNOTATION_IMAGE_NAME, MANIFEST_FILE, OCI_INDEX_FILE, blobPath, type ArchiveCompression, type ArchiveImage,
   type ManifestItem, type ReadArchiveResult,
@@ -73,22 +74,6 @@ interface Unpacked {
   /** Symlinks and hard links of the archive, by cleaned path: target already made root-relative. */
   links: Map<string, { target: string; symbolic: boolean }>;
   files: Set<string>;
-}
-
-/**
- * Waits until the tar reader takes more input or has closed. Whichever comes first takes the other
- * listener off: one left per pause piled up `close` listeners on a large archive (issue #18).
- */
-function drainedOrClosed(extract: { once(e: 'drain' | 'close', l: () => void): unknown; off(e: 'drain' | 'close', l: () => void): unknown }): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      extract.off('drain', done);
-      extract.off('close', done);
-      resolve();
-    };
-    extract.once('drain', done);
-    extract.once('close', done);
-  });
 }
 
 /** Writes the archive's regular files into `root`; links are recorded, never created. */
@@ -159,7 +144,7 @@ async function unpack(src: Readable, root: string): Promise<Unpacked> {
   });
   try {
     for await (const chunk of src) {
-      if (!extract.write(chunk as Buffer)) await drainedOrClosed(extract);
+      if (!extract.write(chunk as Buffer)) await drained(extract);
       if (extract.destroyed) break;
     }
     extract.end(undefined);
